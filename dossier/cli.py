@@ -1,0 +1,118 @@
+"""Command line: ``python build.py [build|check|serve|new|import-sources]``."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from .diagnostics import BuildFailed, DossierError
+from .schema import CONTENT_TYPES
+
+__all__ = ["main"]
+
+HELP = """\
+Build the Dossier site from content/ into output/.
+
+commands:
+  build            build the site (the default): every problem is reported as
+                   path:line:column: error[code]: message, and the previous
+                   output is left untouched unless the build succeeds
+  check            validate the content only; write nothing
+  serve            build, serve on localhost and rebuild when files change
+  new KIND TITLE   scaffold a new person, group, event, source or article
+  import-sources FILE
+                   write content/sources/*.md from a CSL-JSON or BibTeX file
+
+exit status: 0 on success, 1 on any error (or warning, with --strict),
+2 on a usage error.
+"""
+
+
+def _common(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--content", type=Path, default=None, metavar="DIR", help="content folder (default: content/)")
+    p.add_argument("--output", type=Path, default=None, metavar="DIR", help="output folder (default: output/)")
+    p.add_argument("--strict", action="store_true", help="fail on warnings too")
+    p.add_argument("--root", type=Path, default=None, metavar="DIR", help="project folder (default: the folder of build.py / the current one)")
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="build.py", description=HELP, formatter_class=argparse.RawDescriptionHelpFormatter)
+    _common(p)
+    sub = p.add_subparsers(dest="command")
+    for name, text in (("build", "build the site"), ("check", "validate only; write nothing")):
+        _common(sub.add_parser(name, help=text, description=text))
+    s = sub.add_parser("serve", help="serve on localhost, rebuilding on change")
+    _common(s)
+    s.add_argument("--port", type=int, default=8000)
+    s.add_argument("--host", default="127.0.0.1")
+    n = sub.add_parser("new", help="scaffold a new content file")
+    _common(n)
+    n.add_argument("kind", choices=["person", "group", "event", "source", "article"])
+    n.add_argument("title")
+    i = sub.add_parser("import-sources", help="import CSL-JSON or BibTeX into content/sources/")
+    _common(i)
+    i.add_argument("file", type=Path)
+    return p
+
+
+def _project(args):
+    from .pipeline import Project
+
+    root = args.root or Path.cwd()
+    return Project.at(root, args.content, args.output, strict=args.strict)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    command = args.command or "build"
+    try:
+        if command in ("build", "check"):
+            return _build(args, check_only=command == "check")
+        if command == "serve":
+            from .serve import serve
+
+            return serve(_project(args), args.host, args.port)
+        if command == "new":
+            from .scaffold import new_entity
+
+            path = new_entity(_project(args), args.kind, args.title)
+            print(f"wrote {path}")
+            return 0
+        if command == "import-sources":
+            from .importer import import_sources
+
+            project = _project(args)
+            report = import_sources(args.file, project.content / "sources")
+            for p in report.written:
+                print(f"wrote {p}")
+            for key, reason in report.skipped:
+                print(f"skipped {key}: {reason}")
+            print(f"{len(report.written)} written, {len(report.skipped)} skipped")
+            return 0
+    except DossierError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    return 2
+
+
+def _build(args, check_only: bool) -> int:
+    from .pipeline import build
+
+    project = _project(args)
+    try:
+        report = build(project, check_only=check_only)
+    except BuildFailed as failed:
+        print(failed.diagnostics.report(), file=sys.stderr)
+        if not check_only:
+            print("build failed: the previous output was left as it was", file=sys.stderr)
+        return 1
+    if report.diagnostics.items:
+        print(report.diagnostics.report(), file=sys.stderr)
+    site = report.resolved.site
+    counts = ", ".join(f"{len(site.of_kind(k))} {CONTENT_TYPES[k].folder}" for k in CONTENT_TYPES)
+    if check_only:
+        print(f"ok: {counts}; no errors")
+    else:
+        print(f"built {report.pages} pages ({counts}) into {project.output} in {report.seconds:.2f}s")
+    return 0

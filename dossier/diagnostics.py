@@ -1,0 +1,169 @@
+"""Diagnostics: every problem the build finds, with a place and a code.
+
+The exception hierarchy of the package is described here too:
+
+- ``DossierError``: base of everything the package raises on purpose.
+  - ``BuildFailed``: the build found errors; carries the diagnostics.
+  - ``UnsafeOutputPath``: the output folder would destroy sources.
+
+A diagnostic is never a log line: the pipeline collects them all, sorts them
+by path and line, prints ``path:line:column: error[code]: message`` and exits
+non-zero when any is an error (or, under ``--strict``, a warning).
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterable, Iterator
+
+__all__ = [
+    "Severity",
+    "Diagnostic",
+    "Diagnostics",
+    "DossierError",
+    "BuildFailed",
+    "UnsafeOutputPath",
+    "CODES",
+]
+
+
+class Severity(enum.Enum):
+    ERROR = "error"
+    WARNING = "warning"
+
+
+#: Every diagnostic code with a one-line description. docs/ generates the
+#: per-code reference from this table, so it cannot drift from the code.
+CODES: dict[str, str] = {
+    "encoding": "The file is not valid UTF-8.",
+    "file-name": "The file name is not a slug (lowercase ASCII letters, digits and hyphens).",
+    "folder": "The file is in a folder that holds no content type.",
+    "symlink": "The file is a symbolic link pointing outside the content folder.",
+    "front-matter": "The file does not start with YAML front matter between two '---' lines.",
+    "yaml": "The front matter is not valid YAML.",
+    "yaml-too-complex": "The front matter uses too many YAML aliases or is nested too deeply.",
+    "not-a-mapping": "The front matter (or a nested entry) must be a mapping of field names to values.",
+    "required": "A required field is missing or empty.",
+    "unknown-field": "A field that this content type does not have.",
+    "type": "A value of the wrong type.",
+    "type-mismatch": "The front matter's 'type' disagrees with the folder the file is in.",
+    "vocabulary": "A value outside the field's fixed vocabulary.",
+    "date": "A value that is not an EDTF date (levels 0 and 1).",
+    "date-order": "Dates in the wrong order (died before born, ends before it starts).",
+    "relation": "A relation names an entity that does not exist, or one of the wrong type.",
+    "link": "A [[link]] matches no page.",
+    "ambiguous-link": "A [[link]] matches more than one page.",
+    "link-section": "A [[page#section]] link names a section the page does not have.",
+    "citation": "A citation names a source that does not exist.",
+    "duplicate-slug": "Two files claim the same slug.",
+    "duplicate-name": "Two entities claim the same title or alias.",
+    "cycle": "A part_of chain loops back on itself.",
+    "field-sources": "A field_sources key that is not a field of the page.",
+    "debate": "A debate position that names no person, or a debate without positions.",
+    "uncited-source": "A source that no page cites or lists (warning).",
+    "self-relation": "An entity related to itself.",
+    "too-large": "An input that exceeds a safety limit.",
+}
+
+
+@dataclass(frozen=True, order=False)
+class Diagnostic:
+    """One problem, at one place. Lines and columns count from 1."""
+
+    path: str
+    line: int
+    column: int
+    code: str
+    message: str
+    hint: str = ""
+    severity: Severity = Severity.ERROR
+
+    def __post_init__(self) -> None:
+        if self.code not in CODES:  # a programming error, not a content one
+            raise ValueError(f"unknown diagnostic code {self.code!r}")
+
+    @property
+    def is_error(self) -> bool:
+        return self.severity is Severity.ERROR
+
+    def sort_key(self) -> tuple:
+        return (self.path, self.line, self.column, self.code, self.message)
+
+    def format(self) -> str:
+        text = f"{self.path}:{self.line}:{self.column}: {self.severity.value}[{self.code}]: {self.message}"
+        if self.hint:
+            text += f" ({self.hint})"
+        return text
+
+    def __str__(self) -> str:
+        return self.format()
+
+
+@dataclass
+class Diagnostics:
+    """A collector: pass one down the pipeline, stages append to it."""
+
+    items: list[Diagnostic] = field(default_factory=list)
+
+    def add(self, diagnostic: Diagnostic) -> None:
+        self.items.append(diagnostic)
+
+    def error(self, path: str, line: int, column: int, code: str, message: str, hint: str = "") -> None:
+        self.items.append(Diagnostic(path, line, column, code, message, hint))
+
+    def warning(self, path: str, line: int, column: int, code: str, message: str, hint: str = "") -> None:
+        self.items.append(Diagnostic(path, line, column, code, message, hint, Severity.WARNING))
+
+    def extend(self, items: Iterable[Diagnostic]) -> None:
+        self.items.extend(items)
+
+    def __iter__(self) -> Iterator[Diagnostic]:
+        return iter(self.sorted())
+
+    def __len__(self) -> int:
+        return len(self.items)
+
+    def sorted(self) -> list[Diagnostic]:
+        # A diagnostic may be found twice (e.g. by two passes): keep one.
+        return sorted(set(self.items), key=Diagnostic.sort_key)
+
+    @property
+    def errors(self) -> list[Diagnostic]:
+        return [d for d in self.sorted() if d.is_error]
+
+    @property
+    def warnings(self) -> list[Diagnostic]:
+        return [d for d in self.sorted() if not d.is_error]
+
+    def fails(self, strict: bool = False) -> bool:
+        return bool(self.errors) or (strict and bool(self.warnings))
+
+    def report(self) -> str:
+        lines = [d.format() for d in self.sorted()]
+        e, w = len(self.errors), len(self.warnings)
+        lines.append(f"{e} error{'s' if e != 1 else ''}, {w} warning{'s' if w != 1 else ''}")
+        return "\n".join(lines)
+
+
+class DossierError(Exception):
+    """Base of every error the package raises on purpose."""
+
+
+class BuildFailed(DossierError):
+    def __init__(self, diagnostics: Diagnostics):
+        self.diagnostics = diagnostics
+        super().__init__(f"build failed with {len(diagnostics.errors)} error(s)")
+
+
+class UnsafeOutputPath(DossierError):
+    """The output folder is the project root, the content folder or a parent."""
+
+
+def relpath(path: Path, root: Path) -> str:
+    """A path as shown in diagnostics: relative to the project when possible."""
+    try:
+        return path.resolve().relative_to(root.resolve()).as_posix()
+    except ValueError:
+        return path.as_posix()

@@ -1,0 +1,278 @@
+"""Markdown → sanitized HTML with placeholders for links and citations.
+
+``render_markdown(body)`` is a pure function of the body text, so its result
+can be cached by file hash and computed in worker processes. Cross-links
+``[[…]]`` and citations ``[@…]`` become opaque placeholders (private-use
+characters that survive the sanitizer and never occur in content); they are
+resolved later, once every file has been read (``resolve.py``), and
+substituted into the HTML by :func:`substitute`.
+"""
+
+from __future__ import annotations
+
+import re
+import xml.etree.ElementTree as etree
+from dataclasses import dataclass, field
+from typing import Callable
+
+import markdown
+import nh3
+from markdown.extensions import Extension
+from markdown.inlinepatterns import InlineProcessor
+from markdown.treeprocessors import Treeprocessor
+from markdown.util import AtomicString
+
+from .text import slugify
+
+__all__ = ["Ref", "Rendered", "render_markdown", "substitute", "PLACEHOLDER_RE", "RESERVED_IDS", "split_sentences", "strip_placeholders"]
+
+# Placeholder: \ue000 <kind> <index as private-use digits> \ue001
+_OPEN, _CLOSE = "\ue000", "\ue001"
+_KIND_CHAR = {"link": "\ue002", "cite": "\ue003"}
+_CHAR_KIND = {v: k for k, v in _KIND_CHAR.items()}
+_DIGITS = "".join(chr(0xE010 + i) for i in range(10))
+PLACEHOLDER_RE = re.compile(f"{_OPEN}([\ue002\ue003])([{_DIGITS}]+){_CLOSE}")
+_PRIVATE_RE = re.compile("[\ue000-\ue0ff]")
+
+#: Ids the page template uses; a body heading never takes one of them.
+RESERVED_IDS = frozenset(
+    "main content top references notes infobox relations what-links-here debates positions cited-by "
+    "timeline neighbourhood members search footnotes contents".split()
+)
+
+WIKILINK_RE = r"\[\[([^\[\]\n]+?)\]\]"
+CITATION_RE = r"\[((?:-?@[a-z0-9][a-z0-9-]*[^\[\]\n;]*)(?:;\s*-?@[a-z0-9][a-z0-9-]*[^\[\]\n;]*)*)\]"
+
+
+def _placeholder(kind: str, index: int) -> str:
+    return _OPEN + _KIND_CHAR[kind] + "".join(_DIGITS[int(c)] for c in str(index)) + _CLOSE
+
+
+@dataclass(frozen=True)
+class Ref:
+    kind: str  # "link" | "cite"
+    raw: str  # the whole token as written: "[[Leon Trotsky|Trotsky]]"
+    inner: str  # between the brackets
+    line: int  # line within the body (1-based), 0 if unknown
+    column: int
+
+
+@dataclass
+class Rendered:
+    html: str
+    refs: list[Ref]
+    headings: list[tuple[int, str, str]] = field(default_factory=list)  # (level, id, text)
+
+
+class _RefProcessor(InlineProcessor):
+    def __init__(self, pattern: str, kind: str, refs: list[tuple[str, str, str]]):
+        super().__init__(pattern)
+        self.kind = kind
+        self.refs = refs
+
+    def handleMatch(self, m, data):  # noqa: N802 (Markdown's API)
+        self.refs.append((self.kind, m.group(0), m.group(1)))
+        return AtomicString(_placeholder(self.kind, len(self.refs) - 1)), m.start(0), m.end(0)
+
+
+class _Headings(Treeprocessor):
+    """Demote headings one level (the page title is the only h1) and give
+    each a stable, unique id that avoids the template's own ids."""
+
+    def __init__(self, md, headings: list):
+        super().__init__(md)
+        self.headings = headings
+
+    def run(self, root):
+        used = set(RESERVED_IDS)
+        for el in root.iter():
+            if el.tag in ("h1", "h2", "h3", "h4", "h5", "h6"):
+                level = min(int(el.tag[1]) + 1, 6)
+                el.tag = f"h{level}"
+                text = "".join(el.itertext())
+                text = _PRIVATE_RE.sub("", text).strip()
+                # Python-Markdown stashes inline HTML: drop stash markers
+                text = re.sub("\x02wzxhzdk:\\d+\x03", "", text)
+                base = slugify(text) or "section"
+                ident, n = base, 1
+                while ident in used:
+                    n += 1
+                    ident = f"{base}-{n}"
+                used.add(ident)
+                el.set("id", ident)
+                self.headings.append((level, ident, text))
+
+
+class DossierExtension(Extension):
+    def __init__(self, **kwargs):
+        self.refs: list[tuple[str, str, str]] = []
+        self.headings: list[tuple[int, str, str]] = []
+        super().__init__(**kwargs)
+
+    def extendMarkdown(self, md):  # noqa: N802
+        md.inlinePatterns.register(_RefProcessor(WIKILINK_RE, "link", self.refs), "dossier_wikilink", 177)
+        md.inlinePatterns.register(_RefProcessor(CITATION_RE, "cite", self.refs), "dossier_citation", 176)
+        md.treeprocessors.register(_Headings(md, self.headings), "dossier_headings", 4)
+
+    def reset(self):
+        self.refs.clear()
+        self.headings.clear()
+
+
+# Sanitizer allowlist: what Markdown produces, plus the harmless raw HTML an
+# editor may want (sup/sub, small, mark, figure). Everything else is dropped.
+_TAGS = {
+    "p", "br", "hr", "h2", "h3", "h4", "h5", "h6", "em", "strong", "b", "i", "u", "s", "del", "ins",
+    "mark", "small", "sub", "sup", "code", "pre", "kbd", "samp", "var", "blockquote", "q", "cite",
+    "ul", "ol", "li", "dl", "dt", "dd", "a", "img", "abbr", "table", "thead", "tbody", "tfoot", "tr",
+    "th", "td", "caption", "div", "span", "figure", "figcaption",
+}
+_ATTRIBUTES = {
+    "*": {"id", "title", "lang", "dir"},
+    "a": {"href", "class"},
+    "img": {"src", "alt", "width", "height"},
+    "th": {"align", "colspan", "rowspan", "scope"},
+    "td": {"align", "colspan", "rowspan"},
+    "ol": {"start", "type"},
+    "div": {"class"},
+    "li": {"class"},
+    "sup": {"class"},
+    "span": {"class"},
+    "code": {"class"},
+    "pre": {"class"},
+    "blockquote": {"cite"},
+    "q": {"cite"},
+}
+
+
+def sanitize(html: str) -> str:
+    return nh3.clean(
+        html,
+        tags=_TAGS,
+        clean_content_tags={"script", "style"},
+        attributes=_ATTRIBUTES,
+        url_schemes={"http", "https", "mailto"},
+        link_rel=None,
+        strip_comments=True,
+    )
+
+
+_md_cache: dict[str, tuple[markdown.Markdown, DossierExtension]] = {}
+
+
+def _markdown() -> tuple[markdown.Markdown, DossierExtension]:
+    if "md" not in _md_cache:
+        ext = DossierExtension()
+        md = markdown.Markdown(
+            extensions=["extra", "sane_lists", "smarty", ext],
+            extension_configs={"smarty": {"smart_angled_quotes": False}},
+            output_format="html",
+        )
+        _md_cache["md"] = (md, ext)
+    md, ext = _md_cache["md"]
+    md.reset()
+    ext.reset()
+    return md, ext
+
+
+def _positions(body: str, pattern: str) -> dict[str, list[tuple[int, int]]]:
+    """Where each raw token occurs in the body (line, column), in order."""
+    out: dict[str, list[tuple[int, int]]] = {}
+    rx = re.compile(pattern)
+    for lineno, line in enumerate(body.split("\n"), 1):
+        for m in rx.finditer(line):
+            out.setdefault(m.group(0), []).append((lineno, m.start() + 1))
+    return out
+
+
+def render_markdown(body: str) -> Rendered:
+    """Render a body. Pure: same text, same result."""
+    body = _PRIVATE_RE.sub("", body)  # nobody may forge a placeholder
+    md, ext = _markdown()
+    html = md.convert(body)
+    html = sanitize(html)
+    # "text [@x]." renders as "text[1]." : a note marker hugs its word
+    html = re.sub(r"[ \t]+(?=" + _OPEN + _KIND_CHAR["cite"] + ")", "", html)
+    pos = {"link": _positions(body, WIKILINK_RE), "cite": _positions(body, CITATION_RE)}
+    refs = []
+    for kind, raw, inner in ext.refs:
+        where = pos[kind].get(raw)
+        line, col = where.pop(0) if where else (0, 0)
+        refs.append(Ref(kind, raw, inner, line, col))
+    return Rendered(html, refs, list(ext.headings))
+
+
+_TAG_SPLIT_RE = re.compile(r"(<[^>]*>)")
+
+
+def substitute(html: str, link_html: Callable[[int, bool], str]) -> str:
+    """Replace every placeholder. ``link_html(index, in_attribute)`` gives the
+    HTML for ref ``index``; inside a tag (an attribute value) it must return
+    plain escaped text."""
+
+    def repl_text(m: re.Match) -> str:
+        return link_html(_index(m), False)
+
+    def repl_attr(m: re.Match) -> str:
+        return link_html(_index(m), True)
+
+    parts = _TAG_SPLIT_RE.split(html)
+    for i, part in enumerate(parts):
+        if _OPEN not in part:
+            continue
+        parts[i] = PLACEHOLDER_RE.sub(repl_attr if part.startswith("<") else repl_text, part)
+    return "".join(parts)
+
+
+def _index(m: re.Match) -> int:
+    return int("".join(str(ord(c) - 0xE010) for c in m.group(2)))
+
+
+def strip_placeholders(text: str) -> str:
+    return PLACEHOLDER_RE.sub("", text)
+
+
+# Sentences for "What links here" and "Cited by" --------------------------------
+
+_BLOCK_END_RE = re.compile(r"</(?:p|li|h[2-6]|td|th|dd|dt|blockquote|figcaption|div)>|<br\s*/?>", re.I)
+_TAGS_RE = re.compile(r"<[^>]+>")
+_SENTENCE_END_RE = re.compile(r"(?<=[.!?…])[\"”’)\]]*\s+(?=[\"“‘(\[]*[A-ZА-ЯЁ0-9\ue000])")
+_FOOTNOTE_REF_RE = re.compile(r'<sup id="fnref[^"]*"><a[^>]*>\d+</a></sup>')
+
+
+def split_sentences(html: str) -> list[str]:
+    """Plain-text sentences of rendered HTML, placeholders kept.
+
+    Footnote definitions at the end are included (a mention in a footnote
+    counts); footnote markers are dropped.
+    """
+    import html as htmllib
+
+    html = _FOOTNOTE_REF_RE.sub("", html)
+    html = re.sub(r'<a class="footnote-backref"[^>]*>.*?</a>', "", html)
+    blocks = _BLOCK_END_RE.split(html)
+    out = []
+    for block in blocks:
+        text = htmllib.unescape(_TAGS_RE.sub("", block))
+        text = re.sub(r"\s+", " ", text).strip()
+        if not text:
+            continue
+        out.extend(s.strip() for s in _SENTENCE_END_RE.split(text) if s.strip())
+    return out
+
+
+def refs_in(sentence: str) -> list[tuple[str, int]]:
+    """(kind, index) of each placeholder in a sentence."""
+    return [(_CHAR_KIND[m.group(1)], _index(m)) for m in PLACEHOLDER_RE.finditer(sentence)]
+
+
+def sentence_parts(sentence: str, label: Callable[[str, int], str | None]) -> list[str]:
+    """Split a sentence at placeholders: text, then the label (or dropped)."""
+    out: list[str] = []
+    last = 0
+    for m in PLACEHOLDER_RE.finditer(sentence):
+        out.append(sentence[last : m.start()])
+        out.append(label(_CHAR_KIND[m.group(1)], _index(m)) or "")
+        last = m.end()
+    out.append(sentence[last:])
+    return out

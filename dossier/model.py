@@ -1,0 +1,212 @@
+"""The content model: entities read from files, validated against the schema.
+
+``load_site(content_dir)`` discovers every file, parses it, converts its
+fields by the declared schema and returns a :class:`Site` plus diagnostics.
+Nothing here resolves references between entities (see ``resolve.py``).
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterator
+
+from .diagnostics import Diagnostic, Diagnostics
+from .frontmatter import Document, parse_document
+from .schema import CONTENT_TYPES, HOME, TYPE_BY_FOLDER, ContentType, convert_fields
+from .text import fold, is_slug
+
+__all__ = ["Entity", "Site", "load_site", "discover", "entity_from_document", "URL_PREFIX"]
+
+#: URL folder of each type: /people/<slug>/ …
+URL_PREFIX = {name: t.folder for name, t in CONTENT_TYPES.items()}
+
+#: Files larger than this are refused with a diagnostic (a 10 MB body builds).
+MAX_FILE_BYTES = 16 * 1024 * 1024
+
+
+@dataclass
+class Entity:
+    """One page's worth of validated content."""
+
+    kind: str  # person | group | event | source | article | home
+    slug: str
+    path: str  # as shown in diagnostics
+    fields: dict[str, Any]
+    body: str
+    doc: Document
+
+    @property
+    def title(self) -> str:
+        return self.fields.get("title") or self.slug
+
+    @property
+    def key(self) -> str:
+        """``people/lev-sedov``: unique across types."""
+        return f"{URL_PREFIX.get(self.kind, '')}/{self.slug}".strip("/")
+
+    @property
+    def url(self) -> str:
+        """Site-relative URL of the page: ``people/lev-sedov/``."""
+        return f"{self.key}/" if self.kind != "home" else ""
+
+    @property
+    def aliases(self) -> list[str]:
+        return list(self.fields.get("aliases", []))
+
+    @property
+    def names(self) -> list[str]:
+        """Every name a link may use: slug, title, aliases, native name."""
+        names = [self.slug, self.title, *self.aliases]
+        if self.fields.get("native_name"):
+            names.append(self.fields["native_name"])
+        return names
+
+    def get(self, name: str, default: Any = None) -> Any:
+        return self.fields.get(name, default)
+
+    def mark(self, *keypath: Any, key: bool = False) -> tuple[int, int]:
+        return self.doc.mark(keypath, key=key)
+
+    def __repr__(self) -> str:
+        return f"<Entity {self.key}>"
+
+
+@dataclass
+class Site:
+    entities: dict[str, Entity] = field(default_factory=dict)  # key -> entity
+    home: Entity | None = None
+
+    def __iter__(self) -> Iterator[Entity]:
+        return iter(self.entities[k] for k in sorted(self.entities))
+
+    def of_kind(self, kind: str) -> list[Entity]:
+        return [e for e in self if e.kind == kind]
+
+    def get(self, kind: str, slug: str) -> Entity | None:
+        return self.entities.get(f"{URL_PREFIX[kind]}/{slug}")
+
+    def by_slug(self, slug: str) -> list[Entity]:
+        return [e for e in self if e.slug == slug]
+
+
+def discover(content_dir: Path, diags: Diagnostics, root: Path) -> list[tuple[Path, str | None]]:
+    """Every content file, with its type name (None for the home page).
+
+    Unexpected files are diagnostics, never silently skipped: a Markdown file
+    outside the type folders, a file name that is not a slug, a symlink out of
+    the content folder.
+    """
+    found: list[tuple[Path, str | None]] = []
+    content_real = content_dir.resolve()
+
+    def rel(p: Path) -> str:
+        from .diagnostics import relpath
+
+        return relpath(p, root)
+
+    for dirpath, dirnames, filenames in os.walk(content_dir, followlinks=False):
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+        here = Path(dirpath)
+        for d in list(dirnames):
+            p = here / d
+            if p.is_symlink():
+                target = p.resolve()
+                if target != content_real and content_real not in target.parents:
+                    diags.error(rel(p), 1, 1, "symlink", f"the folder is a link to {target}, outside the content folder")
+                    dirnames.remove(d)
+        for name in sorted(filenames):
+            if name.startswith(".") or name.endswith("~"):
+                continue  # editor swap files, .DS_Store
+            p = here / name
+            shown = rel(p)
+            if p.is_symlink():
+                target = p.resolve()
+                if content_real not in target.parents:
+                    diags.error(shown, 1, 1, "symlink", f"the file is a link to {target}, outside the content folder")
+                    continue
+            parts = p.relative_to(content_dir).parts
+            if not name.endswith(".md"):
+                diags.warning(shown, 1, 1, "folder", "not a Markdown file: ignored", "content files end in .md")
+                continue
+            if len(parts) == 1:
+                if name == "index.md":
+                    found.append((p, None))
+                else:
+                    diags.error(shown, 1, 1, "folder", "a content file must be in one of the folders " + ", ".join(sorted(TYPE_BY_FOLDER)), "or be index.md, the home page")
+                continue
+            ctype = TYPE_BY_FOLDER.get(parts[0])
+            if ctype is None or len(parts) != 2:
+                where = "a subfolder" if ctype else f"the folder '{parts[0]}'"
+                diags.error(shown, 1, 1, "folder", f"content files cannot live in {where}; the type folders are " + ", ".join(sorted(TYPE_BY_FOLDER)))
+                continue
+            slug = name[:-3]
+            if not is_slug(slug):
+                from .text import slugify
+
+                diags.error(shown, 1, 1, "file-name", f"the file name '{name}' is not a slug (lowercase ASCII letters, digits and hyphens)", f"rename it to '{slugify(slug) or 'something'}.md'")
+                continue
+            found.append((p, ctype.name))
+    return found
+
+
+def entity_from_document(doc: Document, kind: str | None, slug: str) -> tuple[Entity | None, list[Diagnostic]]:
+    """Validate a parsed document against its type's schema."""
+    ctype: ContentType = CONTENT_TYPES[kind] if kind else HOME
+    out: list[Diagnostic] = list(doc.diagnostics)
+    if any(d.is_error for d in doc.diagnostics) and not doc.meta:
+        return None, out
+    values, errors = convert_fields(ctype, doc.meta)
+    for err in errors:
+        line, col = doc.mark(err.keypath, key=err.code == "unknown-field")
+        out.append(Diagnostic(doc.path, line, col, err.code, err.message))
+    declared = doc.meta.get("type")
+    if kind and isinstance(declared, str) and declared != kind and "type" in values:
+        line, col = doc.mark(("type",))
+        out.append(Diagnostic(doc.path, line, col, "type-mismatch", f"'type' says {declared} but the file is in {ctype.folder}/, which holds {kind}s"))
+    if "title" not in values:
+        return None, out
+    return Entity(kind or "home", slug, doc.path, values, doc.body, doc), out
+
+
+def load_site(content_dir: Path, root: Path, diags: Diagnostics) -> Site:
+    """Discover, parse and validate every file under ``content_dir``."""
+    from .diagnostics import relpath
+
+    site = Site()
+    for path, kind in discover(content_dir, diags, root):
+        shown = relpath(path, root)
+        try:
+            size = path.stat().st_size
+            if size > MAX_FILE_BYTES:
+                diags.error(shown, 1, 1, "too-large", f"the file is {size} bytes; the limit is {MAX_FILE_BYTES}")
+                continue
+            raw = path.read_bytes()
+        except OSError as exc:
+            diags.error(shown, 1, 1, "encoding", f"cannot read the file: {exc.strerror}")
+            continue
+        doc = parse_document(shown, raw)
+        slug = path.stem if kind else "index"
+        entity, found = entity_from_document(doc, kind, slug)
+        diags.extend(found)
+        if entity is None:
+            continue
+        if kind is None:
+            site.home = entity
+            continue
+        site.entities[entity.key] = entity
+    return site
+
+
+def index_names(site: Site) -> dict[str, list[Entity]]:
+    """Folded name -> entities that claim it (more than one: ambiguous)."""
+    index: dict[str, list[Entity]] = {}
+    for e in site:
+        seen = set()
+        for name in e.names:
+            f = fold(name)
+            if f and f not in seen:
+                seen.add(f)
+                index.setdefault(f, []).append(e)
+    return index

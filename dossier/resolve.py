@@ -1,0 +1,567 @@
+"""Resolution: links, relations and citations checked against the whole site,
+and everything derived from them (inverse relations, backlinks, cited-by).
+
+Input: a :class:`~dossier.model.Site` and each entity's rendered Markdown.
+Output: a :class:`Resolved` holding, per entity, what its page needs, plus
+diagnostics. Plain Python: no Pelican, no templates.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any, Iterable
+
+from .dates import Date, certainly_before
+from .diagnostics import Diagnostics
+from .markup import RESERVED_IDS, Ref, Rendered, refs_in, sentence_parts, split_sentences
+from .model import URL_PREFIX, Entity, Site, index_names
+from .schema import CONTENT_TYPES, Citation, RecordList, RefList, RefType, parse_citation
+from .text import fold, slugify
+
+__all__ = ["Resolved", "Link", "CiteGroup", "Backlink", "Relation", "resolve", "KIND_ORDER"]
+
+KIND_ORDER = ("person", "group", "event", "source", "article", "home")
+
+
+@dataclass(frozen=True)
+class Link:
+    target: Entity | None  # None: unresolved (the build fails; rendered as text)
+    label: str
+    fragment: str = ""
+
+
+@dataclass(frozen=True)
+class CiteGroup:
+    cites: tuple[Citation, ...]
+
+
+@dataclass
+class Mention:
+    """A sentence of ``source``'s page that mentions ``target``."""
+
+    source: Entity
+    parts: list[tuple[str, bool]]  # (text, is the mention itself)
+
+
+@dataclass
+class Backlink:
+    source: Entity
+    contexts: list[list[tuple[str, bool]]] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Relation:
+    """One derived (inverse) relation item shown on a page."""
+
+    entity: Entity
+    note: str = ""  # role, dates
+    sort: tuple = ()
+
+
+@dataclass
+class CitedBy:
+    source: Entity  # the citing page
+    locator: str
+    sentence: list[tuple[str, bool]]  # empty when cited from a field or debate
+    where: str = ""  # "body", or the field, or "debate"
+
+
+@dataclass
+class PageData:
+    entity: Entity
+    rendered: Rendered
+    refs: list[Link | CiteGroup] = field(default_factory=list)
+    backlinks: dict[str, Backlink] = field(default_factory=dict)  # source key -> backlink
+    derived: dict[str, list[Relation]] = field(default_factory=dict)  # section title -> items
+    cited_by: list[CitedBy] = field(default_factory=list)
+    positions: list[tuple[Entity, int, dict]] = field(default_factory=list)  # (page, debate index, position)
+
+
+@dataclass
+class Resolved:
+    site: Site
+    pages: dict[str, PageData]  # entity key -> data (the home page under "index")
+    names: dict[str, list[Entity]]
+
+    def page(self, entity: Entity) -> PageData:
+        return self.pages[entity.key or "index"]
+
+
+def _line(entity: Entity, ref: Ref) -> tuple[int, int]:
+    if ref.line:
+        return entity.doc.body_line + ref.line - 1, ref.column
+    return entity.doc.body_line, 1
+
+
+def _suggest(index: dict[str, list[Entity]], text: str, n: int = 3) -> str:
+    close = difflib.get_close_matches(fold(text), list(index), n=n, cutoff=0.6)
+    titles: list[str] = []
+    for c in close:
+        for e in index[c]:
+            if e.title not in titles:
+                titles.append(e.title)
+    return ("did you mean " + ", ".join(f"'{t}'" for t in titles[:n]) + "?") if titles else ""
+
+
+def _iter_refs(entity: Entity) -> Iterable[tuple[tuple, str, tuple[str, ...]]]:
+    """Every (keypath, slug, allowed kinds) reference in an entity's fields."""
+    ctype = CONTENT_TYPES.get(entity.kind)
+    if ctype is None:
+        return
+    for name, f in ctype.fields.items():
+        value = entity.fields.get(name)
+        if value is None:
+            continue
+        if isinstance(f.type, RefList):
+            for i, slug in enumerate(value):
+                yield (name, i), slug, f.type.kinds
+        elif isinstance(f.type, RefType):
+            yield (name,), value, f.type.kinds
+        elif isinstance(f.type, RecordList):
+            for i, rec in enumerate(value):
+                for sub, sf in f.type.record.fields.items():
+                    if isinstance(sf.type, RefType) and sub in rec:
+                        yield (name, i, sub), rec[sub], sf.type.kinds
+                    if sub == "positions":
+                        for j, pos in enumerate(rec.get("positions", [])):
+                            yield (name, i, "positions", j, "by"), pos["by"], ("person",)
+
+
+def _lookup(site: Site, slug: str, kinds: tuple[str, ...]) -> Entity | None:
+    for k in kinds:
+        e = site.get(k, slug)
+        if e is not None:
+            return e
+    return None
+
+
+def resolve(site: Site, rendered: dict[str, Rendered], diags: Diagnostics) -> Resolved:
+    names = index_names(site)
+    pages: dict[str, PageData] = {}
+    everyone = list(site) + ([site.home] if site.home else [])
+    for e in everyone:
+        pages[e.key or "index"] = PageData(e, rendered[e.key or "index"])
+    res = Resolved(site, pages, names)
+
+    _check_identity(site, names, diags)
+    _check_fields(site, diags)
+    _check_dates(site, diags)
+    _check_cycles(site, diags)
+    for e in everyone:
+        _resolve_body(res, e, diags)
+    _check_field_sources(site, diags)
+    _derive_relations(res)
+    _derive_backlinks(res)
+    _derive_citations(res, diags)
+    return res
+
+
+# Checks -----------------------------------------------------------------------
+
+
+def _check_identity(site: Site, names: dict[str, list[Entity]], diags: Diagnostics) -> None:
+    by_slug: dict[str, list[Entity]] = defaultdict(list)
+    for e in site:
+        by_slug[e.slug].append(e)
+    for slug, claimants in by_slug.items():
+        if len(claimants) > 1:
+            for e in claimants[1:]:
+                others = ", ".join(o.path for o in claimants if o is not e)
+                diags.error(e.path, 1, 1, "duplicate-slug", f"the slug '{slug}' is also claimed by {others}", "rename one of the files")
+    for name, claimants in names.items():
+        if len(claimants) < 2:
+            continue
+        for e in claimants:
+            keypath, written = _where_name(e, name)
+            others = ", ".join(f"{o.path} ('{_written_name(o, name)}')" for o in claimants if o is not e)
+            line, col = e.mark(*keypath)
+            diags.error(e.path, line, col, "duplicate-name", f"the name '{written}' is also claimed by {others}", "links to it would be ambiguous; make titles and aliases unique")
+
+
+def _where_name(e: Entity, folded: str) -> tuple[tuple, str]:
+    if fold(e.title) == folded:
+        return ("title",), e.title
+    for i, a in enumerate(e.aliases):
+        if fold(a) == folded:
+            return ("aliases", i), a
+    if e.get("native_name") and fold(e.get("native_name")) == folded:
+        return ("native_name",), e.get("native_name")
+    return ("title",), e.slug
+
+
+def _written_name(e: Entity, folded: str) -> str:
+    return _where_name(e, folded)[1]
+
+
+def _check_fields(site: Site, diags: Diagnostics) -> None:
+    for e in site:
+        for keypath, slug, kinds in _iter_refs(e):
+            target = _lookup(site, slug, kinds)
+            line, col = e.mark(*keypath)
+            if target is None:
+                elsewhere = site.by_slug(slug)
+                if elsewhere:
+                    diags.error(e.path, line, col, "relation", f"'{keypath[0]}' must name a {' or '.join(kinds)}, but '{slug}' is a {elsewhere[0].kind}")
+                else:
+                    pool = [x.slug for x in site if x.kind in kinds]
+                    close = difflib.get_close_matches(slug, pool, n=3, cutoff=0.6)
+                    hint = ("did you mean " + ", ".join(f"'{c}'" for c in close) + "?") if close else f"no {' or '.join(kinds)} has that slug"
+                    diags.error(e.path, line, col, "relation", f"'{keypath[0]}' names '{slug}', which does not exist", hint)
+            elif target is e:
+                diags.error(e.path, line, col, "self-relation", f"'{keypath[0]}' names the page itself")
+        for d_i, debate in enumerate(e.get("debates", [])):
+            for p_i, pos in enumerate(debate.get("positions", [])):
+                cite = pos.get("cite")
+                if cite and site.get("source", cite.key) is None:
+                    line, col = e.mark("debates", d_i, "positions", p_i, "cite")
+                    diags.error(e.path, line, col, "citation", f"the debate position cites '{cite.key}', which is not a source", _source_hint(site, cite.key))
+
+
+def _source_hint(site: Site, key: str) -> str:
+    close = difflib.get_close_matches(key, [s.slug for s in site.of_kind("source")], n=3, cutoff=0.6)
+    return ("did you mean " + ", ".join(f"'{c}'" for c in close) + "?") if close else "add it under content/sources/"
+
+
+def _check_dates(site: Site, diags: Diagnostics) -> None:
+    def check(e: Entity, first: str, second: str, message: str, base: tuple = ()) -> None:
+        holder = e.fields
+        for k in base:
+            holder = holder[k]
+        a, b = holder.get(first), holder.get(second)
+        if isinstance(a, Date) and isinstance(b, Date) and certainly_before(b, a):
+            line, col = e.mark(*base, second)
+            diags.error(e.path, line, col, "date-order", message.format(a=a.human(), b=b.human()))
+
+    for e in site:
+        if e.kind == "person":
+            check(e, "born", "died", "died ({b}) before being born ({a})")
+            for i, _m in enumerate(e.get("memberships", [])):
+                check(e, "from", "to", "the membership ends ({b}) before it starts ({a})", ("memberships", i))
+        elif e.kind == "group":
+            check(e, "founded", "dissolved", "dissolved ({b}) before being founded ({a})")
+        elif e.kind == "event":
+            check(e, "date", "end", "ends ({b}) before it starts ({a})")
+
+
+def _check_cycles(site: Site, diags: Diagnostics) -> None:
+    for kind in ("group", "event"):
+        parents: dict[str, list[str]] = {}
+        for e in site.of_kind(kind):
+            v = e.get("part_of")
+            parents[e.slug] = [v] if isinstance(v, str) else list(v or [])
+        reported: set[frozenset] = set()
+        for start in sorted(parents):
+            stack = [(start, [start])]
+            seen = set()
+            while stack:
+                node, trail = stack.pop()
+                for p in parents.get(node, []):
+                    if p == start and len(trail) > 1:
+                        cycle = frozenset(trail)
+                        if cycle not in reported:
+                            reported.add(cycle)
+                            e = site.get(kind, start)
+                            line, col = e.mark("part_of")
+                            diags.error(e.path, line, col, "cycle", "part_of loops back: " + " → ".join(trail + [start]))
+                    elif p not in seen and p in parents and p != start:
+                        seen.add(p)
+                        stack.append((p, trail + [p]))
+
+
+def _check_field_sources(site: Site, diags: Diagnostics) -> None:
+    for e in site:
+        fs = e.get("field_sources") or {}
+        ctype = CONTENT_TYPES[e.kind]
+        for name, cites in fs.items():
+            line, col = e.mark("field_sources", name, key=True)
+            if name not in ctype.fields or name in ("field_sources", "debates", "type"):
+                close = difflib.get_close_matches(name, [f.name for f in ctype.infobox_fields()], n=1)
+                hint = f"did you mean '{close[0]}'?" if close else ""
+                diags.error(e.path, line, col, "field-sources", f"'field_sources' names '{name}', which is not a field of a {e.kind}", hint)
+            elif name not in e.fields:
+                diags.error(e.path, line, col, "field-sources", f"'field_sources' gives a source for '{name}', but the page has no '{name}'")
+            for i, cite in enumerate(cites):
+                if site.get("source", cite.key) is None:
+                    line2, col2 = e.mark("field_sources", name, i)
+                    diags.error(e.path, line2, col2, "citation", f"'field_sources' cites '{cite.key}', which is not a source", _source_hint(site, cite.key))
+
+
+# Body references ---------------------------------------------------------------
+
+
+def _resolve_body(res: Resolved, e: Entity, diags: Diagnostics) -> None:
+    page = res.page(e)
+    for ref in page.rendered.refs:
+        if ref.kind == "link":
+            page.refs.append(_resolve_link(res, e, ref, diags))
+        else:
+            page.refs.append(_resolve_cite(res, e, ref, diags))
+
+
+def _resolve_link(res: Resolved, e: Entity, ref: Ref, diags: Diagnostics) -> Link:
+    target_text, _, label = ref.inner.partition("|")
+    target_text, _, section = target_text.partition("#")
+    target_text, label, section = target_text.strip(), label.strip(), section.strip()
+    line, col = _line(e, ref)
+    target: Entity | None = None
+    by_slug = False
+    folder, slash, rest = target_text.partition("/")
+    if slash and folder in {t.folder for t in CONTENT_TYPES.values()}:
+        kind = next(k for k, f in URL_PREFIX.items() if f == folder)
+        target = res.site.get(kind, rest)
+        by_slug = True
+        if target is None:
+            diags.error(e.path, line, col, "link", f"the link {ref.raw} matches no page: there is no {kind} '{rest}'", _suggest(res.names, rest))
+            return Link(None, label or target_text)
+    elif not target_text:
+        diags.error(e.path, line, col, "link", f"the link {ref.raw} names no page")
+        return Link(None, label or ref.inner)
+    else:
+        found = res.names.get(fold(target_text), [])
+        if len(found) > 1:
+            cands = ", ".join(f"'{c.key}' ({c.title})" for c in found)
+            diags.error(e.path, line, col, "ambiguous-link", f"the link {ref.raw} matches {len(found)} pages: {cands}", "write the type/slug form, e.g. [[" + found[0].key + "]]")
+            return Link(None, label or target_text)
+        if not found:
+            hint = _suggest(res.names, target_text)
+            diags.error(e.path, line, col, "link", f"the link {ref.raw} matches no page", hint)
+            return Link(None, label or target_text)
+        target = found[0]
+        by_slug = fold(target_text) == fold(target.slug) and target_text == target.slug
+    fragment = ""
+    if section:
+        fragment = _find_section(res, target, section)
+        if not fragment:
+            avail = ", ".join(f"'{t}'" for _, _, t in res.page(target).rendered.headings) or "none"
+            diags.error(e.path, line, col, "link-section", f"the link {ref.raw}: '{target.title}' has no section '{section}'", f"its sections: {avail}")
+    if not label:
+        label = target.title if by_slug else target_text
+        if section:
+            label = f"{label} § {section}"
+    return Link(target, label, fragment)
+
+
+def _find_section(res: Resolved, target: Entity, section: str) -> str:
+    wanted = fold(section)
+    for _, ident, text in res.page(target).rendered.headings:
+        if fold(text) == wanted or ident == section or ident == slugify(section):
+            return ident
+    if slugify(section) in RESERVED_IDS:
+        return slugify(section)
+    return ""
+
+
+def _resolve_cite(res: Resolved, e: Entity, ref: Ref, diags: Diagnostics) -> CiteGroup:
+    line, col = _line(e, ref)
+    cites = []
+    for part in ref.inner.split(";"):
+        cite = parse_citation(part.strip().lstrip("-"))
+        if cite is None:
+            diags.error(e.path, line, col, "citation", f"cannot read the citation '{part.strip()}' in {ref.raw}", "write [@source-slug] or [@source-slug, p. 12]")
+            continue
+        if res.site.get("source", cite.key) is None:
+            diags.error(e.path, line, col, "citation", f"the citation {ref.raw} names '{cite.key}', which is not a source", _source_hint(res.site, cite.key))
+        cites.append(cite)
+    return CiteGroup(tuple(cites))
+
+
+# Derived relations -------------------------------------------------------------
+
+
+def _dates(a: Date | None, b: Date | None) -> str:
+    from .dates import format_range
+
+    if a is None and b is None:
+        return ""
+    return format_range(a, b)
+
+
+def _date_sort(d: Date | None) -> tuple:
+    return d.sort_key() if d is not None else ((99999,),)
+
+
+def _add(res: Resolved, e: Entity, section: str, item: Relation) -> None:
+    items = res.page(e).derived.setdefault(section, [])
+    if all(x.entity is not item.entity for x in items):
+        items.append(item)
+
+
+def _derive_relations(res: Resolved) -> None:
+    site = res.site
+    for person in site.of_kind("person"):
+        for m in person.get("memberships", []):
+            group = site.get("group", m["group"])
+            if group is None:
+                continue
+            note = ", ".join(x for x in (m.get("role", ""), _dates(m.get("from"), m.get("to")), m.get("note", "")) if x)
+            _add(res, group, "Members", Relation(person, note, (_date_sort(m.get("from")), fold(person.title))))
+    for group in site.of_kind("group"):
+        declared_members = {m for m in group.get("members", [])}
+        for slug in group.get("leaders", []):
+            p = site.get("person", slug)
+            if p:
+                _add(res, p, "Led", Relation(group, _dates(group.get("founded"), group.get("dissolved")), (_date_sort(group.get("founded")),)))
+        for slug in declared_members:
+            p = site.get("person", slug)
+            if p and not any(m["group"] == group.slug for m in p.get("memberships", [])):
+                _add(res, p, "Member of", Relation(group, "", (fold(group.title),)))
+        for slug in group.get("merger", []):
+            g = site.get("group", slug)
+            if g:
+                _add(res, g, "Merged into", Relation(group, "", (fold(group.title),)))
+        for slug in group.get("predecessor", []):
+            g = site.get("group", slug)
+            if g and group.slug not in g.get("successor", []):
+                _add(res, g, "Succeeded by", Relation(group, "", (fold(group.title),)))
+        for slug in group.get("successor", []):
+            g = site.get("group", slug)
+            if g and group.slug not in g.get("predecessor", []):
+                _add(res, g, "Preceded by", Relation(group, "", (fold(group.title),)))
+        for slug in group.get("part_of", []):
+            g = site.get("group", slug)
+            if g:
+                _add(res, g, "Wings and member groups", Relation(group, "", (fold(group.title),)))
+    for event in site.of_kind("event"):
+        when = event.get("date")
+        sort = (_date_sort(when), fold(event.title))
+        label = _dates(when, event.get("end")) if event.get("end") else (when.human() if when else "")
+        for slug in event.get("participants", []):
+            p = site.get("person", slug)
+            if p:
+                _add(res, p, "Events", Relation(event, label, sort))
+        for slug in event.get("groups", []):
+            g = site.get("group", slug)
+            if g:
+                _add(res, g, "Events", Relation(event, label, sort))
+        parent = event.get("part_of")
+        if parent and site.get("event", parent):
+            _add(res, site.get("event", parent), "Parts", Relation(event, label, sort))
+    for art in site.of_kind("article"):
+        for slug in art.get("about", []):
+            for k in KIND_ORDER[:5]:
+                t = site.get(k, slug)
+                if t:
+                    _add(res, t, "Articles", Relation(art, "", (fold(art.title),)))
+                    break
+    for e in site:
+        for d_i, debate in enumerate(e.get("debates", [])):
+            for pos in debate.get("positions", []):
+                p = site.get("person", pos["by"])
+                if p:
+                    res.page(p).positions.append((e, d_i, pos))
+    for page in res.pages.values():
+        for items in page.derived.values():
+            items.sort(key=lambda r: (r.sort, r.entity.key))
+
+
+# Backlinks ---------------------------------------------------------------------
+
+#: How a relation field reads in "What links here" on the target's page.
+_RELATION_PHRASE = {
+    "memberships": "lists membership in it",
+    "leaders": "names it as a leader",
+    "members": "lists it as a member",
+    "merger": "was formed by a merger including it",
+    "predecessor": "names it as predecessor",
+    "successor": "names it as successor",
+    "part_of": "is part of it",
+    "participants": "lists it as a participant",
+    "groups": "lists it among the groups involved",
+    "about": "is about it",
+    "sources": "lists it as a source",
+    "debates": "cites a position by it",
+}
+
+
+def _derive_backlinks(res: Resolved) -> None:
+    for key, page in res.pages.items():
+        source = page.entity
+        for sentence in split_sentences(page.rendered.html):
+            found = refs_in(sentence)
+            targets = []
+            for kind, idx in found:
+                ref = page.refs[idx] if idx < len(page.refs) else None
+                if isinstance(ref, Link) and ref.target is not None and ref.target is not source and ref.target not in targets:
+                    targets.append(ref.target)
+            for target in targets:
+
+                def label(kind: str, idx: int, _t=target) -> str | None:
+                    ref = page.refs[idx]
+                    if isinstance(ref, Link):
+                        return "\0" + ref.label if ref.target is _t else ref.label
+                    return None
+
+                parts = []
+                for text in sentence_parts(sentence, label):
+                    if text.startswith("\0"):
+                        parts.append((text[1:], True))
+                    elif text:
+                        parts.append((text, False))
+                bl = res.page(target).backlinks.setdefault(source.key or "index", Backlink(source))
+                if parts not in bl.contexts:
+                    bl.contexts.append(parts)
+        if source.kind == "home":
+            continue
+        for keypath, slug, kinds in _iter_refs(source):
+            target = _lookup(res.site, slug, kinds)
+            if target is None or target is source:
+                continue
+            phrase = _RELATION_PHRASE.get(keypath[0], f"names it in '{keypath[0]}'")
+            bl = res.page(target).backlinks.setdefault(source.key, Backlink(source))
+            parts = [(phrase, False)]
+            if parts not in bl.contexts:
+                bl.contexts.append(parts)
+
+
+# Citations ---------------------------------------------------------------------
+
+
+def _derive_citations(res: Resolved, diags: Diagnostics) -> None:
+    cited: set[str] = set()
+    for key, page in res.pages.items():
+        src = page.entity
+        for sentence in split_sentences(page.rendered.html):
+            for kind, idx in refs_in(sentence):
+                ref = page.refs[idx] if idx < len(page.refs) else None
+                if not isinstance(ref, CiteGroup):
+                    continue
+
+                def label(k: str, i: int) -> str | None:
+                    r = page.refs[i]
+                    return r.label if isinstance(r, Link) else None
+
+                text = "".join(sentence_parts(sentence, label)).strip()
+                for cite in ref.cites:
+                    target = res.site.get("source", cite.key)
+                    if target is None:
+                        continue
+                    cited.add(target.key)
+                    entry = CitedBy(src, cite.locator, [(text, False)], "body")
+                    tp = res.page(target)
+                    if not any(c.source is src and c.locator == cite.locator and c.sentence == entry.sentence for c in tp.cited_by):
+                        tp.cited_by.append(entry)
+        if src.kind == "home":
+            continue
+        for name, cites in (src.get("field_sources") or {}).items():
+            for cite in cites:
+                target = res.site.get("source", cite.key)
+                if target:
+                    cited.add(target.key)
+                    res.page(target).cited_by.append(CitedBy(src, cite.locator, [], name))
+        for debate in src.get("debates", []):
+            for pos in debate.get("positions", []):
+                cite = pos.get("cite")
+                target = res.site.get("source", cite.key) if cite else None
+                if target:
+                    cited.add(target.key)
+                    res.page(target).cited_by.append(CitedBy(src, cite.locator, [(debate["question"], False)], "debate"))
+        for slug in src.get("sources", []):
+            target = res.site.get("source", slug)
+            if target:
+                cited.add(target.key)
+                res.page(target).cited_by.append(CitedBy(src, "", [], "sources"))
+    for s in res.site.of_kind("source"):
+        if s.key not in cited:
+            diags.warning(s.path, 1, 1, "uncited-source", f"no page cites the source '{s.slug}'", "cite it with [@" + s.slug + "] or remove it")

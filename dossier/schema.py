@@ -1,0 +1,547 @@
+"""The content schema: every field of every content type, declared once.
+
+Validation, the "did you mean" for unknown fields, the infobox order and the
+editor documentation (``docs/format.md``) and scaffolds are all derived from
+the declarations below. A field type knows how to read its raw YAML value
+and says what it expected and what it found when it cannot.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import re
+from dataclasses import dataclass, field
+from typing import Any, Callable, Iterator
+
+from .dates import DateError, parse_date
+
+__all__ = [
+    "FieldError",
+    "FieldType",
+    "Field",
+    "ContentType",
+    "CONTENT_TYPES",
+    "TYPE_BY_FOLDER",
+    "GENRES",
+    "Citation",
+    "parse_citation",
+]
+
+
+class FieldError(Exception):
+    """A value that does not fit its type; ``keypath`` is relative to the field."""
+
+    def __init__(self, message: str, keypath: tuple = (), code: str = "type"):
+        super().__init__(message)
+        self.message = message
+        self.keypath = keypath
+        self.code = code
+
+
+def _describe(value: Any) -> str:
+    """What the editor wrote, as a message shows it."""
+    if value is None:
+        return "nothing"
+    if isinstance(value, bool):
+        return f"{str(value).lower()} (a yes/no value)"
+    if isinstance(value, (int, float)):
+        return f"the number {value}"
+    if isinstance(value, str):
+        shown = value if len(value) <= 60 else value[:57] + "..."
+        return repr(shown)
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, (_dt.date, _dt.datetime)):
+        return f"the date {value.isoformat()}"
+    return type(value).__name__
+
+
+class FieldType:
+    """Base class: ``convert`` reads a raw value or raises :class:`FieldError`."""
+
+    #: how documentation and messages name the expected value
+    expected = "a value"
+    #: the YAML shown in scaffolds
+    example: str = '""'
+
+    def convert(self, value: Any) -> Any:
+        raise NotImplementedError
+
+    def fail(self, value: Any, keypath: tuple = (), expected: str | None = None) -> FieldError:
+        return FieldError(f"expected {expected or self.expected}, got {_describe(value)}", keypath)
+
+
+class Text(FieldType):
+    expected = "text"
+
+    def __init__(self, numbers: bool = False, pattern: str | None = None, pattern_help: str = ""):
+        self.numbers = numbers  # bibliographic numbers: issue: 5 means "5"
+        self.pattern = re.compile(pattern) if pattern else None
+        if pattern_help:
+            self.expected = pattern_help
+
+    def convert(self, value: Any) -> str:
+        if self.numbers and isinstance(value, int) and not isinstance(value, bool):
+            value = str(value)
+        if not isinstance(value, str):
+            raise self.fail(value)
+        value = value.strip()
+        if self.pattern and not self.pattern.fullmatch(value):
+            raise self.fail(value)
+        return value
+
+
+class URL(Text):
+    expected = "an http:// or https:// URL"
+    example = '"https://"'
+
+    def convert(self, value: Any) -> str:
+        text = super().convert(value)
+        if not re.match(r"^https?://[^\s<>\"]+$", text, re.IGNORECASE):
+            raise self.fail(value)
+        return text
+
+
+class Choice(FieldType):
+    def __init__(self, *choices: str):
+        self.choices = choices
+        self.expected = "one of " + ", ".join(choices)
+        self.example = choices[0]
+
+    def convert(self, value: Any) -> str:
+        if not isinstance(value, str) or value not in self.choices:
+            import difflib
+
+            close = difflib.get_close_matches(str(value), self.choices, n=1)
+            hint = f"; did you mean '{close[0]}'?" if close else ""
+            err = self.fail(value)
+            raise FieldError(err.message + hint, code="vocabulary")
+        return value
+
+
+class Colour(Text):
+    expected = "a CSS colour name or #rrggbb"
+    example = "red"
+    NAMES = frozenset(
+        "black silver gray grey white maroon red purple fuchsia green lime olive yellow navy blue teal aqua "
+        "orange crimson darkred firebrick brown tomato coral gold khaki indigo violet orchid plum pink "
+        "salmon sienna tan chocolate darkgreen darkblue steelblue slategray slategrey darkslategray "
+        "dimgray dimgrey lightgray lightgrey darkgray darkgrey royalblue skyblue seagreen forestgreen "
+        "olivedrab goldenrod peru rosybrown midnightblue darkviolet darkorange orangered beige ivory".split()
+    )
+
+    def convert(self, value: Any) -> str:
+        text = super().convert(value)
+        if re.fullmatch(r"#[0-9a-fA-F]{6}", text) or text.lower() in self.NAMES:
+            return text.lower()
+        raise self.fail(value)
+
+
+class TextList(FieldType):
+    expected = "a list of text"
+    example = "[]"
+
+    def __init__(self, allow_single: bool = False):
+        self.allow_single = allow_single  # "author: string or list"
+
+    def convert(self, value: Any) -> list[str]:
+        if self.allow_single and isinstance(value, str):
+            value = [value]
+        if not isinstance(value, list):
+            raise self.fail(value)
+        out = []
+        for i, item in enumerate(value):
+            if not isinstance(item, str) or not item.strip():
+                raise self.fail(item, (i,), "text")
+            out.append(item.strip())
+        return out
+
+
+class DateType(FieldType):
+    expected = "an EDTF date"
+    example = '""'
+
+    def convert(self, value: Any):
+        try:
+            return parse_date(value)
+        except DateError as exc:
+            raise FieldError(str(exc), code="date") from None
+
+
+_SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+
+
+@dataclass(frozen=True)
+class Ref:
+    """A reference to another entity, checked after every file is read."""
+
+    kinds: tuple[str, ...]
+    slug: str
+    keypath: tuple  # from the top of the front matter
+
+
+class RefType(FieldType):
+    """A slug of another entity of one of ``kinds``."""
+
+    def __init__(self, *kinds: str):
+        self.kinds = kinds
+        self.expected = f"the slug of a {' or '.join(kinds)}"
+        self.example = '""'
+
+    def convert(self, value: Any) -> str:
+        if not isinstance(value, str) or not _SLUG_RE.match(value.strip()):
+            raise self.fail(value)
+        return value.strip()
+
+
+class RefList(RefType):
+    def __init__(self, *kinds: str):
+        super().__init__(*kinds)
+        self.expected = f"a list of {' or '.join(kinds)} slugs"
+        self.example = "[]"
+
+    def convert(self, value: Any) -> list[str]:
+        if isinstance(value, str):
+            raise FieldError(f"expected {self.expected}, got {_describe(value)}", (), "type")
+        if not isinstance(value, list):
+            raise self.fail(value)
+        out = []
+        for i, item in enumerate(value):
+            if not isinstance(item, str) or not _SLUG_RE.match(item.strip()):
+                raise self.fail(item, (i,), f"the slug of a {' or '.join(self.kinds)}")
+            out.append(item.strip())
+        return out
+
+
+@dataclass(frozen=True)
+class Citation:
+    """``broue-1980, p. 12``: a source slug and an optional locator."""
+
+    key: str
+    locator: str = ""
+
+    def __str__(self) -> str:
+        return f"{self.key}, {self.locator}" if self.locator else self.key
+
+
+def parse_citation(text: str) -> Citation | None:
+    text = text.strip().removeprefix("@")
+    key, _, locator = text.partition(",")
+    key = key.strip()
+    if not _SLUG_RE.match(key):
+        return None
+    return Citation(key, locator.strip())
+
+
+class CitationType(FieldType):
+    expected = "a source slug with an optional locator, e.g. 'broue-1980, p. 12'"
+    example = '""'
+
+    def convert(self, value: Any) -> Citation:
+        cite = parse_citation(value) if isinstance(value, str) else None
+        if cite is None:
+            raise self.fail(value)
+        return cite
+
+
+class CitationList(CitationType):
+    expected = "a list of citations such as ['broue-1980, p. 12']"
+
+    def convert(self, value: Any) -> list[Citation]:
+        if isinstance(value, str):
+            value = [value]
+        if not isinstance(value, list):
+            raise self.fail(value)
+        return [self._one(item, i) for i, item in enumerate(value)]
+
+    def _one(self, item: Any, i: int) -> Citation:
+        cite = parse_citation(item) if isinstance(item, str) else None
+        if cite is None:
+            raise self.fail(item, (i,), "a citation such as 'broue-1980, p. 12'")
+        return cite
+
+
+class Record(FieldType):
+    """A mapping with its own declared fields (a membership, a debate position)."""
+
+    def __init__(self, name: str, fields: list["Field"]):
+        self.name = name
+        self.fields = {f.name: f for f in fields}
+        self.expected = f"a {name} (a mapping with {', '.join(self.fields)})"
+
+    def convert(self, value: Any) -> dict:
+        if not isinstance(value, dict):
+            raise self.fail(value)
+        out: dict[str, Any] = {}
+        errors: list[FieldError] = []
+        for key, raw in value.items():
+            f = self.fields.get(key)
+            if f is None:
+                errors.append(FieldError(_unknown_message(str(key), self.fields, f"a {self.name}"), (key,), "unknown-field"))
+                continue
+            if raw is None or raw == "" or raw == []:
+                continue
+            try:
+                out[key] = f.type.convert(raw)
+            except FieldError as exc:
+                errors.append(FieldError(f"'{key}' {exc.message}" if exc.message.startswith("expected") else exc.message, (key,) + exc.keypath, exc.code))
+        for f in self.fields.values():
+            if f.required and f.name not in out and not any(e.keypath[:1] == (f.name,) for e in errors):
+                errors.append(FieldError(f"a {self.name} needs '{f.name}'", (), "required"))
+        if errors:
+            raise _Many(errors)
+        return out
+
+
+class RecordList(FieldType):
+    def __init__(self, record: Record):
+        self.record = record
+        self.expected = f"a list of {record.name}s"
+        self.example = "[]"
+
+    def convert(self, value: Any) -> list[dict]:
+        if not isinstance(value, list):
+            raise self.fail(value)
+        out, errors = [], []
+        for i, item in enumerate(value):
+            try:
+                out.append(self.record.convert(item))
+            except _Many as many:
+                errors.extend(FieldError(e.message, (i,) + e.keypath, e.code) for e in many.errors)
+            except FieldError as exc:
+                errors.append(FieldError(exc.message, (i,) + exc.keypath, exc.code))
+        if errors:
+            raise _Many(errors)
+        return out
+
+
+class FieldSourcesType(FieldType):
+    expected = "a mapping of field names to lists of citations"
+    example = "{}"
+
+    def convert(self, value: Any) -> dict[str, list[Citation]]:
+        if not isinstance(value, dict):
+            raise self.fail(value)
+        out, errors = {}, []
+        lst = CitationList()
+        for key, raw in value.items():
+            try:
+                out[str(key)] = lst.convert(raw)
+            except FieldError as exc:
+                errors.append(FieldError(exc.message, (key,) + exc.keypath, exc.code))
+        if errors:
+            raise _Many(errors)
+        return out
+
+
+class _Many(Exception):
+    def __init__(self, errors: list[FieldError]):
+        self.errors = errors
+
+
+def _unknown_message(name: str, known, where: str) -> str:
+    import difflib
+
+    close = difflib.get_close_matches(name, list(known), n=1, cutoff=0.6)
+    msg = f"unknown field '{name}' for {where}"
+    if close:
+        msg += f"; did you mean '{close[0]}'?"
+    return msg
+
+
+@dataclass(frozen=True)
+class Field:
+    name: str
+    type: FieldType
+    description: str
+    required: bool = False
+    label: str = ""  # infobox label; empty means: not shown in the infobox
+    #: scaffolds (build.py new) show this example value instead of the type's
+    example: str | None = None
+
+
+# Reusable field types ------------------------------------------------------
+
+GENRES = (
+    "letter",
+    "trial-record",
+    "interrogation-record",
+    "memoir",
+    "press",
+    "archive-document",
+    "decree",
+    "historiography",
+    "reference",
+)
+ENTRY_TYPES = ("book", "article", "chapter", "periodical", "letter", "webpage", "document")
+
+MEMBERSHIP = Record(
+    "membership",
+    [
+        Field("group", RefType("group"), "the group's slug", required=True),
+        Field("role", Text(), "the person's role in it, e.g. 'leader'"),
+        Field("from", DateType(), "when the membership began"),
+        Field("to", DateType(), "when it ended"),
+        Field("note", Text(), "a short remark"),
+    ],
+)
+POSITION = Record(
+    "position",
+    [
+        Field("by", RefType("person"), "the historian's (or participant's) person slug", required=True),
+        Field("view", Text(), "their view, in a sentence", required=True),
+        Field("cite", CitationType(), "where they say it: a source slug, optionally ', p. 12'"),
+    ],
+)
+DEBATE = Record(
+    "debate",
+    [
+        Field("question", Text(), "the open question", required=True),
+        Field("status", Choice("unresolved", "consensus", "settled"), "how far it is settled"),
+        Field("positions", RecordList(POSITION), "each historian's position", required=True),
+        Field("note", Text(), "a remark on the state of the question"),
+    ],
+)
+
+COMMON: list[Field] = [
+    Field("title", Text(), "display name ('Lev Sedov', 'Bloc of Oppositions')", required=True, example='""'),
+    Field("type", Choice("person", "group", "event", "source", "article"), "restates the type given by the folder (optional)"),
+    Field("aliases", TextList(), "other names that resolve to this page in links and search", label="Also known as"),
+    Field("native_name", Text(), "the name in the original script ('Лев Львович Седов')", label="Native name"),
+    Field("summary", Text(), "one sentence, used in indexes, link previews and the page description"),
+    Field("tags", TextList(), "free keywords"),
+    Field("sources", RefList("source"), "sources that support the page as a whole"),
+    Field("wikidata", Text(pattern=r"Q[0-9]+", pattern_help="a Wikidata id such as Q33391"), "Wikidata identifier, rendered as a sameAs link"),
+    Field("debates", RecordList(DEBATE), "contested questions, with each historian's position"),
+    Field("field_sources", FieldSourcesType(), "sources for single infobox values: {leaders: ['broue-1980, p. 12']}"),
+]
+
+PERSON: list[Field] = [
+    Field("born", DateType(), "date of birth (EDTF)", label="Born"),
+    Field("birth_place", Text(), "place of birth", label="Birthplace"),
+    Field("died", DateType(), "date of death (EDTF)", label="Died"),
+    Field("death_place", Text(), "place of death", label="Place of death"),
+    Field("roles", TextList(), "roles, e.g. 'Leader of the Left Opposition'", label="Roles"),
+    Field("memberships", RecordList(MEMBERSHIP), "groups the person belonged to: {group, role, from, to, note}", label="Member of"),
+]
+
+GROUP: list[Field] = [
+    Field("colorcode", Colour(), "CSS colour name or #rrggbb", label="Colour"),
+    Field("leaders", RefList("person"), "person slugs", label="Leaders"),
+    Field("founded", DateType(), "date of founding (EDTF)", label="Founded"),
+    Field("dissolved", DateType(), "date of dissolution (EDTF)", label="Dissolved"),
+    Field("merger", RefList("group"), "groups that merged to form it", label="Merger of"),
+    Field("predecessor", RefList("group"), "groups it succeeded", label="Preceded by"),
+    Field("successor", RefList("group"), "groups that succeeded it", label="Succeeded by"),
+    Field("part_of", RefList("group"), "larger groups it was a wing or member of", label="Part of"),
+    Field("members", RefList("person"), "person slugs, besides memberships declared on person pages", label="Members"),
+    Field("ideology", TextList(), "ideologies", label="Ideology"),
+    Field("position", Text(), "political position", label="Political position"),
+    Field("state", Text(), "the state it worked in", label="State"),
+]
+
+EVENT: list[Field] = [
+    Field("date", DateType(), "when it happened (EDTF)", required=True, label="Date"),
+    Field("end", DateType(), "when it ended (EDTF)", label="Ended"),
+    Field("place", Text(), "where it happened", label="Place"),
+    Field("participants", RefList("person"), "person slugs", label="Participants"),
+    Field("groups", RefList("group"), "group slugs", label="Groups"),
+    Field("part_of", RefType("event"), "the larger event it belongs to", label="Part of"),
+    Field("outcome", Text(), "its outcome", label="Outcome"),
+]
+
+SOURCE: list[Field] = [
+    Field("kind", Choice("primary", "secondary"), "primary (from the time) or secondary (a later study)", required=True, label="Kind"),
+    Field("genre", Choice(*GENRES), "what sort of evidence it is: how much weight to give it", label="Genre"),
+    Field("entry_type", Choice(*ENTRY_TYPES), "bibliographic shape (inferred when absent)"),
+    Field("author", TextList(allow_single=True), "author or authors ('Broué, Pierre' or 'Pierre Broué')", label="Author"),
+    Field("editor", TextList(allow_single=True), "editor or editors"),
+    Field("translator", TextList(allow_single=True), "translator or translators"),
+    Field("recipient", Text(), "for a letter: to whom"),
+    Field("date", DateType(), "date of publication or writing (EDTF)", label="Date"),
+    Field("publisher", Text(), "publisher", label="Publisher"),
+    Field("publisher_place", Text(), "place of publication"),
+    Field("container", Text(), "periodical or collection title", label="In"),
+    Field("volume", Text(numbers=True), "volume"),
+    Field("issue", Text(numbers=True), "issue number"),
+    Field("pages", Text(numbers=True), "page range, e.g. 5–37"),
+    Field("archive", Text(), "archive or collection that holds it", label="Archive"),
+    Field("url", URL(), "web address"),
+    Field("archived_url", URL(), "archived copy of the web address"),
+    Field("accessed", DateType(), "when the web address was consulted"),
+    Field("language", Text(), "language of the source", label="Language"),
+]
+
+ARTICLE: list[Field] = [
+    Field("date", DateType(), "date of writing (EDTF)", label="Written"),
+    Field("author", TextList(allow_single=True), "the article's author or authors", label="Author"),
+    Field("about", RefList("person", "group", "event", "source", "article"), "entities the article is about", label="About"),
+]
+
+
+@dataclass(frozen=True)
+class ContentType:
+    name: str  # person
+    folder: str  # people
+    plural: str  # People
+    fields: dict[str, Field]
+    own_fields: tuple[str, ...]  # the type-specific ones, in infobox order
+
+    def __iter__(self) -> Iterator[Field]:
+        return iter(self.fields.values())
+
+    def unknown_field_message(self, name: str) -> str:
+        return _unknown_message(name, self.fields, f"a {self.name}")
+
+    def infobox_fields(self) -> list[Field]:
+        return [f for f in self.fields.values() if f.label]
+
+
+def _ctype(name: str, folder: str, plural: str, own: list[Field]) -> ContentType:
+    fields = {f.name: f for f in COMMON}
+    fields.update({f.name: f for f in own})
+    return ContentType(name, folder, plural, fields, tuple(f.name for f in own))
+
+
+CONTENT_TYPES: dict[str, ContentType] = {
+    "person": _ctype("person", "people", "People", PERSON),
+    "group": _ctype("group", "groups", "Groups", GROUP),
+    "event": _ctype("event", "events", "Events", EVENT),
+    "source": _ctype("source", "sources", "Sources", SOURCE),
+    "article": _ctype("article", "articles", "Articles", ARTICLE),
+}
+TYPE_BY_FOLDER = {t.folder: t for t in CONTENT_TYPES.values()}
+
+#: The home page (content/index.md, an extension of the format): title,
+#: summary and a body, nothing else.
+HOME = ContentType("home", "", "Home", {f.name: f for f in COMMON if f.name in ("title", "summary")}, ())
+
+
+def convert_fields(ctype: ContentType, meta: dict[str, Any]) -> tuple[dict[str, Any], list[FieldError]]:
+    """Convert every field of ``meta``; return the values and all errors."""
+    values: dict[str, Any] = {}
+    errors: list[FieldError] = []
+    for name, raw in meta.items():
+        f = ctype.fields.get(str(name))
+        if f is None:
+            errors.append(FieldError(ctype.unknown_field_message(str(name)), (name,), "unknown-field"))
+            continue
+        if raw is None or raw == "" or raw == [] or raw == {}:
+            if f.required:
+                errors.append(FieldError(f"'{name}' is required but empty", (name,), "required"))
+            continue
+        try:
+            values[name] = f.type.convert(raw)
+        except _Many as many:
+            errors.extend(FieldError(e.message, (name,) + e.keypath, e.code) for e in many.errors)
+        except FieldError as exc:
+            msg = exc.message
+            if exc.code in ("type", "date", "vocabulary"):
+                msg = f"'{name}' must be {msg[len('expected '):]}" if msg.startswith("expected ") else f"'{name}': {msg}"
+            errors.append(FieldError(msg, (name,) + exc.keypath, exc.code))
+    for f in ctype.fields.values():
+        if f.required and f.name not in meta:
+            errors.append(FieldError(f"the required field '{f.name}' is missing", (), "required"))
+    return values, errors

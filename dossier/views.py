@@ -1,0 +1,459 @@
+"""Views: from resolved content to template contexts and finished pages.
+
+Every page of the site is a :class:`Page` (its output path, template and
+context). ``site_pages`` lists them all; ``render_pages`` renders them with a
+Jinja2 environment (the Pelican theme's, when run through the plugin).
+Values that carry markup are built here as ``Markup`` with every piece of
+content escaped; templates receive structured data and autoescape the rest.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+from markupsafe import Markup, escape
+
+from . import bibliography
+from .dates import Date, format_range
+from .markup import substitute
+from .model import Entity, Site
+from .resolve import KIND_ORDER, CiteGroup, Link, PageData, Resolved
+from .schema import CONTENT_TYPES, Citation, Field, RecordList, RefList, RefType, TextList
+from .text import fold
+
+__all__ = ["Page", "site_pages", "render_pages"]
+
+KIND_LABEL = {"person": "Person", "group": "Group", "event": "Event", "source": "Source", "article": "Article", "home": "Home"}
+KIND_PLURAL = {"person": "People", "group": "Groups", "event": "Events", "source": "Sources", "article": "Articles", "home": "Pages"}
+GENRE_LABEL = {
+    "letter": "Letter",
+    "trial-record": "Trial record",
+    "interrogation-record": "Interrogation record",
+    "memoir": "Memoir",
+    "press": "Press",
+    "archive-document": "Archive document",
+    "decree": "Decree",
+    "historiography": "Historiography",
+    "reference": "Reference work",
+}
+STATUS_LABEL = {"unresolved": "Unresolved", "consensus": "Consensus", "settled": "Settled"}
+
+
+@dataclass
+class Page:
+    path: str  # output file, site-relative: people/lev-sedov/index.html
+    url: str  # site-relative URL: people/lev-sedov/
+    template: str
+    context: dict[str, Any] = field(default_factory=dict)
+    #: keys of the entities whose data this page shows (for incremental builds)
+    depends: set[str] = field(default_factory=set)
+
+    @property
+    def depth(self) -> int:
+        return self.url.count("/")
+
+
+def rel(from_url: str, to_url: str) -> str:
+    """Relative URL from one page to another (both site-relative)."""
+    depth = from_url.count("/")
+    prefix = "../" * depth
+    return (prefix + to_url) or "./"
+
+
+def time_html(d: Date | None) -> Markup:
+    if d is None:
+        return Markup("")
+    attr = d.datetime_attr()
+    text = escape(d.human())
+    title = escape(f"EDTF: {d.edtf}")
+    if attr:
+        return Markup(f'<time datetime="{escape(attr)}" title="{title}">{text}</time>')
+    return Markup(f'<span class="date" title="{title}">{text}</span>')
+
+
+def range_html(a: Date | None, b: Date | None) -> Markup:
+    if a is None and b is None:
+        return Markup("")
+    return Markup('<span class="dates">{}</span>').format(format_range(a, b))
+
+
+def life_dates(e: Entity) -> str:
+    if e.kind == "person":
+        a, b = e.get("born"), e.get("died")
+    elif e.kind == "group":
+        a, b = e.get("founded"), e.get("dissolved")
+    elif e.kind == "event":
+        a, b = e.get("date"), e.get("end")
+        if b is None:
+            return a.human() if a else ""
+    else:
+        a = e.get("date")
+        return a.human() if a else ""
+    if a is None and b is None:
+        return ""
+    return format_range(a, b)
+
+
+def sort_name(e: Entity) -> str:
+    """People A–Z by surname: 'Wilhelm von Mirbach' → 'Mirbach, Wilhelm von'."""
+    if e.kind != "person":
+        return e.title
+    words = e.title.split()
+    if len(words) < 2:
+        return e.title
+    particles = {"von", "van", "de", "der", "du", "la", "le", "di", "da"}
+    i = len(words) - 1
+    while i > 1 and words[i - 1].lower() in particles:
+        i -= 1
+    surname = " ".join(w for w in words[i:] if w.lower() not in particles)
+    given = " ".join(words[:i] + [w for w in words[i:] if w.lower() in particles])
+    return f"{surname}, {given}"
+
+
+class Notes:
+    """The numbered notes of one page and its reference list."""
+
+    def __init__(self, resolved: Resolved, page_url: str):
+        self.resolved = resolved
+        self.page_url = page_url
+        self.order: list[str] = []  # source slugs in order of first citation
+        self.uses: dict[str, list[tuple[str, str]]] = defaultdict(list)  # slug -> [(anchor id, locator)]
+
+    def marker(self, cite: Citation) -> Markup:
+        source = self.resolved.site.get("source", cite.key)
+        if source is None:
+            return Markup("")
+        if cite.key not in self.order:
+            self.order.append(cite.key)
+        n = self.order.index(cite.key) + 1
+        k = len(self.uses[cite.key]) + 1
+        anchor = f"cite-{n}-{k}"
+        self.uses[cite.key].append((anchor, cite.locator))
+        loc = f", {cite.locator}" if cite.locator else ""
+        label = f"Note {n}: {source.title}{loc}"
+        return Markup('<sup class="cite" id="{a}"><a href="#ref-{n}" aria-label="{label}" data-source="{s}">[{n}{loc}]</a></sup>').format(
+            a=anchor, n=n, label=label, loc=loc, s=source.slug
+        )
+
+    def markers(self, cites) -> Markup:
+        return Markup("").join(self.marker(c) for c in cites)
+
+    def references(self) -> list[dict]:
+        out = []
+        for n, slug in enumerate(self.order, 1):
+            source = self.resolved.site.get("source", slug)
+            backrefs = [{"anchor": a, "label": _letter(i), "locator": loc} for i, (a, loc) in enumerate(self.uses[slug])]
+            out.append(
+                {
+                    "n": n,
+                    "id": f"ref-{n}",
+                    "entry": bibliography.format_bibliography(source_fields(source)),
+                    "url": rel(self.page_url, source.url),
+                    "backrefs": backrefs,
+                    "source": source,
+                }
+            )
+        return out
+
+
+def _letter(i: int) -> str:
+    letters = "abcdefghijklmnopqrstuvwxyz"
+    return letters[i] if i < 26 else letters[i // 26 - 1] + letters[i % 26]
+
+
+def source_fields(source: Entity) -> dict[str, Any]:
+    return {"title": source.title, **source.fields}
+
+
+class PageBuilder:
+    """Builds the context of one entity page, recording what it depends on."""
+
+    def __init__(self, resolved: Resolved, entity: Entity):
+        self.resolved = resolved
+        self.entity = entity
+        self.data: PageData = resolved.page(entity)
+        self.url = entity.url
+        self.notes = Notes(resolved, self.url)
+        self.depends: set[str] = {entity.key or "index"}
+
+    def link(self, target: Entity, label: str | None = None, fragment: str = "", cls: str = "xref") -> Markup:
+        self.depends.add(target.key)
+        href = rel(self.url, target.url) + (f"#{fragment}" if fragment else "")
+        return Markup('<a class="{c}" href="{h}" data-key="{k}">{l}</a>').format(c=cls, h=href, k=target.key, l=label or target.title)
+
+    # infobox ------------------------------------------------------------------
+
+    def infobox(self) -> list[dict]:
+        e = self.entity
+        ctype = CONTENT_TYPES[e.kind]
+        rows = []
+        fs = e.get("field_sources") or {}
+        for f in ctype.infobox_fields():
+            if f.name in ("aliases", "native_name"):
+                continue  # shown under the title
+            value = e.get(f.name)
+            if value is None or value == []:
+                continue
+            html = self.value_html(f, value)
+            if f.name in fs:
+                html = html + self.notes.markers(fs[f.name])
+            rows.append({"name": f.name, "label": f.label, "html": html})
+        return rows
+
+    def value_html(self, f: Field, value: Any) -> Markup:
+        site = self.resolved.site
+        if isinstance(value, Date):
+            return time_html(value)
+        if f.name == "colorcode":
+            return Markup('<span class="swatch" style="background:{c}" aria-hidden="true"></span> {c}').format(c=value)
+        if f.name == "genre":
+            return Markup('<span class="badge genre-{g}">{l}</span>').format(g=value, l=GENRE_LABEL.get(value, value))
+        if f.name == "kind" and self.entity.kind == "source":
+            return Markup('<span class="badge kind-{k}">{l}</span>').format(k=value, l=value.capitalize())
+        if isinstance(f.type, RefList):
+            items = [self._ref(slug, f.type.kinds) for slug in value]
+            return _list_html(items)
+        if isinstance(f.type, RefType):
+            return self._ref(value, f.type.kinds)
+        if isinstance(f.type, RecordList) and f.name == "memberships":
+            items = []
+            for m in value:
+                g = site.get("group", m["group"])
+                note = ", ".join(x for x in (m.get("role", ""), format_range(m.get("from"), m.get("to")) if (m.get("from") or m.get("to")) else "") if x)
+                link = self.link(g) if g else escape(m["group"])
+                items.append(link + (Markup(' <span class="note">({})</span>').format(note) if note else Markup("")))
+            return _list_html(items)
+        if isinstance(value, list):
+            return _list_html([escape(v) for v in value])
+        return escape(value)
+
+    def _ref(self, slug: str, kinds) -> Markup:
+        for k in kinds:
+            t = self.resolved.site.get(k, slug)
+            if t is not None:
+                return self.link(t)
+        return escape(slug)
+
+    # body ---------------------------------------------------------------------
+
+    def body(self) -> Markup:
+        refs = self.data.refs
+
+        def repl(index: int, in_attr: bool) -> str:
+            ref = refs[index] if index < len(refs) else None
+            if isinstance(ref, Link):
+                if in_attr or ref.target is None:
+                    return str(escape(ref.label))
+                return str(self.link(ref.target, ref.label, ref.fragment))
+            if isinstance(ref, CiteGroup):
+                return "" if in_attr else str(self.notes.markers(ref.cites))
+            return ""
+
+        return Markup(substitute(self.data.rendered.html, repl))
+
+    # derived sections --------------------------------------------------------
+
+    def relations(self) -> list[dict]:
+        sections = []
+        order = ["Led", "Member of", "Members", "Merged into", "Preceded by", "Succeeded by", "Wings and member groups", "Parts", "Events", "Articles"]
+        for title in order:
+            items = self.data.derived.get(title)
+            if not items:
+                continue
+            sections.append(
+                {
+                    "title": title,
+                    "id": "rel-" + fold(title).replace(" ", "-"),
+                    "items": [{"link": self.link(r.entity), "note": r.note, "summary": r.entity.get("summary", "")} for r in items],
+                }
+            )
+        return sections
+
+    def backlinks(self) -> list[dict]:
+        groups: dict[str, list] = defaultdict(list)
+        for key in sorted(self.data.backlinks):
+            bl = self.data.backlinks[key]
+            contexts = []
+            for parts in bl.contexts:
+                contexts.append(Markup("").join(Markup("<mark>{}</mark>").format(t) if m else escape(t) for t, m in parts))
+            groups[bl.source.kind].append({"link": self.link(bl.source), "sort": fold(sort_name(bl.source)), "contexts": contexts})
+        out = []
+        for kind in KIND_ORDER:
+            if kind in groups:
+                out.append({"kind": kind, "label": KIND_PLURAL[kind], "items": sorted(groups[kind], key=lambda i: i["sort"])})
+        return out
+
+    def debates(self) -> list[dict]:
+        out = []
+        for i, d in enumerate(self.entity.get("debates", [])):
+            positions = []
+            for pos in d.get("positions", []):
+                person = self.resolved.site.get("person", pos["by"])
+                cite = pos.get("cite")
+                positions.append(
+                    {
+                        "by": self.link(person) if person else escape(pos["by"]),
+                        "view": pos["view"],
+                        "cite": self.notes.marker(cite) if cite else Markup(""),
+                    }
+                )
+            out.append({"id": f"debate-{i + 1}", "question": d["question"], "status": d.get("status", "unresolved"), "status_label": STATUS_LABEL[d.get("status", "unresolved")], "note": d.get("note", ""), "positions": positions})
+        return out
+
+    def positions(self) -> list[dict]:
+        out = []
+        for page, d_i, pos in self.data.positions:
+            debate = page.get("debates")[d_i]
+            out.append({"question": debate["question"], "where": self.link(page, page.title, f"debate-{d_i + 1}"), "view": pos["view"], "status_label": STATUS_LABEL[debate.get("status", "unresolved")]})
+        return out
+
+    def cited_by(self) -> list[dict]:
+        out = []
+        for c in sorted(self.data.cited_by, key=lambda c: (KIND_ORDER.index(c.source.kind), fold(sort_name(c.source)), c.where, c.locator)):
+            where = {"body": "", "sources": "as a source of the whole page", "debate": "in a debate"}.get(c.where, f"for '{c.where}'")
+            out.append({"link": self.link(c.source), "locator": c.locator, "where": where, "sentence": "".join(t for t, _ in c.sentence)})
+        return out
+
+    def build(self) -> dict[str, Any]:
+        e = self.entity
+        ctx: dict[str, Any] = {"entity": e, "kind": e.kind, "kind_label": KIND_LABEL[e.kind]}
+        # infobox first, so that its notes are numbered before the body's
+        ctx["infobox"] = self.infobox() if e.kind in CONTENT_TYPES else []
+        ctx["body"] = self.body()
+        ctx["debates"] = self.debates()
+        ctx["relations"] = self.relations()
+        ctx["positions"] = self.positions()
+        ctx["backlinks"] = self.backlinks()
+        ctx["cited_by"] = self.cited_by() if e.kind == "source" else []
+        if e.kind == "source":
+            ctx["entry"] = bibliography.format_bibliography(source_fields(e))
+        ctx["page_sources"] = [self.link(s) for s in (self.resolved.site.get("source", x) for x in e.get("sources", [])) if s]
+        ctx["references"] = self.notes.references()
+        ctx["toc"] = [h for h in self.data.rendered.headings if h[0] == 2] if e.kind == "article" else []
+        ctx["dates"] = life_dates(e)
+        ctx["title"] = e.title
+        ctx["summary"] = e.get("summary", "")
+        return ctx
+
+
+def _list_html(items: list[Markup]) -> Markup:
+    if len(items) == 1:
+        return items[0]
+    return Markup('<ul class="values">') + Markup("").join(Markup("<li>{}</li>").format(i) for i in items) + Markup("</ul>")
+
+
+# The whole site -----------------------------------------------------------------
+
+
+def site_pages(resolved: Resolved) -> list[Page]:
+    site = resolved.site
+    pages: list[Page] = []
+    for e in site:
+        b = PageBuilder(resolved, e)
+        ctx = b.build()
+        pages.append(Page(f"{e.url}index.html", e.url, "entity.html", ctx, b.depends))
+    pages.extend(_index_pages(resolved))
+    pages.append(_chronology(resolved))
+    home_ctx: dict[str, Any] = {"title": "Home", "body": Markup(""), "summary": ""}
+    deps = {"index"}
+    if site.home:
+        b = PageBuilder(resolved, site.home)
+        home_ctx = {"title": site.home.title, "body": b.body(), "summary": site.home.get("summary", ""), "references": b.notes.references()}
+        deps |= b.depends
+    home_ctx["counts"] = [(KIND_PLURAL[k], CONTENT_TYPES[k].folder + "/", len(site.of_kind(k))) for k in KIND_ORDER[:5]]
+    home_ctx["articles"] = [{"title": a.title, "url": a.url, "summary": a.get("summary", "")} for a in sorted(site.of_kind("article"), key=lambda a: fold(a.title))]
+    pages.append(Page("index.html", "", "home.html", home_ctx, deps | {a.key for a in site.of_kind("article")}))
+    pages.append(Page("404.html", "", "404.html", {"title": "Page not found", "absolute": True}, set()))
+    return sorted(pages, key=lambda p: p.path)
+
+
+def _entry(e: Entity, from_url: str) -> dict:
+    return {"title": e.title, "sort": sort_name(e), "url": rel(from_url, e.url), "dates": life_dates(e), "summary": e.get("summary", ""), "native": e.get("native_name", ""), "entity": e}
+
+
+def _index_pages(resolved: Resolved) -> list[Page]:
+    site = resolved.site
+    out = []
+    for kind in ("person", "group"):
+        folder = CONTENT_TYPES[kind].folder
+        url = f"{folder}/"
+        items = sorted((_entry(e, url) for e in site.of_kind(kind)), key=lambda i: (fold(i["sort"]), i["entity"].key))
+        letters: dict[str, list] = {}
+        for it in items:
+            letter = fold(it["sort"])[:1].upper() or "#"
+            if not letter.isalpha() or not letter.isascii():
+                letter = "#"
+            letters.setdefault(letter, []).append(it)
+        out.append(Page(f"{url}index.html", url, "index_az.html", {"title": KIND_PLURAL[kind], "kind": kind, "letters": letters, "count": len(items)}, {e.key for e in site.of_kind(kind)}))
+    url = "events/"
+    events = sorted(site.of_kind("event"), key=lambda e: (e.get("date").sort_key(), e.key))
+    out.append(Page(f"{url}index.html", url, "index_events.html", {"title": "Events", "items": [_entry(e, url) | {"time": time_html(e.get("date"))} for e in events]}, {e.key for e in events}))
+    url = "articles/"
+    arts = sorted(site.of_kind("article"), key=lambda e: fold(e.title))
+    out.append(Page(f"{url}index.html", url, "index_list.html", {"title": "Articles", "items": [_entry(e, url) for e in arts]}, {e.key for e in arts}))
+    out.extend(_source_pages(resolved))
+    return out
+
+
+def _source_pages(resolved: Resolved) -> list[Page]:
+    site = resolved.site
+    sources = sorted(site.of_kind("source"), key=lambda s: (bibliography.sort_key(source_fields(s)), s.key))
+    out = []
+    url = "sources/"
+
+    def entries(items, from_url):
+        return [{"entry": bibliography.format_bibliography(source_fields(s)), "url": rel(from_url, s.url), "title": s.title, "genre": s.get("genre"), "genre_label": GENRE_LABEL.get(s.get("genre"), ""), "kind": s.get("kind")} for s in items]
+
+    genres = sorted({s.get("genre") for s in sources if s.get("genre")}, key=lambda g: list(GENRE_LABEL).index(g))
+    nav = [{"genre": g, "label": GENRE_LABEL[g], "count": sum(1 for s in sources if s.get("genre") == g)} for g in genres]
+    groups = [{"kind": k, "label": "Primary sources" if k == "primary" else "Secondary sources", "items": entries([s for s in sources if s.get("kind") == k], url)} for k in ("primary", "secondary")]
+    deps = {s.key for s in sources}
+    out.append(Page(f"{url}index.html", url, "index_sources.html", {"title": "Sources", "groups": groups, "genres": nav, "genre": None}, deps))
+    for g in genres:
+        gurl = f"sources/genre/{g}/"
+        items = [s for s in sources if s.get("genre") == g]
+        groups = [{"kind": k, "label": "Primary sources" if k == "primary" else "Secondary sources", "items": entries([s for s in items if s.get("kind") == k], gurl)} for k in ("primary", "secondary")]
+        out.append(Page(f"{gurl}index.html", gurl, "index_sources.html", {"title": f"Sources: {GENRE_LABEL[g]}", "groups": groups, "genres": nav, "genre": g}, deps))
+    return out
+
+
+def _chronology(resolved: Resolved) -> Page:
+    site = resolved.site
+    url = "chronology/"
+    rows = []
+
+    def add(d: Date | None, what: str, e: Entity) -> None:
+        if d is not None:
+            rows.append({"date": d, "time": time_html(d), "what": what, "title": e.title, "url": rel(url, e.url), "kind": e.kind, "uncertain": d.is_uncertain or d.is_approximate or d.is_interval})
+
+    for e in site:
+        if e.kind == "event":
+            add(e.get("date"), "", e)
+        elif e.kind == "person":
+            add(e.get("born"), "Birth of", e)
+            add(e.get("died"), "Death of", e)
+        elif e.kind == "group":
+            add(e.get("founded"), "Founding of", e)
+            add(e.get("dissolved"), "End of", e)
+    rows.sort(key=lambda r: (r["date"].sort_key(), r["what"], fold(r["title"])))
+    return Page(f"{url}index.html", url, "chronology.html", {"title": "Chronology", "rows": rows}, {e.key for e in site})
+
+
+def render_pages(pages: list[Page], env, base_context: dict[str, Any]) -> list[tuple[str, str]]:
+    """Render every page with ``env``; returns (path, html) in path order."""
+    out = []
+    for page in pages:
+        template = env.get_template(page.template)
+        ctx = dict(base_context)
+        ctx.update(page.context)
+        ctx["page_url"] = page.url
+        if page.context.get("absolute"):
+            ctx["root"] = base_context.get("SITEURL", "").rstrip("/") + "/"
+        else:
+            ctx["root"] = "../" * page.depth
+        html = template.render(ctx)
+        out.append((page.path, html))
+    return out

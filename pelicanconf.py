@@ -1,0 +1,18 @@
+"""Pelican settings for the Dossier site (read by build.py and by `pelican`)."""
+
+SITENAME = "Dossier: the Bloc of Oppositions"
+SITESUBTITLE = "the 1932 bloc and the amalgams of the Moscow trials"
+SITEURL = ""
+AUTHOR = "The Dossier editors"
+DEFAULT_LANG = "en"
+TIMEZONE = "UTC"
+
+PATH = "content"
+THEME = "theme"
+THEME_STATIC_DIR = "theme"
+
+# Dossier renders every page itself; the plugin switches Pelican's own
+# article and page generators off (see dossier/pelican_plugin.py).
+PLUGINS = ["dossier.pelican_plugin"]
+
+JINJA_ENVIRONMENT = {"autoescape": True, "trim_blocks": True, "lstrip_blocks": True}
