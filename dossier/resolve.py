@@ -379,7 +379,7 @@ def _dates(a: Date | None, b: Date | None) -> str:
 
 
 def _date_sort(d: Date | None) -> tuple:
-    return d.sort_key() if d is not None else ((99999,),)
+    return d.sort_key() if d is not None else (10**9, 10**9, "")
 
 
 def _add(res: Resolved, e: Entity, section: str, item: Relation) -> None:
