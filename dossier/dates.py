@@ -1,0 +1,645 @@
+"""The date model: EDTF levels 0 and 1, bounded, ordered and worded for readers.
+
+Historians write dates in the Library of Congress Extended Date/Time Format
+(EDTF).  This module accepts its levels 0 and 1 and nothing else, parses them
+with the ``edtf`` package, and turns each into a :class:`Date`:
+
+``edtf``
+    the canonical EDTF string (what ``str(date)`` returns);
+``lower`` / ``upper``
+    the earliest and the latest day the date could be, as ``datetime.date``;
+:meth:`Date.human`
+    the wording a reader sees ("c. December 1932", "early 1933", "the 1930s").
+
+The model, and the decisions behind it
+--------------------------------------
+* **Strict bounds.**  ``lower``/``upper`` are the bounds of the value as
+  written; the qualifiers ``~`` (approximate), ``?`` (uncertain) and ``%``
+  (both) never widen them.  ``1932~`` spans 1932-01-01 … 1932-12-31.
+  :func:`certainly_before` compares those strict bounds, so ``1931~`` is
+  certainly before ``1932`` while ``1932?`` is not certainly before
+  ``1932-06`` (they overlap).
+* **Intervals** (``1933-01/1933-04``) mean "some time within", so ``lower`` is
+  the start's first day and ``upper`` the end's last day.  An open (``..``) or
+  unknown (empty) end has no bound: ``lower`` is ``date.min`` and ``upper`` is
+  ``date.max``.  A reader sees "1933 or earlier" for ``../1933`` and ``/1933``
+  and "1933 or later" for ``1933/..`` and ``1933/`` (both ends included, which
+  "before"/"after" would not say).  ``../..`` and intervals whose start comes
+  after their end are rejected.
+* **Unspecified digits.**  ``193X`` is 1930-01-01 … 1939-12-31, "the 1930s";
+  ``19XX`` is 1900 … 1999, "the 20th century" (the everyday reading of EDTF's
+  hundred years 1900-1999, not the strict 1901-2000).  ``-01XX`` (EDTF years
+  -199 … -100, i.e. 200-101 BC) is exactly "the 2nd century BC".  BCE decades
+  and the decade ``000X`` are worded as explicit year ranges ("200–191 BC").
+  ``1932-XX`` / ``1932-XX-XX`` read "1932", ``1932-12-XX`` "December 1932".
+  Three or four ``X`` (``1XXX``) are level 2 in the EDTF specification and are
+  rejected, as is any ``X`` inside an interval.
+* **Seasons** (21-24) follow the Northern-hemisphere convention: spring is
+  March-May, summer June-August, autumn September-November, and winter is
+  December of its year to the end of February of the next, so ``1929-24``
+  reads "winter 1929–1930".  A qualified season (``1929-22~``, "c. summer
+  1929") is level 1 but the ``edtf`` package cannot parse it on its own; this
+  module parses the season and attaches the qualifier itself.
+* **BCE.**  EDTF years are astronomical: ``0000`` is 1 BC and ``-0043`` is
+  44 BC, so ``-0043-03-15`` reads "15 March 44 BC".  Leap years follow the
+  proleptic Gregorian calendar.  ``datetime.date`` cannot hold years before 1,
+  so ``lower``/``upper`` are clamped to ``date.min`` (and to ``date.max`` past
+  9999, which only the winter of 9999 reaches); :meth:`Date.sort_key`,
+  :func:`certainly_before` and :func:`year_span` use unclamped proleptic day
+  numbers and years instead, so ``-0043`` still sorts before ``0001``.
+* **Long years** (``Y170000002``) are rejected: a year must have four digits.
+* **Times.**  ``1932-12-24T10:00:00`` keeps its time in ``edtf`` but is a day
+  everywhere else; a ``datetime.datetime`` value stands for its date only.
+* **YAML.**  Unquoted YAML dates arrive as ``datetime.date`` (``1906-02-24``)
+  or ``int`` (``1932``, ``-43``); both mean what the quoted string means.
+  Surrounding whitespace is ignored; whitespace inside is an error.
+
+Wording is English, deterministic and independent of the locale: days have no
+leading zero ("1 December 1934"), ranges use an en dash.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as _dt
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+import edtf
+
+__all__ = [
+    "Date",
+    "DateError",
+    "certainly_before",
+    "format_range",
+    "parse_date",
+    "year_span",
+]
+
+# ---------------------------------------------------------------------------
+# Errors
+
+#: What a valid value looks like, for error messages.
+EXPECTED = (
+    "an EDTF date (levels 0–1) such as 1932-12-24, 1932-12~, 1933? or 1933-01/1933-04"
+)
+EXPECTED_LEVEL = "an EDTF date of level 0 or 1 (only levels 0 and 1 are accepted)"
+EXPECTED_YEAR = "a year from -9999 to 9999"
+
+
+class DateError(ValueError):
+    """A value that is not an accepted date.
+
+    ``str(error)`` (also ``error.reason``) reads "expected X, got Y" and never
+    names the field, so callers can prefix it ("'born': expected ...") or build
+    their own sentence from ``error.expected`` and ``error.found``
+    ("'born' must be {expected}, got {found}").
+    """
+
+    def __init__(self, expected: str, found: str) -> None:
+        self.expected = expected
+        self.found = found
+        self.reason = f"expected {expected}, got {found}"
+        super().__init__(self.reason)
+
+    def __reduce__(self) -> tuple[type[DateError], tuple[str, str]]:
+        return (type(self), (self.expected, self.found))  # picklable across processes
+
+
+def _quote(text: str) -> str:
+    """Quote a value for an error message, shortening very long ones."""
+    if len(text) > 60:
+        text = text[:57] + "..."
+    return repr(text)
+
+
+def _level_2(text: str) -> DateError:
+    return DateError(EXPECTED_LEVEL, f"the level-2 EDTF expression {_quote(text)}")
+
+
+# ---------------------------------------------------------------------------
+# Calendar helpers (proleptic Gregorian, astronomical years: 0 = 1 BC)
+
+MONTHS = (
+    "January", "February", "March", "April", "May", "June", "July",
+    "August", "September", "October", "November", "December",
+)  # fmt: skip
+SEASONS = {21: "spring", 22: "summer", 23: "autumn", 24: "winter"}
+#: First and last month of each season; winter ends in February of the next year.
+SEASON_MONTHS = {21: (3, 5), 22: (6, 8), 23: (9, 11), 24: (12, 2)}
+QUALIFIERS = {"": "", "~": "c. ", "?": "possibly ", "%": "possibly c. "}
+
+_DAYS_PER_400_YEARS = 146_097
+#: Sort keys for open interval ends: beyond any day of a four-digit year.
+_OPEN_START_KEY = -(10**9)
+_OPEN_END_KEY = 10**9
+#: year_span() values for open interval ends.
+_OPEN_START_YEAR = -9999
+_OPEN_END_YEAR = 9999
+
+Day = tuple[int, int, int]  # (year, month, day), year astronomical
+
+
+def _days_in_month(year: int, month: int) -> int:
+    if month == 2:
+        return 29 if calendar.isleap(year) else 28
+    return 30 if month in (4, 6, 9, 11) else 31
+
+
+def _day_number(day: Day) -> int:
+    """Proleptic day number, equal to ``date.toordinal()`` for years 1-9999."""
+    year, month, dom = day
+    cycles = 0  # shift by whole 400-year cycles into datetime's range
+    while year < 1:
+        year, cycles = year + 400, cycles - 1
+    while year > 9999:
+        year, cycles = year - 400, cycles + 1
+    return _dt.date(year, month, dom).toordinal() + cycles * _DAYS_PER_400_YEARS
+
+
+def _clamped(day: Day) -> _dt.date:
+    year, month, dom = day
+    if year < _dt.MINYEAR:
+        return _dt.date.min
+    if year > _dt.MAXYEAR:
+        return _dt.date.max
+    return _dt.date(year, month, dom)
+
+
+def _year_label(year: int) -> str:
+    """'1932', '476', or '44 BC' for the astronomical year -43."""
+    return str(year) if year >= 1 else f"{1 - year} BC"
+
+
+def _years_label(first: int, last: int) -> str:
+    """A span of years: '1929–1930', '200–191 BC', '1 BC – AD 9'."""
+    if first >= 1:
+        return f"{first}–{last}"
+    if last <= 0:
+        return f"{1 - first}–{1 - last} BC"
+    return f"{1 - first} BC – AD {last}"
+
+
+def _ordinal(n: int) -> str:
+    if n % 100 in (11, 12, 13):
+        return f"{n}th"
+    suffix = {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix}"
+
+
+def _check_day(year: int, month: int, day: int, text: str) -> None:
+    last = _days_in_month(year, month)
+    if not 1 <= day <= last:
+        raise DateError(
+            f"a day from 01 to {last} in {MONTHS[month - 1]} {_year_label(year)}",
+            f"day {day:02d} in {_quote(text)}",
+        )
+
+
+def _check_month(month: int, has_day: bool, text: str) -> None:
+    if 1 <= month <= 12 or (not has_day and 21 <= month <= 41):
+        return  # 25-41 are level-2 seasons, reported as such by the parser
+    expected = "a month from 01 to 12"
+    if not has_day:
+        expected += " or a season from 21 to 24"
+    raise DateError(expected, f"month {month:02d} in {_quote(text)}")
+
+
+# ---------------------------------------------------------------------------
+# The parsed shape of a date
+
+
+@dataclass(frozen=True)
+class _Point:
+    """One stated date: a day, month, season, year, decade or century."""
+
+    precision: str  # "day" | "month" | "season" | "year" | "decade" | "century"
+    first_year: int  # astronomical; differs from last_year only for X digits
+    last_year: int
+    month: int | None = None  # 1-12, None when not given or unspecified
+    day: int | None = None
+    season: int | None = None  # 21-24
+    qualifier: str = ""  # "", "~", "?" or "%"
+
+    def first_day(self) -> Day:
+        if self.season is not None:
+            return (self.first_year, SEASON_MONTHS[self.season][0], 1)
+        return (self.first_year, self.month or 1, self.day or 1)
+
+    def last_day(self) -> Day:
+        year = self.last_year
+        if self.season is not None:
+            month = SEASON_MONTHS[self.season][1]
+            year += month < SEASON_MONTHS[self.season][0]  # winter ends next year
+        else:
+            month = self.month or 12
+        return (year, month, self.day or _days_in_month(year, month))
+
+
+@dataclass(frozen=True)
+class _Shape:
+    """A whole date: one point, or an interval whose ends may be open (None)."""
+
+    start: _Point | None
+    end: _Point | None
+    is_interval: bool
+
+    @property
+    def lower_day(self) -> Day | None:
+        return self.start.first_day() if self.start else None
+
+    @property
+    def upper_day(self) -> Day | None:
+        return self.end.last_day() if self.end else None
+
+    @property
+    def lower_key(self) -> int:
+        day = self.lower_day
+        return _day_number(day) if day else _OPEN_START_KEY
+
+    @property
+    def upper_key(self) -> int:
+        day = self.upper_day
+        return _day_number(day) if day else _OPEN_END_KEY
+
+    @property
+    def lower(self) -> _dt.date:
+        day = self.lower_day
+        return _clamped(day) if day else _dt.date.min
+
+    @property
+    def upper(self) -> _dt.date:
+        day = self.upper_day
+        return _clamped(day) if day else _dt.date.max
+
+
+# ---------------------------------------------------------------------------
+# From text to shape, via the edtf package
+
+_CALENDAR_RE = re.compile(r"^(-?\d{4})-(\d{2})(?:-(\d{2}))?(?:T.*)?[~?%]?$")
+
+
+def _diagnose(text: str) -> None:
+    """Explain an unparseable string with an impossible month or day."""
+    for part in text.split("/"):
+        match = _CALENDAR_RE.match(part)
+        if not match:
+            continue
+        year, month = int(match[1]), int(match[2])
+        _check_month(month, match[3] is not None, text)
+        if match[3] is not None:
+            _check_day(year, month, int(match[3]), text)
+
+
+def _parse_edtf(text: str) -> edtf.EDTFObject:
+    """Parse with the edtf package, or raise DateError."""
+    if "X" in text and any(c in text for c in "/[]{},"):
+        # Unspecified digits only stand alone in level 1.  (The package also
+        # crashes with an AttributeError on e.g. '1932-XX/1933'.)
+        raise _level_2(text)
+    try:
+        return edtf.parse_edtf(text)
+    except Exception:  # EDTFParseException, or a crash inside the package
+        pass
+    if text[-1] in "~?%":
+        # Level 1 allows a qualified season, which the package cannot parse.
+        try:
+            stem = edtf.parse_edtf(text[:-1])
+        except Exception:
+            stem = None
+        if type(stem) is edtf.Season:
+            return edtf.UncertainOrApproximate(stem, edtf.UA(text[-1]))
+    _diagnose(text)
+    raise DateError(EXPECTED, _quote(text))
+
+
+def _qualifier(ua: edtf.UA | None) -> str:
+    return str(ua) if ua else ""
+
+
+def _year_point(
+    year: str,
+    text: str,
+    *,
+    month: int | None = None,
+    day: int | None = None,
+    qualifier: str = "",
+) -> _Point:
+    """A point whose year may end in one or two unspecified digits (X)."""
+    unspecified = year.count("X")
+    if unspecified > 2:
+        raise _level_2(text)  # level 1 allows only 201X and 20XX
+    low, high = int(year.replace("X", "0")), int(year.replace("X", "9"))
+    first, last = min(low, high), max(low, high)  # -01XX: -199 … -100
+    if day is not None:
+        _check_day(first, month or 1, day, text)  # the parser allows 1931-02-29
+        precision = "day"
+    elif month is not None:
+        precision = "month"
+    else:
+        precision = ("year", "decade", "century")[unspecified]
+    return _Point(precision, first, last, month=month, day=day, qualifier=qualifier)
+
+
+def _number(part: str | None) -> int | None:
+    """A month or day of the edtf package as an int; None if absent or XX."""
+    return None if part in (None, "XX") else int(part)
+
+
+def _point(obj: edtf.EDTFObject, text: str) -> _Point:
+    """Convert one level 0/1 date (not an interval) from the edtf package."""
+    qualifier = ""
+    if type(obj) is edtf.UncertainOrApproximate:
+        qualifier, obj = _qualifier(obj.ua), obj.date
+    if type(obj) is edtf.DateAndTime:
+        obj = obj.date
+    if type(obj) is edtf.Season:
+        year = int(obj.year)
+        return _Point("season", year, year, season=int(obj.season), qualifier=qualifier)
+    if type(obj) is edtf.Unspecified:
+        qualifier = _qualifier(obj.ua)
+    elif type(obj) is not edtf.Date or obj.significant_digits:
+        raise _level_2(text)  # e.g. significant digits (1950S2), a level-2 season
+    return _year_point(
+        obj.year, text, month=_number(obj.month), day=_number(obj.day), qualifier=qualifier
+    )
+
+
+def _end(obj: edtf.EDTFObject, text: str) -> _Point | None:
+    if type(obj) is edtf.UnspecifiedIntervalSection:
+        return None  # open ('..') or unknown ('')
+    return _point(obj, text)
+
+
+#: The package's classes for level 0 and 1 expressions (subclasses are level 2).
+_LEVEL_0_1 = (
+    edtf.Date, edtf.DateAndTime, edtf.Interval, edtf.Level1Interval,
+    edtf.UncertainOrApproximate, edtf.Unspecified, edtf.Season,
+)  # fmt: skip
+
+
+@lru_cache(maxsize=4096)
+def _analyse(text: str) -> _Shape:
+    """The shape of a canonical EDTF string, or DateError."""
+    obj = _parse_edtf(text)
+    if type(obj) is edtf.LongYear:
+        raise DateError(f"{EXPECTED_YEAR} (long 'Y' years are not supported)", _quote(text))
+    if type(obj) not in _LEVEL_0_1:
+        raise _level_2(text)
+    if any(c.isspace() for c in text):  # the parser skips spaces between parts
+        raise DateError(EXPECTED + ", written without spaces", _quote(text))
+    if str(obj) != text:  # the parser ignored a level-2 suffix, e.g. '2001-21^x'
+        raise _level_2(text)
+    if type(obj) in (edtf.Interval, edtf.Level1Interval):
+        shape = _Shape(_end(obj.lower, text), _end(obj.upper, text), True)
+        if shape.start is None and shape.end is None:
+            raise DateError("an interval with at least one known end", _quote(text))
+        if shape.lower_key > shape.upper_key:
+            raise DateError("an interval whose start is not after its end", _quote(text))
+        return shape
+    point = _point(obj, text)
+    return _Shape(point, point, False)
+
+
+def _as_text(value: object) -> str:
+    """The EDTF text of a YAML value: str, int year, date or datetime."""
+    if isinstance(value, bool):
+        raise DateError(EXPECTED, f"the boolean {str(value).lower()}")
+    if isinstance(value, _dt.datetime):
+        return value.date().isoformat()
+    if isinstance(value, _dt.date):
+        return value.isoformat()
+    if isinstance(value, int):
+        if not -9999 <= value <= 9999:
+            raise DateError(EXPECTED_YEAR, f"the number {value}")
+        return f"{value:04d}" if value >= 0 else f"-{-value:04d}"
+    if isinstance(value, str):
+        if not value.strip():
+            raise DateError(EXPECTED, "an empty string")
+        return value.strip()
+    if value is None:
+        raise DateError(EXPECTED, "no value")
+    if isinstance(value, float):
+        raise DateError(EXPECTED, f"the number {value!r}")
+    if isinstance(value, (list, tuple)):
+        raise DateError(EXPECTED, "a list")
+    if isinstance(value, dict):
+        raise DateError(EXPECTED, "a mapping")
+    raise DateError(EXPECTED, f"a value of type {type(value).__name__}")
+
+
+# ---------------------------------------------------------------------------
+# Wording
+
+
+def _bare(point: _Point) -> str:
+    """The unqualified wording of a point."""
+    year = _year_label(point.first_year)
+    if point.precision == "day":
+        return f"{point.day} {MONTHS[point.month - 1]} {year}"
+    if point.precision == "month":
+        return f"{MONTHS[point.month - 1]} {year}"
+    if point.precision == "season":
+        if point.season == 24:
+            return f"winter {_years_label(point.first_year, point.first_year + 1)}"
+        return f"{SEASONS[point.season]} {year}"
+    if point.precision == "decade" and point.first_year >= 1:
+        return f"the {point.first_year}s"
+    if point.precision == "century":
+        if point.first_year >= 0:
+            return f"the {_ordinal(point.first_year // 100 + 1)} century"
+        return f"the {_ordinal(-point.first_year // 100 + 1)} century BC"
+    if point.precision == "decade":
+        return _years_label(point.first_year, point.last_year)
+    return year
+
+
+def _worded(point: _Point) -> str:
+    return QUALIFIERS[point.qualifier] + _bare(point)
+
+
+def _join(first: str, second: str) -> str:
+    """'1926–1927', but 'November 1926 – February 1927' for longer sides."""
+    if any(c in first + second for c in " –"):
+        return f"{first} – {second}"
+    return f"{first}–{second}"
+
+
+_PARTS_OF_YEAR = {(1, 4): "early", (5, 8): "mid-", (9, 12): "late"}
+
+
+def _within_one_year(start: _Point, end: _Point) -> str | None:
+    """Compact wording for an unqualified interval inside one calendar year."""
+    if start.precision != end.precision or start.first_year != end.first_year:
+        return None
+    year = _year_label(start.first_year)
+    if start.precision == "month":
+        part = _PARTS_OF_YEAR.get((start.month, end.month))
+        if part:
+            return f"{part}{'' if part.endswith('-') else ' '}{year}"
+        return f"{MONTHS[start.month - 1]}–{MONTHS[end.month - 1]} {year}"
+    if start.precision == "season" and 24 not in (start.season, end.season):
+        return f"{SEASONS[start.season]}–{SEASONS[end.season]} {year}"
+    if start.precision == "day":
+        first_month, last_month = MONTHS[start.month - 1], MONTHS[end.month - 1]
+        if start.month == end.month:
+            return f"{start.day}–{end.day} {last_month} {year}"
+        return f"{start.day} {first_month} – {end.day} {last_month} {year}"
+    return None
+
+
+def _interval_words(start: _Point | None, end: _Point | None) -> str:
+    if start is None:
+        return f"{_worded(end)} or earlier"  # type: ignore[arg-type]
+    if end is None:
+        return f"{_worded(start)} or later"
+    if not start.qualifier and not end.qualifier:
+        if start.precision == end.precision == "year":
+            return _years_label(start.first_year, end.first_year)
+        compact = _within_one_year(start, end)
+        if compact:
+            return compact
+    return _join(_worded(start), _worded(end))
+
+
+# ---------------------------------------------------------------------------
+# The public model
+
+
+@dataclass(frozen=True, order=False)
+class Date:
+    """A parsed EDTF date (levels 0-1); build it with :func:`parse_date`.
+
+    ``lower``/``upper`` are the strict bounds of the written value (see the
+    module docstring), clamped to ``datetime.date``'s range.
+    """
+
+    edtf: str
+    lower: _dt.date
+    upper: _dt.date
+
+    @property
+    def _shape(self) -> _Shape:
+        return _analyse(self.edtf)
+
+    def __str__(self) -> str:
+        return self.edtf
+
+    def human(self) -> str:
+        """The wording for readers, e.g. 'c. December 1932' or 'early 1933'."""
+        shape = self._shape
+        if shape.is_interval:
+            return _interval_words(shape.start, shape.end)
+        return _worded(shape.start)  # type: ignore[arg-type]
+
+    def datetime_attr(self) -> str | None:
+        """A value for HTML ``<time datetime>``, or None when there is none.
+
+        Days, months and years of 0001-9999 give '1932-12-24', '1932-12',
+        '1932' (qualifiers dropped, unspecified parts left out, a time of day
+        dropped).  Seasons, decades, centuries, BCE years and year 0 have no
+        HTML form, and neither do intervals: ``<time>`` holds one point and a
+        start alone would claim more than the date says.
+        """
+        shape = self._shape
+        point = shape.start
+        if shape.is_interval or point is None or point.first_year < 1:
+            return None
+        if point.precision == "day":
+            return f"{point.first_year:04d}-{point.month:02d}-{point.day:02d}"
+        if point.precision == "month":
+            return f"{point.first_year:04d}-{point.month:02d}"
+        if point.precision == "year":
+            return f"{point.first_year:04d}"
+        return None
+
+    @property
+    def is_uncertain(self) -> bool:
+        """Any '?' or '%' anywhere."""
+        return "?" in self.edtf or "%" in self.edtf
+
+    @property
+    def is_approximate(self) -> bool:
+        """Any '~' or '%' anywhere."""
+        return "~" in self.edtf or "%" in self.edtf
+
+    @property
+    def is_interval(self) -> bool:
+        return self._shape.is_interval
+
+    @property
+    def precision(self) -> str:
+        """'day', 'month', 'season', 'year', 'decade', 'century' or 'interval'."""
+        shape = self._shape
+        if shape.is_interval or shape.start is None:
+            return "interval"
+        return shape.start.precision
+
+    def sort_key(self) -> tuple[int, int, str]:
+        """(first day, last day, edtf), ordered by the earliest day each could be.
+
+        The days are proleptic day numbers (``date.toordinal()`` for years
+        1-9999, smaller for BCE), so '-0043' sorts before '0001' although both
+        have ``lower == date.min``.  Open starts sort first, open ends last.
+        """
+        shape = self._shape
+        return (shape.lower_key, shape.upper_key, self.edtf)
+
+
+def parse_date(value: object) -> Date:
+    """Parse an EDTF string, an int year, a ``date`` or a ``datetime``.
+
+    Raises :class:`DateError` for anything else, for level-2 EDTF and for
+    impossible days ('1931-02-29').
+    """
+    text = _as_text(value)
+    shape = _analyse(text)
+    return Date(text, shape.lower, shape.upper)
+
+
+def certainly_before(a: Date, b: Date) -> bool:
+    """Whether ``a`` ends before ``b`` can begin: ``a.upper < b.lower``.
+
+    Compares unclamped day numbers, so it is right for BCE dates too.  Strict
+    bounds: qualifiers do not widen them, and overlapping dates are never
+    certainly before one another.
+    """
+    return a._shape.upper_key < b._shape.lower_key
+
+
+def year_span(a: Date) -> tuple[int, int]:
+    """(first year, last year) for timelines: ``(lower.year, upper.year)``.
+
+    Years are astronomical and unclamped ('-0043' gives -43; winter 1929 gives
+    (1929, 1930)); an open start gives -9999 and an open end 9999.
+    """
+    shape = a._shape
+    lower, upper = shape.lower_day, shape.upper_day
+    return (
+        lower[0] if lower else _OPEN_START_YEAR,
+        upper[0] if upper else _OPEN_END_YEAR,
+    )
+
+
+def format_range(
+    start: Date | None,
+    end: Date | None,
+    *,
+    open_start: str = "",
+    open_end: str = "",
+) -> str:
+    """Word two dates as a span, for life dates and group spans in indexes.
+
+    '1879–1940' (unspaced en dash when both sides are single words),
+    'c. 1890 – 1937' (spaced otherwise).  A missing side is shown as
+    ``open_start``/``open_end``, or '?' when that is empty: '? – 1940',
+    '1879 – present'.  Both missing gives ''.
+    """
+    if start is None and end is None:
+        return ""
+    if start is None:
+        return f"{open_start or '?'} – {end.human()}"  # type: ignore[union-attr]
+    if end is None:
+        return f"{start.human()} – {open_end or '?'}"
+    return _join(start.human(), end.human())
