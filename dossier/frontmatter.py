@@ -189,7 +189,12 @@ class _Walker:
             return [self.visit(item, keypath + (i,), depth + 1) for i, item in enumerate(node.value)]
         try:
             return _scalar_constructor.construct_object(node, deep=True)
-        except (yaml.constructor.ConstructorError, ValueError) as exc:
+        except yaml.constructor.ConstructorError:
+            # an unknown tag (!!python/object, !custom): say so, never swallow it
+            line, col = node.start_mark.line + 2, node.start_mark.column + 1
+            self.doc.diagnostics.append(_err(self.doc.path, line, col, "yaml", f"the YAML tag '{node.tag}' is not supported in front matter"))
+            return node.value
+        except ValueError as exc:
             # e.g. an impossible unquoted date such as 1932-02-30: keep the text
             return node.value
 

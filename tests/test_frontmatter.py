@@ -1,0 +1,166 @@
+"""dossier.frontmatter: bytes -> front matter with positions, body, diagnostics."""
+
+from __future__ import annotations
+
+import datetime
+
+from dossier.frontmatter import MAX_YAML_DEPTH, parse_document
+
+
+def parse(text: str | bytes):
+    return parse_document("people/x.md", text.encode("utf-8") if isinstance(text, str) else text)
+
+
+def codes(doc) -> list[tuple[int, int, str]]:
+    return [(d.line, d.column, d.code) for d in doc.diagnostics]
+
+
+def test_meta_body_and_body_line():
+    doc = parse("---\ntitle: Lev Sedov\nborn: 1906-02-24\n---\nFirst line.\nSecond.")
+    assert doc.diagnostics == []
+    assert doc.meta == {"title": "Lev Sedov", "born": datetime.date(1906, 2, 24)}
+    assert doc.body == "First line.\nSecond."
+    assert doc.body_line == 5
+
+
+def test_marks_point_at_values_and_keys_in_file_lines():
+    doc = parse("---\ntitle: A\nmemberships:\n  - group: g\n    role: r\n---\n")
+    assert doc.marks[("title",)] == (2, 8)
+    assert doc.key_marks[("title",)] == (2, 1)
+    assert doc.marks[("memberships", 0, "group")] == (4, 12)
+    assert doc.marks[("memberships", 0, "role")] == (5, 11)
+    assert doc.key_marks[("memberships", 0, "role")] == (5, 5)
+
+
+def test_flow_list_items_have_their_own_columns():
+    doc = parse("---\ntitle: A\ntags: [alpha, beta]\n---\n")
+    assert doc.marks[("tags", 0)] == (3, 8)
+    assert doc.marks[("tags", 1)] == (3, 15)
+
+
+def test_mark_falls_back_to_the_nearest_parent():
+    doc = parse("---\ntitle: A\ntags: [a]\n---\n")
+    assert doc.mark(("tags", 5)) == (3, 7)
+    assert doc.mark(("nothing",)) == (1, 1)
+
+
+def test_crlf_and_bom_accepted_with_correct_lines():
+    doc = parse(b"\xef\xbb\xbf---\r\ntitle: A\r\ntags: [a]\r\n---\r\nBody\r\nmore\r\n")
+    assert doc.diagnostics == []
+    assert doc.meta == {"title": "A", "tags": ["a"]}
+    assert doc.marks[("tags",)] == (3, 7)
+    assert doc.body == "Body\nmore\n"
+    assert doc.body_line == 5
+
+
+def test_not_utf8_reports_line_and_column_of_the_bad_byte():
+    doc = parse(b"---\ntitle: A\nsummary: caf\xe9\n---\n")
+    [d] = doc.diagnostics
+    assert (d.line, d.column, d.code) == (3, 13, "encoding")
+    assert d.message == "the file is not UTF-8 (byte 0xe9 at offset 25)"
+
+
+def test_missing_front_matter():
+    doc = parse("title: A\n")
+    assert codes(doc) == [(1, 1, "front-matter")]
+    assert doc.diagnostics[0].message == "expected front matter starting with a '---' line"
+
+
+def test_empty_file_has_no_front_matter():
+    assert codes(parse(b"")) == [(1, 1, "front-matter")]
+
+
+def test_front_matter_never_closed():
+    doc = parse("---\ntitle: A\nBody text\n")
+    assert codes(doc) == [(1, 1, "front-matter")]
+    assert doc.diagnostics[0].message == "the front matter opened on line 1 is never closed by a '---' line"
+
+
+def test_yaml_closing_with_dots_and_trailing_space():
+    assert parse("---\ntitle: A\n...\nbody").body == "body"
+    assert parse("---\ntitle: A\n---  \nbody").body == "body"
+
+
+def test_malformed_yaml_reports_the_line_of_the_problem():
+    doc = parse("---\ntitle: A\nborn: 1900\n  died: 1950\n---\n")
+    [d] = doc.diagnostics
+    assert (d.line, d.column, d.code) == (4, 7, "yaml")
+    assert d.message == "malformed YAML: mapping values are not allowed in this context"
+
+
+def test_tab_indentation_is_malformed_yaml():
+    [d] = parse("---\ntitle: A\n\tborn: 1900\n---\n").diagnostics
+    assert (d.line, d.code) == (3, "yaml")
+    assert "tab" in d.message
+
+
+def test_duplicate_key_is_an_error_at_the_second_key():
+    doc = parse("---\ntitle: A\nborn: 1900\ntitle: B\n---\n")
+    assert codes(doc) == [(4, 1, "yaml")]
+    assert doc.diagnostics[0].message == "the field 'title' appears twice"
+    assert doc.meta["title"] == "A"
+
+
+def test_empty_front_matter_requires_title():
+    doc = parse("---\n---\n")
+    assert codes(doc) == [(1, 1, "required")]
+
+
+def test_front_matter_that_is_a_list():
+    assert codes(parse("---\n- a\n---\n")) == [(2, 1, "not-a-mapping")]
+
+
+def test_merge_keys_refused():
+    doc = parse("---\ntitle: A\nbase: &b {x: 1}\nother:\n  <<: *b\n---\n")
+    assert codes(doc) == [(5, 3, "yaml")]
+
+
+def test_unsupported_tag_is_reported_not_swallowed():
+    doc = parse("---\ntitle: !!python/object:os.system x\n---\n")
+    assert codes(doc) == [(2, 8, "yaml")]
+    assert doc.diagnostics[0].message == "the YAML tag 'tag:yaml.org,2002:python/object:os.system' is not supported in front matter"
+
+
+def test_impossible_unquoted_date_is_kept_as_text_for_the_schema():
+    doc = parse("---\ntitle: A\nborn: 1932-02-30\n---\n")
+    assert doc.diagnostics == []
+    assert doc.meta["born"] == "1932-02-30"
+
+
+def test_billion_laughs_refused():
+    lines = ["---", "title: A", 'a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]']
+    prev = "a"
+    for name in "bcdefghi":
+        lines.append(f"{name}: &{name} [" + ", ".join([f"*{prev}"] * 9) + "]")
+        prev = name
+    doc = parse("\n".join(lines + ["---", ""]))
+    assert [d.code for d in doc.diagnostics] == ["yaml-too-complex"]
+    assert doc.meta == {}
+
+
+def test_few_aliases_are_fine():
+    doc = parse("---\ntitle: &t A\naliases: [*t]\n---\n")
+    assert doc.diagnostics == []
+    assert doc.meta["aliases"] == ["A"]
+
+
+def test_deeply_nested_flow_yaml_refused_without_recursion_error():
+    doc = parse("---\ntitle: A\ntags: " + "[" * 10_000 + "]" * 10_000 + "\n---\n")
+    assert codes(doc) == [(2, 1, "yaml-too-complex")]
+    assert doc.diagnostics[0].message == f"the front matter is nested 10000 levels deep; the limit is {MAX_YAML_DEPTH}"
+
+
+def test_deeply_nested_unclosed_mapping_refused():
+    doc = parse("---\ntitle: A\ntags: " + "{a: " * 10_000 + "\n---\n")
+    assert [d.code for d in doc.diagnostics] == ["yaml-too-complex"]
+
+
+def test_deep_block_nesting_refused():
+    yaml_text = "".join("  " * i + "- \n" for i in range(200))
+    doc = parse("---\ntitle: A\ntags:\n" + yaml_text + "---\n")
+    assert [d.code for d in doc.diagnostics] == ["yaml-too-complex"]
+
+
+def test_digest_depends_on_bytes():
+    assert parse("---\ntitle: A\n---\n").digest != parse("---\ntitle: B\n---\n").digest
+    assert parse("---\ntitle: A\n---\n").digest == parse("---\ntitle: A\n---\n").digest
