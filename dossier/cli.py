@@ -33,7 +33,9 @@ def _common(p: argparse.ArgumentParser) -> None:
     p.add_argument("--content", type=Path, default=None, metavar="DIR", help="content folder (default: content/)")
     p.add_argument("--output", type=Path, default=None, metavar="DIR", help="output folder (default: output/)")
     p.add_argument("--strict", action="store_true", help="fail on warnings too")
-    p.add_argument("--root", type=Path, default=None, metavar="DIR", help="project folder (default: the folder of build.py / the current one)")
+    p.add_argument("--root", type=Path, default=None, metavar="DIR", help="project folder (default: the current one)")
+    p.add_argument("--clean", action="store_true", help="ignore the cache and the last build: render every page")
+    p.add_argument("--jobs", type=int, default=0, metavar="N", help="worker processes (default: one per core)")
 
 
 def parser() -> argparse.ArgumentParser:
@@ -60,7 +62,7 @@ def _project(args):
     from .pipeline import Project
 
     root = args.root or Path.cwd()
-    return Project.at(root, args.content, args.output, strict=args.strict)
+    return Project.at(root, args.content, args.output, strict=args.strict, jobs=args.jobs, use_cache=not args.clean)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -101,12 +103,15 @@ def _build(args, check_only: bool) -> int:
 
     project = _project(args)
     try:
-        report = build(project, check_only=check_only)
+        report = build(project, check_only=check_only, clean=args.clean)
     except BuildFailed as failed:
         print(failed.diagnostics.report(), file=sys.stderr)
         if not check_only:
             print("build failed: the previous output was left as it was", file=sys.stderr)
         return 1
+    if report.up_to_date:
+        print(f"{project.output} is up to date ({report.seconds:.2f}s, nothing written)")
+        return 0
     if report.diagnostics.items:
         print(report.diagnostics.report(), file=sys.stderr)
     site = report.resolved.site
@@ -114,5 +119,5 @@ def _build(args, check_only: bool) -> int:
     if check_only:
         print(f"ok: {counts}; no errors")
     else:
-        print(f"built {report.pages} pages ({counts}) into {project.output} in {report.seconds:.2f}s")
+        print(f"built {project.output}: {counts}; {report.pages} pages rendered, {report.written} files written, in {report.seconds:.2f}s")
     return 0

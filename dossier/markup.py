@@ -62,6 +62,7 @@ class Rendered:
     html: str
     refs: list[Ref]
     headings: list[tuple[int, str, str]] = field(default_factory=list)  # (level, id, text)
+    sentences: list[str] = field(default_factory=list)  # split_sentences(html), computed once
 
 
 class _RefProcessor(InlineProcessor):
@@ -199,7 +200,7 @@ def render_markdown(body: str) -> Rendered:
         where = pos[kind].get(raw)
         line, col = where.pop(0) if where else (0, 0)
         refs.append(Ref(kind, raw, inner, line, col))
-    return Rendered(html, refs, list(ext.headings))
+    return Rendered(html, refs, list(ext.headings), split_sentences(html))
 
 
 _TAG_SPLIT_RE = re.compile(r"(<[^>]*>)")

@@ -170,8 +170,14 @@ def entity_from_document(doc: Document, kind: str | None, slug: str) -> tuple[En
     return Entity(kind or "home", slug, doc.path, values, doc.body, doc), out
 
 
-def load_site(content_dir: Path, root: Path, diags: Diagnostics) -> Site:
-    """Discover, parse and validate every file under ``content_dir``."""
+def load_site(content_dir: Path, root: Path, diags: Diagnostics, cache=None, digests: dict[str, str] | None = None) -> Site:
+    """Discover, parse and validate every file under ``content_dir``.
+
+    ``cache`` (a :class:`~dossier.cache.ContentCache`) skips files whose bytes
+    were seen before; ``digests`` receives each file's SHA-256.
+    """
+    import hashlib
+
     from .diagnostics import relpath
 
     site = Site()
@@ -186,9 +192,19 @@ def load_site(content_dir: Path, root: Path, diags: Diagnostics) -> Site:
         except OSError as exc:
             diags.error(shown, 1, 1, "encoding", f"cannot read the file: {exc.strerror}")
             continue
-        doc = parse_document(shown, raw)
         slug = path.stem if kind else "index"
-        entity, found = entity_from_document(doc, kind, slug)
+        digest = hashlib.sha256(raw).hexdigest()
+        if digests is not None:
+            digests[shown] = digest
+        ckey = f"doc:{digest}:{kind}:{shown}"
+        hit = cache.get(ckey) if cache is not None else None
+        if hit is not None:
+            entity, found = hit
+        else:
+            doc = parse_document(shown, raw)
+            entity, found = entity_from_document(doc, kind, slug)
+            if cache is not None:
+                cache.put(ckey, (entity, found))
         diags.extend(found)
         if entity is None:
             continue

@@ -73,9 +73,10 @@ def _exchange(a: Path, b: Path) -> bool:
 class Staging:
     """A fresh folder beside ``output`` that becomes ``output`` on commit."""
 
-    def __init__(self, output: Path):
+    def __init__(self, output: Path, base: Path | None = None):
         self.output = output
         self.path = output.with_name(f"{output.name}.staging-{os.getpid()}")
+        self.base = base  # an incremental build starts from the previous site
         self.written = 0
 
     def __enter__(self) -> "Staging":
@@ -83,7 +84,12 @@ class Staging:
         self.output.parent.mkdir(parents=True, exist_ok=True)
         if self.path.exists():
             shutil.rmtree(self.path)
-        self.path.mkdir()
+        if self.base is not None and self.base.is_dir():
+            # Hard links: cheap, and the live site is never written through
+            # them, because every write replaces the file (see write()).
+            shutil.copytree(self.base, self.path, copy_function=os.link, ignore=shutil.ignore_patterns(MARKER))
+        else:
+            self.path.mkdir()
         return self
 
     def __exit__(self, exc_type, exc, tb) -> None:
@@ -117,14 +123,42 @@ class Staging:
             raise UnsafeOutputPath(f"refusing to write {relpath!r} outside the output folder")
         return full
 
-    def write(self, relpath: str, data: bytes | str) -> None:
+    def write(self, relpath: str, data: bytes | str, only_if_changed: bool = False) -> bool:
+        """Write a file (a new inode, never in place). With ``only_if_changed``,
+        a file whose bytes are already there is left alone. True if written."""
         full = self.target(relpath)
-        full.parent.mkdir(parents=True, exist_ok=True)
         if isinstance(data, str):
             data = data.encode("utf-8")
-        with open(full, "wb") as fh:
+        if only_if_changed:
+            try:
+                if full.stat().st_size == len(data) and full.read_bytes() == data:
+                    return False
+            except OSError:
+                pass
+        full.parent.mkdir(parents=True, exist_ok=True)
+        tmp = full.with_name(f".{full.name}.tmp")
+        with open(tmp, "wb") as fh:
             fh.write(data)
+        os.replace(tmp, full)
         self.written += 1
+        return True
+
+    def remove(self, relpath: str) -> None:
+        full = self.target(relpath)
+        try:
+            full.unlink()
+        except FileNotFoundError:
+            return
+        parent = full.parent
+        root = self.path.resolve()
+        while parent != root and not any(parent.iterdir()):
+            parent.rmdir()
+            parent = parent.parent
+
+    def remove_tree(self, relpath: str) -> None:
+        full = self.target(relpath)
+        if full.is_dir():
+            shutil.rmtree(full)
 
     def commit(self, manifest: dict | None = None) -> None:
         """Swap the staging folder in as the output folder."""

@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import io
 import logging
+import os
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -19,7 +20,8 @@ from pelican.generators import Generator
 from pelican.settings import read_settings
 
 from .diagnostics import BuildFailed, Diagnostics
-from .views import render_pages, site_pages
+from .incremental import RenderResult, digest, select_pages
+from .views import render_page, site_pages
 
 if TYPE_CHECKING:
     from .output import Staging
@@ -80,14 +82,69 @@ class DossierGenerator(Generator):
         self.env.autoescape = True  # never trust content, whatever the settings say
         base = {k: v for k, v in self.context.items() if k.isupper() and not k.startswith("DOSSIER_")}
         staging = self.settings.get("DOSSIER_STAGING")
-        out = Path(self.output_path)
-        for path, html in render_pages(self.pages, self.env, base):
-            if staging is not None:
-                staging.write(path, html)
-            else:  # run by plain Pelican: write where it says
-                target = out / path
+        previous = self.settings.get("DOSSIER_PREVIOUS")
+        entities = self.settings.get("DOSSIER_ENTITIES") or {}
+        if staging is None:  # run by plain Pelican: write everything where it says
+            out = Path(self.output_path)
+            for page in self.pages:
+                html, _deps = render_page(page, self.env, base)
+                target = out / page.path
                 target.parent.mkdir(parents=True, exist_ok=True)
                 target.write_text(html, encoding="utf-8")
+            return
+        result = RenderResult()
+        selected = select_pages(self.pages, self.resolved, previous, entities)
+        current = {p.path for p in self.pages}
+        if previous is not None:
+            for path in previous.pages:
+                if path not in current:
+                    staging.remove(path)
+            # keep the record of every page that is not rendered again
+            chosen = {p.path for p in selected}
+            for path, record in previous.pages.items():
+                if path in current and path not in chosen:
+                    result.pages[path] = record
+        workers = int(self.settings.get("DOSSIER_WORKERS", 1))
+        for path, deps, digest, written in _render_all(selected, self.env, base, staging, workers):
+            result.pages[path] = (deps, digest)
+            result.rendered += 1
+            result.written += written
+        self.settings["DOSSIER_RESULT"] = result
+
+
+# Parallel rendering: forked workers inherit the resolved site and the Jinja
+# environment, render a share of the pages, write them into the staging
+# folder and send back only (path, deps, digest, written).
+_WORK: dict = {}
+
+
+def _render_share(indices: list[int]) -> list[tuple[str, frozenset, str, int]]:
+    pages, env, base, staging = _WORK["pages"], _WORK["env"], _WORK["base"], _WORK["staging"]
+    out = []
+    for i in indices:
+        page = pages[i]
+        html, deps = render_page(page, env, base)
+        data = html.encode("utf-8")
+        written = staging.write(page.path, data, only_if_changed=True)
+        out.append((page.path, frozenset(deps), digest(data), int(written)))
+    return out
+
+
+def _render_all(pages, env, base, staging, workers: int):
+    _WORK.update(pages=pages, env=env, base=base, staging=staging)
+    try:
+        if workers > 1 and len(pages) >= 200 and hasattr(os, "fork"):
+            import multiprocessing
+
+            n = workers * 4
+            shares = [list(range(i, len(pages), n)) for i in range(n)]
+            with multiprocessing.get_context("fork").Pool(workers) as pool:
+                for chunk in pool.imap(_render_share, shares):
+                    yield from chunk
+        else:
+            yield from _render_share(list(range(len(pages))))
+    finally:
+        _WORK.clear()
 
 
 def get_generators(pelican_object):
@@ -120,13 +177,22 @@ def pelican_settings(project: "Project", output: Path) -> dict:
     return settings
 
 
-def run_pelican(project: "Project", resolved: "Resolved", staging: "Staging") -> int:
-    """Run Pelican over the resolved site, writing into the staging folder."""
+def run_pelican(project: "Project", resolved: "Resolved", staging: "Staging", previous=None, entities=None) -> RenderResult:
+    """Run Pelican over the resolved site, writing into the staging folder.
+
+    ``previous`` (the last build's manifest) makes it incremental: only the
+    pages whose inputs changed are rendered, and the theme's static files
+    are copied afresh (never written through the previous site's links).
+    """
     logging.getLogger("pelican").setLevel(logging.WARNING)
     settings = pelican_settings(project, staging.path)
     settings["DOSSIER_RESOLVED"] = resolved
     settings["DOSSIER_STAGING"] = staging
+    settings["DOSSIER_PREVIOUS"] = previous
+    settings["DOSSIER_ENTITIES"] = entities
+    settings["DOSSIER_WORKERS"] = project.workers()
+    staging.remove_tree(settings.get("THEME_STATIC_DIR", "theme"))
     pelican = Pelican(settings)
     with contextlib.redirect_stdout(io.StringIO()):  # Pelican prints its own summary
         pelican.run()
-    return staging.written
+    return settings["DOSSIER_RESULT"]

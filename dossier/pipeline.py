@@ -1,8 +1,10 @@
 """The build, top to bottom.
 
     discover → parse front matter → validate against the schema → index names
-      → render Markdown (placeholders) → resolve links, relations, citations
-      → derive backlinks and inverse relations → (stop here on any error)
+      → render Markdown (placeholders; cached by file hash, in parallel)
+      → resolve links, relations, citations → derive backlinks and inverse
+        relations → (stop here on any error)
+      → choose the pages to render (all, or those whose inputs changed)
       → render templates (Pelican plugin) → write into a fresh folder → swap in
 
 Nothing is written until everything has been read and resolved. The stages
@@ -11,16 +13,22 @@ before the templates are plain Python; only ``pelican_plugin`` imports Pelican.
 
 from __future__ import annotations
 
+import hashlib
+import os
 import time
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .cache import ContentCache, Manifest, digest_files, generator_version
 from .diagnostics import BuildFailed, Diagnostics
 from .markup import Rendered, render_markdown
 from .model import Site, load_site
 from .resolve import Resolved, resolve
 
 __all__ = ["Project", "read_and_resolve", "build", "BuildReport"]
+
+CACHE_DIR = ".dossier-cache"
 
 
 @dataclass
@@ -30,51 +38,96 @@ class Project:
     output: Path
     settings_file: Path | None = None
     strict: bool = False
+    jobs: int = 0  # worker processes; 0 = one per core
+    use_cache: bool = True
 
     @classmethod
-    def at(cls, root: Path, content: Path | None = None, output: Path | None = None, strict: bool = False) -> "Project":
+    def at(cls, root: Path, content: Path | None = None, output: Path | None = None, strict: bool = False, jobs: int = 0, use_cache: bool = True) -> "Project":
         root = root.resolve()
         settings = root / "pelicanconf.py"
-        return cls(
-            root,
-            (content or root / "content").resolve() if content is None or content.is_absolute() else (Path.cwd() / content).resolve(),
-            (output or root / "output").resolve() if output is None or output.is_absolute() else (Path.cwd() / output).resolve(),
-            settings if settings.is_file() else None,
-            strict,
-        )
+
+        def place(p: Path | None, default: str) -> Path:
+            if p is None:
+                return root / default
+            return p.resolve() if p.is_absolute() else (Path.cwd() / p).resolve()
+
+        return cls(root, place(content, "content"), place(output, "output"), settings if settings.is_file() else None, strict, jobs, use_cache)
+
+    @property
+    def cache_dir(self) -> Path:
+        return self.root / CACHE_DIR
+
+    def workers(self) -> int:
+        return self.jobs or (os.cpu_count() or 1)
 
 
 @dataclass
 class BuildReport:
     diagnostics: Diagnostics
     resolved: Resolved | None = None
-    pages: int = 0
-    files: int = 0
+    pages: int = 0  # pages rendered
+    written: int = 0  # files written (their bytes changed or they are new)
+    files: int = 0  # files in the output
+    up_to_date: bool = False
     seconds: float = 0.0
     timings: dict[str, float] = field(default_factory=dict)
 
 
-def render_all(site: Site) -> dict[str, Rendered]:
-    """Markdown of every page (pure per body; cached and parallel later)."""
+# Stage: Markdown ----------------------------------------------------------------
+
+
+def _render_chunk(bodies: list[str]) -> list[Rendered]:
+    return [render_markdown(b) for b in bodies]
+
+
+def render_all(site: Site, cache: ContentCache | None = None, workers: int = 1) -> dict[str, Rendered]:
+    """Markdown of every page: cached by body hash, in parallel when many."""
+    entities = list(site) + ([site.home] if site.home is not None else [])
     out: dict[str, Rendered] = {}
-    for e in site:
-        out[e.key] = render_markdown(e.body)
-    if site.home is not None:
-        out["index"] = render_markdown(site.home.body)
+    todo: dict[str, list[str]] = {}  # body key -> entity keys
+    bodies: dict[str, str] = {}
+    for e in entities:
+        bkey = "md:" + hashlib.sha256(e.body.encode("utf-8")).hexdigest()
+        hit = cache.get(bkey) if cache is not None else None
+        if hit is not None:
+            out[e.key or "index"] = hit
+        else:
+            todo.setdefault(bkey, []).append(e.key or "index")
+            bodies[bkey] = e.body
+    keys = sorted(todo)
+    if len(keys) >= 64 and workers > 1:
+        import multiprocessing
+
+        size = max(8, len(keys) // (workers * 4))
+        chunks = [keys[i : i + size] for i in range(0, len(keys), size)]
+        ctx = multiprocessing.get_context("fork") if hasattr(os, "fork") else None
+        with ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
+            results = list(pool.map(_render_chunk, [[bodies[k] for k in c] for c in chunks]))
+        rendered = dict(zip(keys, (r for chunk in results for r in chunk)))
+    else:
+        rendered = {k: render_markdown(bodies[k]) for k in keys}
+    for bkey, r in rendered.items():
+        if cache is not None:
+            cache.put(bkey, r)
+        for ekey in todo[bkey]:
+            out[ekey] = r
     return out
 
 
-def read_and_resolve(project: Project, diags: Diagnostics, timings: dict[str, float] | None = None) -> Resolved:
+# Stages up to resolution ----------------------------------------------------------
+
+
+def read_and_resolve(project: Project, diags: Diagnostics, timings: dict[str, float] | None = None, cache: ContentCache | None = None, digests: dict[str, str] | None = None) -> Resolved:
     """Every stage up to (not including) writing. Problems go to ``diags``."""
     timings = timings if timings is not None else {}
     t = time.perf_counter()
     if not project.content.is_dir():
         diags.error(str(project.content), 1, 1, "folder", "the content folder does not exist")
         return Resolved(Site(), {}, {})
-    site = load_site(project.content, project.root, diags)
+    site = load_site(project.content, project.root, diags, cache, digests)
     timings["read"] = time.perf_counter() - t
     t = time.perf_counter()
-    rendered = render_all(site)
+    rendered = render_all(site, cache, project.workers())
     timings["markdown"] = time.perf_counter() - t
     t = time.perf_counter()
     resolved = resolve(site, rendered, diags)
@@ -82,8 +135,56 @@ def read_and_resolve(project: Project, diags: Diagnostics, timings: dict[str, fl
     return resolved
 
 
-def build(project: Project, check_only: bool = False) -> BuildReport:
-    """Build the site (or only check it). Raises :class:`BuildFailed`."""
+def environment_digest(project: Project) -> str:
+    """Everything besides content that shapes the output."""
+    from .pelican_plugin import theme_folder
+
+    theme = theme_folder(project.root)
+    files = [p for p in theme.rglob("*") if p.is_file()]
+    parts = [generator_version(), digest_files(files, theme)]
+    if project.settings_file:
+        parts.append(digest_files([project.settings_file], project.root))
+    return hashlib.sha256("|".join(parts).encode()).hexdigest()
+
+
+def _input_digests(project: Project) -> dict[str, str] | None:
+    """Digest of every file under content/, cheaply, for the up-to-date check."""
+    out = {}
+    for dirpath, dirnames, filenames in os.walk(project.content):
+        dirnames[:] = [d for d in dirnames if not d.startswith(".")]
+        for name in filenames:
+            if name.startswith(".") or name.endswith("~"):
+                continue
+            p = Path(dirpath) / name
+            try:
+                out[p.relative_to(project.root).as_posix() if project.root in p.parents else str(p)] = hashlib.sha256(p.read_bytes()).hexdigest()
+            except OSError:
+                return None
+    return out
+
+
+def _output_intact(project: Project, manifest: Manifest) -> bool:
+    import json
+
+    from .output import MARKER
+
+    try:
+        marker = json.loads((project.output / MARKER).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    return marker.get("build") == manifest.build_id
+
+
+# The build ----------------------------------------------------------------------
+
+
+def build(project: Project, check_only: bool = False, clean: bool = False) -> BuildReport:
+    """Build the site (or only check it). Raises :class:`BuildFailed`.
+
+    Incremental unless ``clean``: when a manifest of the last build exists,
+    only the pages whose inputs changed are rendered, and only files whose
+    bytes changed are written; the result is identical to a clean build.
+    """
     from .output import Staging, check_output_path
 
     start = time.perf_counter()
@@ -91,20 +192,52 @@ def build(project: Project, check_only: bool = False) -> BuildReport:
     report = BuildReport(diags)
     if not check_only:
         check_output_path(project.output, project.root, project.content)
-    resolved = read_and_resolve(project, diags, report.timings)
+
+    manifest = None if (clean or check_only or not project.use_cache) else Manifest.load(project.cache_dir, project.output)
+    env_digest = None
+    if manifest is not None:
+        env_digest = environment_digest(project)
+        inputs = _input_digests(project)
+        if inputs == manifest.inputs and env_digest == manifest.environment and _output_intact(project, manifest):
+            report.up_to_date = True
+            report.seconds = time.perf_counter() - start
+            return report
+
+    cache = ContentCache(project.cache_dir if project.use_cache else None)
+    digests: dict[str, str] = {}
+    resolved = read_and_resolve(project, diags, report.timings, cache, digests)
     report.resolved = resolved
+    cache.save()
     if diags.fails(project.strict):
         raise BuildFailed(diags)
     if check_only:
         report.seconds = time.perf_counter() - start
         return report
+
     from . import pelican_plugin
 
-    with Staging(project.output) as staging:
+    env_digest = env_digest or environment_digest(project)
+    entities = _entity_digests(resolved, digests)
+    previous = manifest if (manifest is not None and manifest.environment == env_digest and project.output.is_dir() and _output_intact(project, manifest)) else None
+    with Staging(project.output, base=project.output if previous else None) as staging:
         t = time.perf_counter()
-        report.pages = pelican_plugin.run_pelican(project, resolved, staging)
+        result = pelican_plugin.run_pelican(project, resolved, staging, previous, entities)
         report.timings["write"] = time.perf_counter() - t
-        report.files = sum(1 for p in staging.path.rglob("*") if p.is_file())
-        staging.commit({"pages": report.pages})
+        report.pages, report.written = result.rendered, result.written
+        build_id = hashlib.sha256(repr((sorted(digests.items()), env_digest)).encode()).hexdigest()[:16]
+        new_manifest = Manifest(build_id, digests, entities, env_digest, result.pages, result.files)
+        report.files = len(result.files)
+        staging.commit({"build": build_id})
+    new_manifest.save(project.cache_dir, project.output)
     report.seconds = time.perf_counter() - start
     return report
+
+
+def _entity_digests(resolved: Resolved, digests: dict[str, str]) -> dict[str, str]:
+    """entity key -> digest of its file; plus "kinds", which changes whenever
+    an entity is added or removed (pages that count or list them)."""
+    out = {}
+    for key, page in resolved.pages.items():
+        out[key] = digests.get(page.entity.path, "")
+    out["kinds"] = hashlib.sha256("\n".join(sorted(out)).encode()).hexdigest()
+    return out

@@ -478,7 +478,7 @@ _RELATION_PHRASE = {
 def _derive_backlinks(res: Resolved) -> None:
     for key, page in res.pages.items():
         source = page.entity
-        for sentence in split_sentences(page.rendered.html):
+        for sentence in page.rendered.sentences:
             found = refs_in(sentence)
             targets = []
             for kind, idx in found:
@@ -522,7 +522,7 @@ def _derive_citations(res: Resolved, diags: Diagnostics) -> None:
     cited: set[str] = set()
     for key, page in res.pages.items():
         src = page.entity
-        for sentence in split_sentences(page.rendered.html):
+        for sentence in page.rendered.sentences:
             for kind, idx in refs_in(sentence):
                 ref = page.refs[idx] if idx < len(page.refs) else None
                 if not isinstance(ref, CiteGroup):

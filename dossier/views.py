@@ -44,12 +44,17 @@ STATUS_LABEL = {"unresolved": "Unresolved", "consensus": "Consensus", "settled":
 
 @dataclass
 class Page:
+    """One output page. Its context is built lazily (``make``), so that an
+    incremental build only pays for the pages it renders."""
+
     path: str  # output file, site-relative: people/lev-sedov/index.html
     url: str  # site-relative URL: people/lev-sedov/
     template: str
-    context: dict[str, Any] = field(default_factory=dict)
-    #: keys of the entities whose data this page shows (for incremental builds)
-    depends: set[str] = field(default_factory=set)
+    make: Callable[[], tuple[dict[str, Any], set[str]]]  # -> (context, keys read)
+    #: entity key of an entity page; None for index pages
+    key: str | None = None
+    #: for pages other than entity pages: the keys they read, known up front
+    static_deps: frozenset[str] | None = None
 
     @property
     def depth(self) -> int:
@@ -116,9 +121,10 @@ def sort_name(e: Entity) -> str:
 class Notes:
     """The numbered notes of one page and its reference list."""
 
-    def __init__(self, resolved: Resolved, page_url: str):
+    def __init__(self, resolved: Resolved, page_url: str, depends: set[str]):
         self.resolved = resolved
         self.page_url = page_url
+        self.depends = depends
         self.order: list[str] = []  # source slugs in order of first citation
         self.uses: dict[str, list[tuple[str, str]]] = defaultdict(list)  # slug -> [(anchor id, locator)]
 
@@ -126,6 +132,7 @@ class Notes:
         source = self.resolved.site.get("source", cite.key)
         if source is None:
             return Markup("")
+        self.depends.add(source.key)
         if cite.key not in self.order:
             self.order.append(cite.key)
         n = self.order.index(cite.key) + 1
@@ -176,8 +183,8 @@ class PageBuilder:
         self.entity = entity
         self.data: PageData = resolved.page(entity)
         self.url = entity.url
-        self.notes = Notes(resolved, self.url)
         self.depends: set[str] = {entity.key or "index"}
+        self.notes = Notes(resolved, self.url, self.depends)
 
     def link(self, target: Entity, label: str | None = None, fragment: str = "", cls: str = "xref") -> Markup:
         self.depends.add(target.key)
@@ -348,25 +355,43 @@ def _list_html(items: list[Markup]) -> Markup:
 # The whole site -----------------------------------------------------------------
 
 
-def site_pages(resolved: Resolved) -> list[Page]:
-    site = resolved.site
-    pages: list[Page] = []
-    for e in site:
+def _entity_page(resolved: Resolved, e: Entity) -> Page:
+    def make() -> tuple[dict[str, Any], set[str]]:
         b = PageBuilder(resolved, e)
-        ctx = b.build()
-        pages.append(Page(f"{e.url}index.html", e.url, "entity.html", ctx, b.depends))
+        return b.build(), b.depends
+
+    return Page(f"{e.url}index.html", e.url, "entity.html", make, key=e.key)
+
+
+def _fixed(path: str, url: str, template: str, ctx: dict[str, Any], deps: set[str]) -> Page:
+    return Page(path, url, template, lambda: (ctx, set(deps)), static_deps=frozenset(deps))
+
+
+def _home_page(resolved: Resolved) -> Page:
+    site = resolved.site
+
+    def make() -> tuple[dict[str, Any], set[str]]:
+        ctx: dict[str, Any] = {"title": "Home", "body": Markup(""), "summary": ""}
+        deps = {"index"}
+        if site.home:
+            b = PageBuilder(resolved, site.home)
+            ctx = {"title": site.home.title, "body": b.body(), "summary": site.home.get("summary", ""), "references": b.notes.references()}
+            deps |= b.depends
+        ctx["counts"] = [(KIND_PLURAL[k], CONTENT_TYPES[k].folder + "/", len(site.of_kind(k))) for k in KIND_ORDER[:5]]
+        ctx["articles"] = [{"title": a.title, "url": a.url, "summary": a.get("summary", "")} for a in sorted(site.of_kind("article"), key=lambda a: fold(a.title))]
+        return ctx, deps | {a.key for a in site.of_kind("article")} | {"kinds"}
+
+    return Page("index.html", "", "home.html", make, key="index")
+
+
+def site_pages(resolved: Resolved) -> list[Page]:
+    """Every page of the site, in output-path order (contexts not built yet)."""
+    site = resolved.site
+    pages: list[Page] = [_entity_page(resolved, e) for e in site]
     pages.extend(_index_pages(resolved))
     pages.append(_chronology(resolved))
-    home_ctx: dict[str, Any] = {"title": "Home", "body": Markup(""), "summary": ""}
-    deps = {"index"}
-    if site.home:
-        b = PageBuilder(resolved, site.home)
-        home_ctx = {"title": site.home.title, "body": b.body(), "summary": site.home.get("summary", ""), "references": b.notes.references()}
-        deps |= b.depends
-    home_ctx["counts"] = [(KIND_PLURAL[k], CONTENT_TYPES[k].folder + "/", len(site.of_kind(k))) for k in KIND_ORDER[:5]]
-    home_ctx["articles"] = [{"title": a.title, "url": a.url, "summary": a.get("summary", "")} for a in sorted(site.of_kind("article"), key=lambda a: fold(a.title))]
-    pages.append(Page("index.html", "", "home.html", home_ctx, deps | {a.key for a in site.of_kind("article")}))
-    pages.append(Page("404.html", "", "404.html", {"title": "Page not found", "absolute": True}, set()))
+    pages.append(_home_page(resolved))
+    pages.append(_fixed("404.html", "", "404.html", {"title": "Page not found", "absolute": True}, set()))
     return sorted(pages, key=lambda p: p.path)
 
 
@@ -387,13 +412,13 @@ def _index_pages(resolved: Resolved) -> list[Page]:
             if not letter.isalpha() or not letter.isascii():
                 letter = "#"
             letters.setdefault(letter, []).append(it)
-        out.append(Page(f"{url}index.html", url, "index_az.html", {"title": KIND_PLURAL[kind], "kind": kind, "letters": letters, "count": len(items)}, {e.key for e in site.of_kind(kind)}))
+        out.append(_fixed(f"{url}index.html", url, "index_az.html", {"title": KIND_PLURAL[kind], "kind": kind, "letters": letters, "count": len(items)}, {e.key for e in site.of_kind(kind)}))
     url = "events/"
     events = sorted(site.of_kind("event"), key=lambda e: (e.get("date").sort_key(), e.key))
-    out.append(Page(f"{url}index.html", url, "index_events.html", {"title": "Events", "items": [_entry(e, url) | {"time": time_html(e.get("date"))} for e in events]}, {e.key for e in events}))
+    out.append(_fixed(f"{url}index.html", url, "index_events.html", {"title": "Events", "items": [_entry(e, url) | {"time": time_html(e.get("date"))} for e in events]}, {e.key for e in events}))
     url = "articles/"
     arts = sorted(site.of_kind("article"), key=lambda e: fold(e.title))
-    out.append(Page(f"{url}index.html", url, "index_list.html", {"title": "Articles", "items": [_entry(e, url) for e in arts]}, {e.key for e in arts}))
+    out.append(_fixed(f"{url}index.html", url, "index_list.html", {"title": "Articles", "items": [_entry(e, url) for e in arts]}, {e.key for e in arts}))
     out.extend(_source_pages(resolved))
     return out
 
@@ -411,12 +436,12 @@ def _source_pages(resolved: Resolved) -> list[Page]:
     nav = [{"genre": g, "label": GENRE_LABEL[g], "count": sum(1 for s in sources if s.get("genre") == g)} for g in genres]
     groups = [{"kind": k, "label": "Primary sources" if k == "primary" else "Secondary sources", "items": entries([s for s in sources if s.get("kind") == k], url)} for k in ("primary", "secondary")]
     deps = {s.key for s in sources}
-    out.append(Page(f"{url}index.html", url, "index_sources.html", {"title": "Sources", "groups": groups, "genres": nav, "genre": None}, deps))
+    out.append(_fixed(f"{url}index.html", url, "index_sources.html", {"title": "Sources", "groups": groups, "genres": nav, "genre": None}, deps))
     for g in genres:
         gurl = f"sources/genre/{g}/"
         items = [s for s in sources if s.get("genre") == g]
         groups = [{"kind": k, "label": "Primary sources" if k == "primary" else "Secondary sources", "items": entries([s for s in items if s.get("kind") == k], gurl)} for k in ("primary", "secondary")]
-        out.append(Page(f"{gurl}index.html", gurl, "index_sources.html", {"title": f"Sources: {GENRE_LABEL[g]}", "groups": groups, "genres": nav, "genre": g}, deps))
+        out.append(_fixed(f"{gurl}index.html", gurl, "index_sources.html", {"title": f"Sources: {GENRE_LABEL[g]}", "groups": groups, "genres": nav, "genre": g}, deps))
     return out
 
 
@@ -439,21 +464,18 @@ def _chronology(resolved: Resolved) -> Page:
             add(e.get("founded"), "Founding of", e)
             add(e.get("dissolved"), "End of", e)
     rows.sort(key=lambda r: (r["date"].sort_key(), r["what"], fold(r["title"])))
-    return Page(f"{url}index.html", url, "chronology.html", {"title": "Chronology", "rows": rows}, {e.key for e in site})
+    return _fixed(f"{url}index.html", url, "chronology.html", {"title": "Chronology", "rows": rows}, {e.key for e in site})
 
 
-def render_pages(pages: list[Page], env, base_context: dict[str, Any]) -> list[tuple[str, str]]:
-    """Render every page with ``env``; returns (path, html) in path order."""
-    out = []
-    for page in pages:
-        template = env.get_template(page.template)
-        ctx = dict(base_context)
-        ctx.update(page.context)
-        ctx["page_url"] = page.url
-        if page.context.get("absolute"):
-            ctx["root"] = base_context.get("SITEURL", "").rstrip("/") + "/"
-        else:
-            ctx["root"] = "../" * page.depth
-        html = template.render(ctx)
-        out.append((page.path, html))
-    return out
+def render_page(page: Page, env, base_context: dict[str, Any]) -> tuple[str, set[str]]:
+    """Render one page with ``env``: (html, keys of the entities it read)."""
+    template = env.get_template(page.template)
+    context, deps = page.make()
+    ctx = dict(base_context)
+    ctx.update(context)
+    ctx["page_url"] = page.url
+    if context.get("absolute"):
+        ctx["root"] = base_context.get("SITEURL", "").rstrip("/") + "/"
+    else:
+        ctx["root"] = "../" * page.depth
+    return template.render(ctx), deps
