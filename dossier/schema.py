@@ -173,6 +173,12 @@ class DateType(FieldType):
 _SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
 
+def a_kind(*kinds: str) -> str:
+    """'a person', 'an event', 'a person or group': for messages."""
+    words = " or ".join(kinds)
+    return ("an " if words[:1] in ("a", "e", "i", "o", "u") else "a ") + words
+
+
 @dataclass(frozen=True)
 class Ref:
     """A reference to another entity, checked after every file is read."""
@@ -187,7 +193,7 @@ class RefType(FieldType):
 
     def __init__(self, *kinds: str):
         self.kinds = kinds
-        self.expected = f"the slug of a {' or '.join(kinds)}"
+        self.expected = f"the slug of {a_kind(*kinds)}"
         self.example = '""'
 
     def convert(self, value: Any) -> str:
@@ -210,7 +216,7 @@ class RefList(RefType):
         out = []
         for i, item in enumerate(value):
             if not isinstance(item, str) or not _SLUG_RE.match(item.strip()):
-                raise self.fail(item, (i,), f"the slug of a {' or '.join(self.kinds)}")
+                raise self.fail(item, (i,), f"the slug of {a_kind(*self.kinds)}")
             out.append(item.strip())
         return out
 
@@ -285,6 +291,8 @@ class Record(FieldType):
                 continue
             try:
                 out[key] = f.type.convert(raw)
+            except _Many as many:  # a nested list of records (a debate's positions)
+                errors.extend(FieldError(e.message, (key,) + e.keypath, e.code) for e in many.errors)
             except FieldError as exc:
                 errors.append(FieldError(f"'{key}' {exc.message}" if exc.message.startswith("expected") else exc.message, (key,) + exc.keypath, exc.code))
         for f in self.fields.values():
@@ -472,6 +480,7 @@ SOURCE: list[Field] = [
     Field("archived_url", URL(), "archived copy of the web address"),
     Field("accessed", DateType(), "when the web address was consulted"),
     Field("language", Text(), "language of the source", label="Language"),
+    Field("short_title", Text(), "a short title for shortened notes (Chicago): 'Trotsky et le bloc'"),
 ]
 
 ARTICLE: list[Field] = [
@@ -493,7 +502,7 @@ class ContentType:
         return iter(self.fields.values())
 
     def unknown_field_message(self, name: str) -> str:
-        return _unknown_message(name, self.fields, f"a {self.name}")
+        return _unknown_message(name, self.fields, a_kind(self.name))
 
     def infobox_fields(self) -> list[Field]:
         return [f for f in self.fields.values() if f.label]
