@@ -163,7 +163,11 @@ class UnsafeOutputPath(DossierError):
 
 def relpath(path: Path, root: Path) -> str:
     """A path as shown in diagnostics: relative to the project when possible."""
+    # Resolve the folder, not the file: a symlink is shown where it is, not
+    # where it points (the diagnostic is about the link itself).
+    full = path.absolute()
+    full = full.parent.resolve() / full.name if full.name else full.resolve()
     try:
-        return path.resolve().relative_to(root.resolve()).as_posix()
+        return full.relative_to(root.resolve()).as_posix()
     except ValueError:
         return path.as_posix()

@@ -17,7 +17,7 @@ from .dates import Date, certainly_before
 from .diagnostics import Diagnostics
 from .markup import RESERVED_IDS, Ref, Rendered, refs_in, sentence_parts, split_sentences
 from .model import URL_PREFIX, Entity, Site, index_names
-from .schema import CONTENT_TYPES, Citation, RecordList, RefList, RefType, parse_citation
+from .schema import CONTENT_TYPES, Citation, RecordList, RefList, RefType, a_kind, parse_citation
 from .text import fold, slugify
 
 __all__ = ["Resolved", "Link", "CiteGroup", "Backlink", "Relation", "resolve", "KIND_ORDER"]
@@ -173,6 +173,8 @@ def _check_identity(site: Site, names: dict[str, list[Entity]], diags: Diagnosti
     for name, claimants in names.items():
         if len(claimants) < 2:
             continue
+        if len({c.slug for c in claimants}) == 1 and all(_where_name(c, name) == (("title",), c.slug) and fold(c.title) != name for c in claimants):
+            continue  # only the shared slug itself: reported once, as duplicate-slug
         for e in claimants:
             keypath, written = _where_name(e, name)
             others = ", ".join(f"{o.path} ('{_written_name(o, name)}')" for o in claimants if o is not e)
@@ -200,17 +202,19 @@ def _check_fields(site: Site, diags: Diagnostics) -> None:
         for keypath, slug, kinds in _iter_refs(e):
             target = _lookup(site, slug, kinds)
             line, col = e.mark(*keypath)
+            # 'leaders', or for a field of a record: 'by' in 'debates'
+            what = f"'{keypath[-1]}' in '{keypath[0]}'" if len(keypath) > 2 and isinstance(keypath[-1], str) else f"'{keypath[0]}'"
             if target is None:
                 elsewhere = site.by_slug(slug)
                 if elsewhere:
-                    diags.error(e.path, line, col, "relation", f"'{keypath[0]}' must name a {' or '.join(kinds)}, but '{slug}' is a {elsewhere[0].kind}")
+                    diags.error(e.path, line, col, "relation", f"{what} must name {a_kind(*kinds)}, but '{slug}' is {a_kind(elsewhere[0].kind)}")
                 else:
                     pool = [x.slug for x in site if x.kind in kinds]
                     close = difflib.get_close_matches(slug, pool, n=3, cutoff=0.6)
                     hint = ("did you mean " + ", ".join(f"'{c}'" for c in close) + "?") if close else f"no {' or '.join(kinds)} has that slug"
-                    diags.error(e.path, line, col, "relation", f"'{keypath[0]}' names '{slug}', which does not exist", hint)
+                    diags.error(e.path, line, col, "relation", f"{what} names '{slug}', which does not exist", hint)
             elif target is e:
-                diags.error(e.path, line, col, "self-relation", f"'{keypath[0]}' names the page itself")
+                diags.error(e.path, line, col, "self-relation", f"{what} names the page itself")
         for d_i, debate in enumerate(e.get("debates", [])):
             for p_i, pos in enumerate(debate.get("positions", [])):
                 cite = pos.get("cite")
@@ -279,7 +283,7 @@ def _check_field_sources(site: Site, diags: Diagnostics) -> None:
             if name not in ctype.fields or name in ("field_sources", "debates", "type"):
                 close = difflib.get_close_matches(name, [f.name for f in ctype.infobox_fields()], n=1)
                 hint = f"did you mean '{close[0]}'?" if close else ""
-                diags.error(e.path, line, col, "field-sources", f"'field_sources' names '{name}', which is not a field of a {e.kind}", hint)
+                diags.error(e.path, line, col, "field-sources", f"'field_sources' names '{name}', which is not a field of {a_kind(e.kind)}", hint)
             elif name not in e.fields:
                 diags.error(e.path, line, col, "field-sources", f"'field_sources' gives a source for '{name}', but the page has no '{name}'")
             for i, cite in enumerate(cites):
