@@ -176,11 +176,25 @@ def _markdown() -> tuple[markdown.Markdown, DossierExtension]:
     return md, ext
 
 
+_FENCED_RE = re.compile(r"^(`{3,}|~{3,})[^\n]*\n.*?^\1[ \t]*$", re.M | re.S)
+_CODE_SPAN_RE = re.compile(r"(?<!`)(`+)(?!`).+?(?<!`)\1(?!`)", re.S)
+
+
+def _mask_code(body: str) -> str:
+    """The body with fenced code and code spans blanked (same lines and
+    columns): a literal ``[[x]]`` there is no link and has no position."""
+
+    def blank(m: re.Match) -> str:
+        return re.sub(r"[^\n]", " ", m.group(0))
+
+    return _CODE_SPAN_RE.sub(blank, _FENCED_RE.sub(blank, body))
+
+
 def _positions(body: str, pattern: str) -> dict[str, list[tuple[int, int]]]:
     """Where each raw token occurs in the body (line, column), in order."""
     out: dict[str, list[tuple[int, int]]] = {}
     rx = re.compile(pattern)
-    for lineno, line in enumerate(body.split("\n"), 1):
+    for lineno, line in enumerate(_mask_code(body).split("\n"), 1):
         for m in rx.finditer(line):
             out.setdefault(m.group(0), []).append((lineno, m.start() + 1))
     return out
