@@ -40,6 +40,7 @@ class Project:
     strict: bool = False
     jobs: int = 0  # worker processes; 0 = one per core
     use_cache: bool = True
+    search: bool = True  # run Pagefind over the finished site
 
     @classmethod
     def at(cls, root: Path, content: Path | None = None, output: Path | None = None, strict: bool = False, jobs: int = 0, use_cache: bool = True) -> "Project":
@@ -224,6 +225,12 @@ def build(project: Project, check_only: bool = False, clean: bool = False) -> Bu
         result = pelican_plugin.run_pelican(project, resolved, staging, previous, entities)
         report.timings["write"] = time.perf_counter() - t
         report.pages, report.written = result.rendered, result.written
+        if project.search and (previous is None or result.written or not (staging.path / "pagefind").is_dir()):
+            from .search import index_site
+
+            t = time.perf_counter()
+            index_site(staging.path)
+            report.timings["search"] = time.perf_counter() - t
         build_id = hashlib.sha256(repr((sorted(digests.items()), env_digest)).encode()).hexdigest()[:16]
         new_manifest = Manifest(build_id, digests, entities, env_digest, result.pages, result.files)
         report.files = len(result.files)

@@ -22,6 +22,7 @@ from .markup import substitute
 from .model import Entity, Site
 from .resolve import KIND_ORDER, CiteGroup, Link, PageData, Resolved
 from .schema import CONTENT_TYPES, Citation, Field, RecordList, RefList, RefType, TextList
+from .search import search_names
 from .text import fold
 
 __all__ = ["Page", "site_pages", "render_pages"]
@@ -343,6 +344,7 @@ class PageBuilder:
         ctx["dates"] = life_dates(e)
         ctx["title"] = e.title
         ctx["summary"] = e.get("summary", "")
+        ctx["search_names"] = search_names(e.names[1:])
         return ctx
 
 
@@ -392,6 +394,8 @@ def site_pages(resolved: Resolved) -> list[Page]:
     pages.append(_chronology(resolved))
     pages.append(_home_page(resolved))
     pages.append(_fixed("404.html", "", "404.html", {"title": "Page not found", "absolute": True}, set()))
+    types = [(k, KIND_PLURAL[k]) for k in KIND_ORDER[:5]]
+    pages.append(_fixed("search/index.html", "search/", "search.html", {"title": "Search", "types": types}, set()))
     return sorted(pages, key=lambda p: p.path)
 
 

@@ -1,0 +1,79 @@
+// Search page: queries the Pagefind index written by the build.
+// Progressive enhancement: without JavaScript the form still submits and the
+// page says how to browse instead.
+const form = document.getElementById("search-form");
+const input = document.getElementById("search-q");
+const typeSelect = document.getElementById("search-type");
+const status = document.getElementById("search-status");
+const list = document.getElementById("search-results");
+const base = form.dataset.bundle;
+
+let pagefind = null;
+async function engine() {
+  if (!pagefind) {
+    pagefind = await import(base + "pagefind.js");
+    // result URLs are site-absolute ("/people/x/"): make them work when the
+    // site is served from a sub-folder too
+    const baseUrl = new URL(form.dataset.root, location.href).pathname;
+    await pagefind.options({ excerptLength: 24, baseUrl });
+    pagefind.init();
+  }
+  return pagefind;
+}
+
+function el(tag, attrs, text) {
+  const node = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs || {})) node.setAttribute(k, v);
+  if (text !== undefined) node.textContent = text;
+  return node;
+}
+
+// Pagefind's excerpts mark matches with <mark>; rebuild them as DOM nodes
+// rather than trusting them as HTML.
+function excerptNode(excerpt) {
+  const p = el("p", { class: "excerpt" });
+  const parts = excerpt.split(/(<mark>.*?<\/mark>)/);
+  for (const part of parts) {
+    const m = part.match(/^<mark>(.*)<\/mark>$/);
+    const text = (m ? m[1] : part).replace(/<[^>]*>/g, "").replace(/&amp;/g, "&").replace(/&lt;/g, "<").replace(/&gt;/g, ">").replace(/&quot;/g, '"').replace(/&#39;/g, "'");
+    p.appendChild(m ? el("mark", {}, text) : document.createTextNode(text));
+  }
+  return p;
+}
+
+async function run() {
+  const q = input.value.trim();
+  const type = typeSelect.value;
+  const params = new URLSearchParams();
+  if (q) params.set("q", q);
+  if (type) params.set("type", type);
+  history.replaceState(null, "", params.toString() ? "?" + params : location.pathname);
+  list.replaceChildren();
+  if (!q) { status.textContent = ""; return; }
+  status.textContent = "Searching…";
+  const pf = await engine();
+  const search = await pf.search(q, type ? { filters: { type: [type] } } : {});
+  const results = await Promise.all(search.results.slice(0, 30).map((r) => r.data()));
+  status.textContent = results.length ? `${search.results.length} result${search.results.length === 1 ? "" : "s"} for “${q}”` : `Nothing found for “${q}”.`;
+  for (const r of results) {
+    const li = el("li", { class: "result" });
+    const h = el("h2", {});
+    h.appendChild(el("a", { href: r.url }, r.meta.title || r.url));
+    li.appendChild(h);
+    if (r.filters && r.filters.type) li.appendChild(el("span", { class: "badge kind" }, r.filters.type[0]));
+    if (r.meta.summary) li.appendChild(el("p", { class: "summary" }, r.meta.summary));
+    li.appendChild(excerptNode(r.excerpt || ""));
+    list.appendChild(li);
+  }
+}
+
+form.addEventListener("submit", (e) => { e.preventDefault(); run(); });
+typeSelect.addEventListener("change", run);
+let timer = null;
+input.addEventListener("input", () => { clearTimeout(timer); timer = setTimeout(run, 200); });
+document.getElementById("search-nojs").hidden = true;
+
+const initial = new URLSearchParams(location.search);
+if (initial.get("q")) input.value = initial.get("q");
+if (initial.get("type")) typeSelect.value = initial.get("type");
+if (input.value) run();
