@@ -1,0 +1,606 @@
+"""Open data: the dataset as JSON and CSV, schema.org JSON-LD, OpenGraph,
+sitemap, Atom feed and robots.txt.
+
+Every function is deterministic: entities and rows are sorted, nothing
+depends on the clock, the locale or the order files were read in.
+
+URLs
+----
+Pages use site-relative URLs (``people/lev-sedov/``) and the site may be
+served from any path.  ``site_url`` is Pelican's ``SITEURL`` ("" by default);
+when it is set, URLs meant for other sites (JSON-LD ``@id``/``url``, Atom
+links and ids, the sitemap, ``og:url``) are made absolute by joining it with
+the site-relative URL.  When it is empty:
+
+* JSON-LD uses URLs relative to the entity's own page (``./`` for the page
+  itself, ``../../groups/x/`` for others), which resolve correctly against
+  the page the script is embedded in;
+* ``og:url`` is left out (OpenGraph wants an absolute URL);
+* :func:`sitemap_xml` returns None: the sitemaps protocol requires absolute
+  URLs, so the caller writes no ``sitemap.xml`` and :func:`robots_txt` gives
+  no ``Sitemap:`` line;
+* Atom entry ids are ``urn:uuid:`` UUIDs derived from the site name and the
+  entity key (stable, absolute, as Atom requires) and links are relative to
+  the feed's location.
+
+Dates in JSON-LD
+----------------
+schema.org dates are ISO 8601.  A date is given as ``birthDate``,
+``foundingDate``, ``startDate``, ``datePublished`` … only when it is exact to
+a day, month or year and carries no qualifier: ``1879-11-07``, ``1932-12``,
+``1932``.  Approximate or uncertain dates (``1932-12~``), seasons, decades and
+intervals ("some time within January–April 1933") have no faithful ISO form:
+truncating them would state more than the sources do, so the property is
+left out.  Every dated entity instead carries a ``disambiguatingDescription``
+with the reader's wording of its dates ("c. December 1932 – early 1933").
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as _dt
+import io
+import json
+import uuid
+from typing import Any, Iterable
+from xml.sax.saxutils import escape as xml_escape
+from xml.sax.saxutils import quoteattr
+
+from markupsafe import Markup
+
+from .bibliography import parse_name
+from .dates import Date, format_range
+from .schema import CONTENT_TYPES, Citation, RecordList, RefList, RefType
+from .text import fold
+
+__all__ = [
+    "dataset",
+    "dataset_json",
+    "csv_tables",
+    "json_ld",
+    "json_ld_script",
+    "open_graph",
+    "sitemap_xml",
+    "atom_feed",
+    "robots_txt",
+    "CSV_FILES",
+]
+
+KINDS = ("person", "group", "event", "source", "article")
+#: CSV file of each kind of entity.
+CSV_FILES = {"person": "people.csv", "group": "groups.csv", "event": "events.csv", "source": "sources.csv", "article": "articles.csv"}
+#: Fields that do not fit a flat table (memberships get their own file).
+_NOT_IN_CSV = {"title", "type", "debates", "field_sources", "memberships"}
+_LIST_SEP = "; "
+
+
+# Values -------------------------------------------------------------------------
+
+
+def _bound(d: _dt.date) -> str | None:
+    """ISO day, or None for an open (or clamped BCE) bound."""
+    return None if d in (_dt.date.min, _dt.date.max) else d.isoformat()
+
+
+def _json_value(value: Any) -> Any:
+    """A validated field value as JSON: dates and citations become objects."""
+    if isinstance(value, Date):
+        return {"edtf": value.edtf, "human": value.human(), "lower": _bound(value.lower), "upper": _bound(value.upper)}
+    if isinstance(value, Citation):
+        return {"source": value.key, "locator": value.locator}
+    if isinstance(value, dict):
+        return {str(k): _json_value(v) for k, v in sorted(value.items(), key=lambda kv: str(kv[0]))}
+    if isinstance(value, (list, tuple)):
+        return [_json_value(v) for v in value]
+    if isinstance(value, (_dt.date, _dt.datetime)):
+        return value.isoformat()
+    return value
+
+
+def _csv_value(value: Any) -> str:
+    """A field value as one CSV cell: EDTF dates, lists joined with '; '."""
+    if value is None:
+        return ""
+    if isinstance(value, Date):
+        return value.edtf
+    if isinstance(value, Citation):
+        return str(value)
+    if isinstance(value, (list, tuple)):
+        return _LIST_SEP.join(_csv_value(v) for v in value)
+    if isinstance(value, dict):
+        return _LIST_SEP.join(f"{k}: {_csv_value(v)}" for k, v in sorted(value.items()))
+    return str(value)
+
+
+def _lookup(site, slug: str, kinds: Iterable[str]):
+    for k in kinds:
+        e = site.get(k, slug)
+        if e is not None:
+            return e
+    return None
+
+
+def _references(site, entity) -> list[tuple[str, str]]:
+    """(relation, target key) for every reference in the entity's fields.
+
+    The relation is the field name (``leaders``, ``participants``,
+    ``memberships`` …); a debate position gives ``debates`` (its author).
+    Unresolvable references (the build reports them) are left out.
+    """
+    out: list[tuple[str, str]] = []
+    ctype = CONTENT_TYPES.get(entity.kind)
+    if ctype is None:
+        return out
+
+    def add(name: str, slug: Any, kinds: Iterable[str]) -> None:
+        target = _lookup(site, slug, kinds) if isinstance(slug, str) else None
+        if target is not None and target is not entity and (name, target.key) not in out:
+            out.append((name, target.key))
+
+    for name, f in ctype.fields.items():
+        value = entity.fields.get(name)
+        if value is None:
+            continue
+        if isinstance(f.type, RefList):
+            for slug in value:
+                add(name, slug, f.type.kinds)
+        elif isinstance(f.type, RefType):
+            add(name, value, f.type.kinds)
+        elif isinstance(f.type, RecordList):
+            for rec in value:
+                for sub, sf in f.type.record.fields.items():
+                    if isinstance(sf.type, RefType) and sub in rec:
+                        add(name, rec[sub], sf.type.kinds)
+                for pos in rec.get("positions", []) or []:
+                    add(name, pos.get("by"), ("person",))
+    return out
+
+
+def _body_links(resolved, entity) -> list[str]:
+    keys = set()
+    for ref in resolved.page(entity).refs:
+        target = getattr(ref, "target", None)
+        if target is not None and target is not entity and target.key:
+            keys.add(target.key)
+    return sorted(keys)
+
+
+def _cited(resolved, entity) -> list[str]:
+    """Keys of every source the page cites: body, ``sources``, ``field_sources``, debates."""
+    site = resolved.site
+    slugs: set[str] = set(entity.get("sources") or [])
+    for ref in resolved.page(entity).refs:
+        for cite in getattr(ref, "cites", ()):
+            slugs.add(cite.key)
+    for cites in (entity.get("field_sources") or {}).values():
+        slugs.update(c.key for c in cites)
+    for debate in entity.get("debates") or []:
+        for pos in debate.get("positions", []):
+            if pos.get("cite"):
+                slugs.add(pos["cite"].key)
+    keys = {s.key for s in (site.get("source", slug) for slug in slugs) if s is not None}
+    keys.discard(entity.key)
+    return sorted(keys)
+
+
+def _entities(resolved) -> list:
+    return sorted((e for e in resolved.site if e.kind in KINDS), key=lambda e: e.key)
+
+
+# The dataset --------------------------------------------------------------------
+
+
+def _entity_record(resolved, e) -> dict:
+    page = resolved.page(e)
+    references: dict[str, list[str]] = {}
+    for name, key in _references(resolved.site, e):
+        references.setdefault(name, []).append(key)
+    return {
+        "key": e.key,
+        "kind": e.kind,
+        "slug": e.slug,
+        "title": e.title,
+        "url": e.url,
+        "aliases": e.aliases,
+        "native_name": e.get("native_name"),
+        "summary": e.get("summary"),
+        "tags": list(e.get("tags") or []),
+        "wikidata": e.get("wikidata"),
+        "fields": _json_value(e.fields),
+        "references": {k: sorted(v) for k, v in sorted(references.items())},
+        "relations": {
+            section: [r.entity.key for r in items] for section, items in sorted(page.derived.items()) if items
+        },
+        "links": _body_links(resolved, e),
+        "sources": _cited(resolved, e),
+    }
+
+
+def dataset(resolved) -> dict:
+    """The whole dataset, JSON-serialisable.
+
+    ``{"generator": "dossier", "counts": {kind: n}, "entities": [...]}``, the
+    entities sorted by key, each with:
+
+    ``key kind slug title url aliases native_name summary tags wikidata``
+        identity (``url`` is site-relative; missing values are null);
+    ``fields``
+        every validated field, dates as ``{"edtf", "human", "lower", "upper"}``
+        (ISO days; null for an open bound), citations as ``{"source", "locator"}``,
+        references as the slugs written;
+    ``references``
+        field name → keys of the entities the fields name (forward relations);
+    ``relations``
+        the page's derived sections ("Members", "Events", "Led" …) → keys, in
+        the page's order (inverse relations);
+    ``links``
+        keys of the pages the body links to;
+    ``sources``
+        keys of every source the page cites (body citations, ``sources``,
+        ``field_sources`` and debate positions).
+    """
+    entities = [_entity_record(resolved, e) for e in _entities(resolved)]
+    counts = {k: sum(1 for x in entities if x["kind"] == k) for k in KINDS}
+    return {"generator": "dossier", "counts": counts, "entities": entities}
+
+
+def dataset_json(resolved) -> str:
+    return json.dumps(dataset(resolved), sort_keys=True, ensure_ascii=False, indent=1) + "\n"
+
+
+# CSV ----------------------------------------------------------------------------
+
+
+def _csv(header: list[str], rows: list[list[str]]) -> str:
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\n")
+    writer.writerow(header)
+    writer.writerows(rows)
+    return buf.getvalue()
+
+
+def csv_tables(resolved) -> dict[str, str]:
+    """One CSV per kind, plus ``memberships.csv`` and ``relations.csv``.
+
+    Per kind (``people.csv`` …): ``key, slug, title, page_url`` then every
+    field of the type in schema order except memberships, debates and
+    field_sources (``page_url`` is the site-relative page; a source's own web
+    address is its ``url`` column).  Lists are joined with "; ", dates are
+    EDTF strings, citations "slug, locator".
+
+    ``memberships.csv``: ``person, group, role, from, to, note`` (entity keys).
+    ``relations.csv``: ``source, relation, target`` (entity keys): every
+    reference in the fields (relation = field name), ``links`` for links in
+    the body and ``cites`` for every cited source.  Sorted throughout.
+    """
+    site = resolved.site
+    entities = _entities(resolved)
+    out: dict[str, str] = {}
+    for kind, filename in CSV_FILES.items():
+        fields = [n for n in CONTENT_TYPES[kind].fields if n not in _NOT_IN_CSV]
+        header = ["key", "slug", "title", "page_url"] + fields
+        rows = [[e.key, e.slug, e.title, e.url] + [_csv_value(e.get(n)) for n in fields] for e in entities if e.kind == kind]
+        out[filename] = _csv(header, rows)
+
+    members = []
+    for p in entities:
+        if p.kind != "person":
+            continue
+        for m in p.get("memberships") or []:
+            g = site.get("group", m["group"])
+            group = g.key if g else f"groups/{m['group']}"
+            members.append([p.key, group, m.get("role", ""), _csv_value(m.get("from")), _csv_value(m.get("to")), m.get("note", "")])
+    members.sort()
+    out["memberships.csv"] = _csv(["person", "group", "role", "from", "to", "note"], members)
+
+    relations: set[tuple[str, str, str]] = set()
+    for e in entities:
+        relations.update((e.key, name, key) for name, key in _references(site, e))
+        relations.update((e.key, "links", key) for key in _body_links(resolved, e))
+        relations.update((e.key, "cites", key) for key in _cited(resolved, e))
+    out["relations.csv"] = _csv(["source", "relation", "target"], [list(r) for r in sorted(relations)])
+    return out
+
+
+# JSON-LD ------------------------------------------------------------------------
+
+SCHEMA_TYPE = {"person": "Person", "group": "Organization", "event": "Event", "source": "CreativeWork", "article": "Article"}
+
+
+def _absolute(site_url: str, url: str) -> str:
+    return site_url.rstrip("/") + "/" + url.lstrip("/")
+
+
+def _page_url(entity, target_url: str, site_url: str) -> str:
+    """The URL of ``target_url`` as seen from ``entity``'s page (absolute with site_url)."""
+    if site_url:
+        return _absolute(site_url, target_url)
+    if target_url == entity.url:
+        return "./"
+    return "../" * entity.url.count("/") + target_url or "./"
+
+
+def _iso(d: Date | None) -> str | None:
+    """An ISO 8601 date for schema.org, only when exact and unqualified."""
+    if d is None or d.is_uncertain or d.is_approximate or d.is_interval:
+        return None
+    return d.datetime_attr()
+
+
+def _ref(entity, target, site_url: str) -> dict:
+    return {"@type": SCHEMA_TYPE[target.kind], "@id": _page_url(entity, target.url, site_url), "name": target.title}
+
+
+def _place(name: str | None) -> dict | None:
+    return {"@type": "Place", "name": name} if name else None
+
+
+def json_ld(entity, resolved, *, site_url: str) -> dict:
+    """schema.org data for an entity's page (see the module docstring).
+
+    ``@type``: Person, Organization, Event, CreativeWork (sources) or Article.
+    Common: ``@context``, ``@id`` and ``url`` (the page), ``name``,
+    ``alternateName`` (aliases and native name), ``description`` (summary),
+    ``keywords`` (tags), ``sameAs`` (Wikidata, and a source's own web
+    address).  Then per type: Person ``birthDate deathDate birthPlace
+    deathPlace memberOf``; Organization ``foundingDate dissolutionDate member
+    parentOrganization``; Event ``startDate endDate location about
+    superEvent``; CreativeWork ``author editor translator datePublished
+    publisher isPartOf genre inLanguage``; Article ``headline author
+    datePublished about``.  References to other entities carry ``@id``.
+    """
+    site = resolved.site
+    e = entity
+    here = _page_url(e, e.url, site_url)
+    data: dict[str, Any] = {"@context": "https://schema.org", "@type": SCHEMA_TYPE.get(e.kind, "WebPage"), "@id": here, "url": here, "name": e.title}
+    alternate = list(dict.fromkeys(e.aliases + ([e.get("native_name")] if e.get("native_name") else [])))
+    if alternate:
+        data["alternateName"] = alternate
+    if e.get("summary"):
+        data["description"] = e.get("summary")
+    if e.get("tags"):
+        data["keywords"] = list(e.get("tags"))
+    same_as = []
+    if e.get("wikidata"):
+        same_as.append(f"https://www.wikidata.org/wiki/{e.get('wikidata')}")
+
+    def refs(kind: str, slugs: Iterable[str]) -> list[dict]:
+        found = {}
+        for slug in slugs:
+            t = site.get(kind, slug)
+            if t is not None and t is not e:
+                found[t.key] = _ref(e, t, site_url)
+        return [found[k] for k in sorted(found)]
+
+    def dates(first: str, second: str, a: Date | None, b: Date | None) -> None:
+        if _iso(a):
+            data[first] = _iso(a)
+        if _iso(b):
+            data[second] = _iso(b)
+        if a is not None or b is not None:
+            data["disambiguatingDescription"] = format_range(a, b) if b is not None else a.human()
+
+    if e.kind == "person":
+        dates("birthDate", "deathDate", e.get("born"), e.get("died"))
+        for prop, name in (("birthPlace", "birth_place"), ("deathPlace", "death_place")):
+            if _place(e.get(name)):
+                data[prop] = _place(e.get(name))
+        groups = [m["group"] for m in e.get("memberships") or []]
+        groups += [g.slug for g in site.of_kind("group") if e.slug in (g.get("members") or []) or e.slug in (g.get("leaders") or [])]
+        member_of = refs("group", groups)
+        if member_of:
+            data["memberOf"] = member_of
+    elif e.kind == "group":
+        dates("foundingDate", "dissolutionDate", e.get("founded"), e.get("dissolved"))
+        people = list(e.get("members") or []) + list(e.get("leaders") or [])
+        people += [p.slug for p in site.of_kind("person") if any(m["group"] == e.slug for m in p.get("memberships") or [])]
+        members = refs("person", people)
+        if members:
+            data["member"] = members
+        parents = refs("group", e.get("part_of") or [])
+        if parents:
+            data["parentOrganization"] = parents
+    elif e.kind == "event":
+        dates("startDate", "endDate", e.get("date"), e.get("end"))
+        if _place(e.get("place")):
+            data["location"] = _place(e.get("place"))
+        about = refs("person", e.get("participants") or []) + refs("group", e.get("groups") or [])
+        if about:
+            data["about"] = about
+        if e.get("part_of"):
+            parent = refs("event", [e.get("part_of")])
+            if parent:
+                data["superEvent"] = parent[0]
+    elif e.kind in ("source", "article"):
+        if e.kind == "article":
+            data["headline"] = e.title
+        for prop in ("author", "editor", "translator"):
+            people = [_agent(e, resolved, name, site_url) for name in e.get(prop) or []]
+            if people:
+                data[prop] = people
+        d = e.get("date")
+        if _iso(d):
+            data["datePublished"] = _iso(d)
+        if d is not None:
+            data["disambiguatingDescription"] = d.human()
+        if e.get("publisher"):
+            data["publisher"] = {"@type": "Organization", "name": e.get("publisher")}
+        if e.get("container"):
+            data["isPartOf"] = {"@type": "CreativeWork", "name": e.get("container")}
+        if e.get("genre"):
+            data["genre"] = e.get("genre")
+        if e.get("language"):
+            data["inLanguage"] = e.get("language")
+        if e.get("url"):
+            same_as.append(e.get("url"))
+        if e.kind == "article":
+            about = []
+            for slug in e.get("about") or []:
+                t = _lookup(site, slug, KINDS)
+                if t is not None and t is not e:
+                    about.append(_ref(e, t, site_url))
+            if about:
+                data["about"] = sorted(about, key=lambda r: r["@id"])
+    if same_as:
+        data["sameAs"] = same_as if len(same_as) > 1 else same_as[0]
+    return data
+
+
+def _agent(entity, resolved, raw: str, site_url: str) -> dict:
+    """An author: the site's person page when the name matches one."""
+    name = parse_name(raw)
+    natural = name.natural
+    for candidate in (natural, raw):
+        for target in resolved.names.get(fold(candidate), []):
+            if target.kind == "person":
+                return _ref(entity, target, site_url)
+    kind = "Organization" if name.literal and " " in natural else "Person"
+    return {"@type": kind, "name": natural}
+
+
+def json_ld_script(data: dict) -> Markup:
+    """``<script type="application/ld+json">`` holding ``data``.
+
+    ``<``, ``>`` and ``&`` are written as ``\\u003c``, ``\\u003e``,
+    ``\\u0026`` (and U+2028/U+2029 as escapes), so no ``</script>`` or
+    ``<!--`` in the data can end or confuse the script element; the JSON
+    means exactly the same.
+    """
+    text = json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    for ch, esc in (("&", "\\u0026"), ("<", "\\u003c"), (">", "\\u003e"), ("\u2028", "\\u2028"), ("\u2029", "\\u2029")):
+        text = text.replace(ch, esc)
+    return Markup(f'<script type="application/ld+json">{text}</script>')
+
+
+# OpenGraph ----------------------------------------------------------------------
+
+OG_TYPE = {"person": "profile", "article": "article"}
+
+
+def open_graph(entity, *, site_name: str, site_url: str, page_url: str) -> list[tuple[str, str]]:
+    """(property, content) pairs for ``<meta>``; the template escapes them.
+
+    ``og:type`` is "profile" for people, "article" for articles and
+    "website" otherwise.  ``og:url`` is absolute: ``page_url`` as given when
+    it is already absolute, joined with ``site_url`` otherwise, and left out
+    when neither gives an absolute URL.  ``og:description`` is the summary
+    (left out when there is none).
+    """
+    out = [("og:title", entity.title), ("og:type", OG_TYPE.get(entity.kind, "website"))]
+    if entity.get("summary"):
+        out.append(("og:description", entity.get("summary")))
+    if page_url.startswith(("http://", "https://")):
+        out.append(("og:url", page_url))
+    elif site_url:
+        out.append(("og:url", _absolute(site_url, page_url)))
+    if site_name:
+        out.append(("og:site_name", site_name))
+    out.append(("twitter:card", "summary"))
+    return out
+
+
+# Sitemap, feed, robots --------------------------------------------------------------
+
+
+def sitemap_xml(urls: list[str], *, site_url: str) -> str | None:
+    """A sitemaps.org ``urlset`` of the site-relative ``urls``, or None.
+
+    Sitemaps require absolute URLs, so without ``site_url`` this returns None
+    and the caller writes no sitemap.xml.  URLs are joined with ``site_url``,
+    de-duplicated, sorted and XML-escaped; no ``lastmod`` (the build has no
+    trustworthy modification dates, and none keeps builds byte-identical).
+    """
+    if not site_url:
+        return None
+    absolute = sorted({u if u.startswith(("http://", "https://")) else _absolute(site_url, u) for u in urls})
+    lines = ['<?xml version="1.0" encoding="UTF-8"?>', '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">']
+    lines += [f"<url><loc>{xml_escape(u)}</loc></url>" for u in absolute]
+    lines.append("</urlset>")
+    return "\n".join(lines) + "\n"
+
+
+_EPOCH = "1970-01-01T00:00:00Z"
+
+
+def _stamp(d: Date | None) -> str | None:
+    """RFC 3339 at midnight UTC of the earliest day the date could be."""
+    if d is None:
+        return None
+    day = d.lower if d.lower != _dt.date.min else d.upper
+    if day in (_dt.date.min, _dt.date.max):
+        return None
+    return f"{day.isoformat()}T00:00:00Z"
+
+
+def _feed_link(url: str, site_url: str, feed_url: str) -> str:
+    if site_url:
+        return _absolute(site_url, url)
+    depth = 0 if feed_url.startswith(("http://", "https://")) else feed_url.lstrip("/").count("/")
+    return "../" * depth + url or "./"
+
+
+def atom_feed(articles: list, *, site_name: str, site_url: str, feed_url: str) -> str:
+    """An Atom 1.0 feed of ``articles`` (entities), newest first.
+
+    Each entry: ``title``, ``link`` (absolute with ``site_url``, else relative
+    to the feed's location ``feed_url``), ``id`` (the absolute page URL, or
+    without ``site_url`` a ``urn:uuid:`` derived from the site name and the
+    key), ``updated`` and ``published`` (the earliest day of the article's
+    date at 00:00:00Z; undated articles take the feed's date), ``summary``
+    and ``author``.  The feed's ``updated`` is the newest entry's
+    (1970-01-01T00:00:00Z when nothing is dated), never the build time.
+    """
+    entries = []
+    for a in articles:
+        stamp = _stamp(a.get("date"))
+        entries.append((stamp, a))
+    dated = [s for s, _ in entries if s]
+    newest = max(dated) if dated else _EPOCH
+    entries.sort(key=lambda sa: ((sa[0] or newest), sa[1].key), reverse=True)
+    if site_url:
+        feed_id = feed_url if feed_url.startswith(("http://", "https://")) else _absolute(site_url, feed_url)
+        home = _absolute(site_url, "")
+    else:
+        feed_id = f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, 'dossier:' + site_name + ':' + feed_url)}"
+        home = _feed_link("", "", feed_url)
+    out = [
+        '<?xml version="1.0" encoding="utf-8"?>',
+        '<feed xmlns="http://www.w3.org/2005/Atom">',
+        f"<title>{xml_escape(site_name)}</title>",
+        f"<id>{xml_escape(feed_id)}</id>",
+        f"<updated>{newest}</updated>",
+        f"<link rel=\"self\" href={quoteattr(feed_id if site_url else feed_url)}/>",
+        f"<link rel=\"alternate\" type=\"text/html\" href={quoteattr(home)}/>",
+        f"<author><name>{xml_escape(site_name)}</name></author>",
+        "<generator>Dossier</generator>",
+    ]
+    for stamp, a in entries:
+        when = stamp or newest
+        link = _feed_link(a.url, site_url, feed_url)
+        entry_id = link if site_url else f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, 'dossier:' + site_name + ':' + a.key)}"
+        out.append("<entry>")
+        out.append(f"<title>{xml_escape(a.title)}</title>")
+        out.append(f"<link rel=\"alternate\" type=\"text/html\" href={quoteattr(link)}/>")
+        out.append(f"<id>{xml_escape(entry_id)}</id>")
+        out.append(f"<updated>{when}</updated>")
+        if stamp:
+            out.append(f"<published>{stamp}</published>")
+        for name in a.get("author") or []:
+            out.append(f"<author><name>{xml_escape(parse_name(name).natural)}</name></author>")
+        if a.get("summary"):
+            out.append(f"<summary type=\"text\">{xml_escape(a.get('summary'))}</summary>")
+        out.append("</entry>")
+    out.append("</feed>")
+    return "\n".join(out) + "\n"
+
+
+def robots_txt(*, site_url: str) -> str:
+    """Allow every crawler everything; name the sitemap when there is one.
+
+    Crawlers only read robots.txt at the root of a host, so it matters only
+    when the site is served from the root of its domain.
+    """
+    text = "User-agent: *\nAllow: /\n"
+    if site_url:
+        text += f"\nSitemap: {_absolute(site_url, 'sitemap.xml')}\n"
+    return text

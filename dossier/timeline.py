@@ -1,0 +1,637 @@
+"""Timelines: rows of lives, groups and memberships, drawn as a static SVG.
+
+The data (:func:`site_rows`, :func:`person_rows`) and the drawing
+(:func:`render_svg`) are separate, so the same rows can also be given to
+readers as a list (:func:`rows_table`).
+
+How dates are drawn
+-------------------
+The x axis is in fractional years: a day ``d`` begins at
+``d.year + (day of year - 1) / days in the year`` and ends where the next day
+begins.  Every date is drawn over its **whole EDTF extent**, from the first
+moment of ``date.lower`` to the last moment of ``date.upper``: ``1933-01/1933-04``
+covers January to April 1933, ``1933`` the whole year, ``193X`` the whole
+decade.  Then:
+
+* a day-precise date is a crisp tick (2 px wide, centred on its day);
+* a date known only to a month, season, year, decade or range is a translucent
+  range with an outline;
+* an approximate or uncertain date (``~``, ``?``, ``%``) is a hatched range
+  with a dashed outline;
+* the span of a row (a life, a group's existence, a membership) is a solid bar
+  between the latest possible start and the earliest possible end, with
+  gradients over the uncertain extents of its two ends; when the two ends
+  overlap the whole span is translucent;
+* an unknown end (no death date, an open interval ``1933/..``) fades out over
+  :data:`FADE` pixels, an unknown start fades in.
+
+Open interval bounds (``lower == date.min`` / ``upper == date.max``) are
+treated as unknown, and so are BCE dates, which ``datetime.date`` clamps.
+
+Everything is deterministic: rows and marks are sorted, coordinates rounded to
+0.1 px, ids derive from ``id_prefix`` and the order of first use.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as _dt
+from dataclasses import dataclass, field
+from typing import Callable, Iterable
+
+from markupsafe import Markup, escape
+
+from .dates import Date, format_range
+from .text import fold
+
+__all__ = [
+    "Mark",
+    "Row",
+    "site_rows",
+    "person_rows",
+    "render_svg",
+    "rows_table",
+    "tick_step",
+    "TIMELINE_CSS",
+]
+
+#: Kinds of mark that stand for the start or end of a row's span.
+END_KINDS = ("birth", "death", "founded", "dissolved", "membership")
+
+# Drawing constants (px) --------------------------------------------------------
+
+LABEL_W = 230  # the label column
+RIGHT_PAD = 16
+AXIS_H = 30  # year labels above (and below) the rows
+ROW_H = 22
+BAR_H = 8
+MARK_H = 14
+FADE = 48  # length of the fade of an unknown end
+TICK_W = 2  # a day-precise mark
+MIN_W = 2  # narrowest drawn range
+LEGEND_H = 44
+CHAR_W = 6.4  # average width of a 12px sans-serif character, for truncation
+
+PERSON_COLOUR = "#4b6a88"
+GROUP_COLOUR = "#5f7a3a"
+EVENT_COLOUR = "#9b2226"
+END_COLOUR = "#222222"
+TEXT_COLOUR = "#1f1d1a"
+MUTED_COLOUR = "#59544c"
+RULE_COLOUR = "#d9d3c7"
+ZEBRA_COLOUR = "#f3f0e8"
+
+TICK_STEPS = (1, 2, 5, 10, 20, 50, 100, 200, 500, 1000)
+
+#: Rules for the site's stylesheet.  The SVG carries fill and stroke
+#: attributes of its own and is legible without them; these rules follow the
+#: theme's colours (dark mode included), make wide timelines scroll instead of
+#: shrinking, and show hover and focus.
+TIMELINE_CSS = """\
+/* Timelines (dossier.timeline) */
+.timeline-scroll { overflow-x: auto; margin: 1rem 0; }
+.timeline { display: block; max-width: none; height: auto; font-family: var(--sans, system-ui, sans-serif); }
+.timeline .tl-text { fill: var(--text, #1f1d1a); }
+.timeline .tl-muted { fill: var(--muted, #59544c); }
+.timeline .tl-grid { stroke: var(--rule, #d9d3c7); }
+.timeline .tl-zebra { fill: var(--surface, #f3f0e8); }
+.timeline a .tl-text { fill: var(--link, #1a4d8c); }
+.timeline a:hover .tl-text, .timeline a:focus .tl-text { text-decoration: underline; }
+.timeline a:focus { outline: 2px solid var(--focus, #c2410c); outline-offset: 1px; }
+.timeline .tl-mark:hover rect, .timeline .tl-mark:hover line { stroke: var(--focus, #c2410c); stroke-width: 2; }
+.timeline .tl-end rect { stroke: var(--text, #222222); }
+.timeline .tl-end .tl-tick { fill: var(--text, #222222); }
+@media (prefers-reduced-motion: no-preference) { .timeline .tl-mark rect { transition: stroke-width .1s; } }
+@media print { .timeline-scroll { overflow: visible; } .timeline { max-width: 100%; } }
+"""
+
+
+# Data --------------------------------------------------------------------------
+
+
+@dataclass
+class Mark:
+    """A dated thing on a row: an event, or a start or end of the row's span."""
+
+    label: str
+    key: str | None  # entity key to link to, e.g. "events/kirov-assassination"
+    start: Date
+    end: Date | None
+    kind: str  # "event" | "birth" | "death" | "founded" | "dissolved" | "membership"
+
+    def human(self) -> str:
+        """The reader's wording of the mark's date(s)."""
+        return self.start.human() if self.end is None else format_range(self.start, self.end)
+
+    def sort_key(self) -> tuple:
+        return (self.start.sort_key(), _kind_order(self.kind), fold(self.label), self.key or "")
+
+
+@dataclass
+class Row:
+    """A life, a group's existence or a membership, with dated marks on it."""
+
+    label: str
+    key: str | None
+    span: tuple[Date | None, Date | None]
+    marks: list[Mark] = field(default_factory=list)
+    #: "person" | "group" | "membership" | "events": picks the default colour
+    kind: str = ""
+    #: the bar's colour (a group's ``colorcode``); None for the default
+    colour: str | None = None
+
+    def earliest(self) -> int:
+        """Proleptic day number of the earliest date on the row."""
+        days = [d.sort_key()[0] for d in self.span if d is not None]
+        days += [m.start.sort_key()[0] for m in self.marks]
+        return min(days) if days else 10**9
+
+    def sort_key(self) -> tuple:
+        return (self.earliest(), fold(self.label), self.key or "")
+
+
+def _kind_order(kind: str) -> int:
+    order = ("birth", "founded", "membership", "event", "dissolved", "death")
+    return order.index(kind) if kind in order else len(order)
+
+
+def _events_of(site, field_name: str, slug: str) -> list:
+    return [ev for ev in site.of_kind("event") if slug in (ev.get(field_name) or []) and ev.get("date")]
+
+
+def _event_mark(ev) -> Mark:
+    return Mark(ev.title, ev.key, ev.get("date"), ev.get("end"), "event")
+
+
+def _end_mark(label: str, d: Date | None, kind: str) -> list[Mark]:
+    return [Mark(label, None, d, None, kind)] if d is not None else []
+
+
+def _person_life(person, events: Iterable) -> Row:
+    born, died = person.get("born"), person.get("died")
+    marks = _end_mark("Born", born, "birth") + _end_mark("Died", died, "death")
+    marks += [_event_mark(ev) for ev in events]
+    marks.sort(key=Mark.sort_key)
+    return Row(person.title, person.key, (born, died), marks, "person")
+
+
+def _group_row(group, events: Iterable) -> Row:
+    founded, dissolved = group.get("founded"), group.get("dissolved")
+    marks = _end_mark("Founded", founded, "founded") + _end_mark("Dissolved", dissolved, "dissolved")
+    marks += [_event_mark(ev) for ev in events]
+    marks.sort(key=Mark.sort_key)
+    return Row(group.title, group.key, (founded, dissolved), marks, "group", group.get("colorcode"))
+
+
+def site_rows(resolved) -> list[Row]:
+    """The site's timeline: one row per group and per person with life dates.
+
+    * a group gets a row when it has a founding or dissolution date or takes
+      part in a dated event: its span is founded–dissolved, its marks those
+      two dates and the events that list it in ``groups``;
+    * a person gets a row when born or died is known: the span is their life,
+      the marks their birth, death and the events listing them as participants;
+    * events on none of those rows are gathered in a last row, "Other events"
+      (key None), so every dated event appears somewhere.
+
+    Rows are sorted by their earliest date (then title and key); "Other
+    events" comes last.
+    """
+    site = resolved.site
+    rows: list[Row] = []
+    for group in site.of_kind("group"):
+        events = _events_of(site, "groups", group.slug)
+        if group.get("founded") or group.get("dissolved") or events:
+            rows.append(_group_row(group, events))
+    for person in site.of_kind("person"):
+        if person.get("born") or person.get("died"):
+            rows.append(_person_life(person, _events_of(site, "participants", person.slug)))
+    rows.sort(key=Row.sort_key)
+    shown = {m.key for row in rows for m in row.marks if m.kind == "event"}
+    others = [_event_mark(ev) for ev in site.of_kind("event") if ev.get("date") and ev.key not in shown]
+    if others:
+        others.sort(key=Mark.sort_key)
+        rows.append(Row("Other events", None, (None, None), others, "events"))
+    return rows
+
+
+def person_rows(resolved, person) -> list[Row]:
+    """A person's own timeline.
+
+    The first row is their life (born–died, label = their name, key None since
+    the timeline sits on their own page) with the events they took part in;
+    then one row per dated membership (label "Group (role)", key = the
+    group's key, span from–to, marks "Joined"/"Left"), sorted by start.
+    Memberships with neither ``from`` nor ``to`` are left out (there is
+    nothing to draw); the life row is left out when it has no date at all.
+    """
+    site = resolved.site
+    rows: list[Row] = []
+    life = _person_life(person, _events_of(site, "participants", person.slug))
+    life.key = None
+    if life.span != (None, None) or life.marks:
+        rows.append(life)
+    members: list[Row] = []
+    for m in person.get("memberships") or []:
+        start, end = m.get("from"), m.get("to")
+        if start is None and end is None:
+            continue
+        group = site.get("group", m["group"])
+        name = group.title if group else m["group"]
+        label = f"{name} ({m['role']})" if m.get("role") else name
+        marks = _end_mark("Joined", start, "membership") + _end_mark("Left", end, "membership")
+        colour = group.get("colorcode") if group else None
+        members.append(Row(label, group.key if group else None, (start, end), marks, "membership", colour))
+    members.sort(key=Row.sort_key)
+    return rows + members
+
+
+def rows_table(rows: list[Row]) -> list[dict]:
+    """The rows as plain data, for an accessible list or table beside the SVG.
+
+    Each row: ``label``, ``key``, ``dates`` (the span in words, "" if none),
+    ``start``/``end`` (EDTF or None) and ``marks``: each with ``label``,
+    ``key``, ``kind``, ``when`` (words) and ``edtf`` ("1936-08-19/1936-08-24"
+    style for a mark with an end).
+    """
+    out = []
+    for row in rows:
+        start, end = row.span
+        out.append(
+            {
+                "label": row.label,
+                "key": row.key,
+                "dates": format_range(start, end),
+                "start": start.edtf if start else None,
+                "end": end.edtf if end else None,
+                "marks": [
+                    {
+                        "label": m.label,
+                        "key": m.key,
+                        "kind": m.kind,
+                        "when": m.human(),
+                        "edtf": m.start.edtf if m.end is None else f"{m.start.edtf}/{m.end.edtf}",
+                    }
+                    for m in row.marks
+                ],
+            }
+        )
+    return out
+
+
+# Geometry ----------------------------------------------------------------------
+
+
+def _year_at(d: _dt.date) -> float:
+    """Fractional year at the start of day ``d``."""
+    days = 366 if calendar.isleap(d.year) else 365
+    return d.year + (d.timetuple().tm_yday - 1) / days
+
+
+def _year_after(d: _dt.date) -> float:
+    """Fractional year at the end of day ``d``."""
+    days = 366 if calendar.isleap(d.year) else 365
+    return d.year + d.timetuple().tm_yday / days
+
+
+def _low(d: Date) -> float | None:
+    """Start of the date's extent; None when open (or clamped BCE)."""
+    return None if d.lower == _dt.date.min else _year_at(d.lower)
+
+
+def _high(d: Date) -> float | None:
+    return None if d.upper == _dt.date.max else _year_after(d.upper)
+
+
+def tick_step(first: float, last: float, max_ticks: int = 12) -> int:
+    """The smallest of 1, 2, 5, 10, 20, 50 … years giving at most ``max_ticks`` intervals."""
+    span = max(last - first, 1e-9)
+    for step in TICK_STEPS:
+        if span / step <= max_ticks:
+            return step
+    return TICK_STEPS[-1]
+
+
+def _domain(rows: list[Row]) -> tuple[float, float] | None:
+    values: list[float] = []
+    for row in rows:
+        dates = [d for d in row.span if d is not None]
+        dates += [d for m in row.marks for d in (m.start, m.end) if d is not None]
+        for d in dates:
+            values += [v for v in (_low(d), _high(d)) if v is not None]
+    if not values:
+        return None
+    return min(values), max(values)
+
+
+def _num(v: float) -> str:
+    text = f"{v:.1f}"
+    if text.endswith(".0"):
+        text = text[:-2]
+    return "0" if text in ("-0", "-0.0") else text
+
+
+class _Scale:
+    def __init__(self, first: int, last: int, x0: float, x1: float):
+        self.first, self.last, self.x0, self.x1 = first, last, x0, x1
+
+    def __call__(self, year: float) -> float:
+        return self.x0 + (year - self.first) / (self.last - self.first) * (self.x1 - self.x0)
+
+    def clamp(self, x: float) -> float:
+        return min(max(x, self.x0), self.x1)
+
+
+@dataclass
+class _Seg:
+    x0: float
+    x1: float
+    style: str  # "solid" | "range" | "in" | "out" | "tick"
+
+
+def _segments(start: Date | None, end: Date | None, scale: _Scale, single: bool) -> list[_Seg]:
+    """Pieces to draw for one date (``single``) or a span from ``start`` to ``end``."""
+    if single:
+        assert start is not None
+        lo, hi = _low(start), _high(start)
+        if lo is None and hi is None:
+            return []
+        if lo is None:
+            return [_Seg(scale(hi) - FADE, scale(hi), "in")]
+        if hi is None:
+            return [_Seg(scale(lo), scale(lo) + FADE, "out")]
+        if start.lower == start.upper:
+            mid = (scale(lo) + scale(hi)) / 2
+            return [_Seg(mid - TICK_W / 2, mid + TICK_W / 2, "tick")]
+        return [_Seg(scale(lo), scale(hi), "range")]
+    a_lo, a_hi = (_low(start), _high(start)) if start else (None, None)
+    b_lo, b_hi = (_low(end), _high(end)) if end else (None, None)
+    a_in = a_lo if a_lo is not None else a_hi  # the earliest it may have begun
+    a_out = a_hi if a_hi is not None else a_lo  # when it had certainly begun
+    b_in = b_lo if b_lo is not None else b_hi  # the earliest it may have ended
+    b_out = b_hi if b_hi is not None else b_lo  # when it had certainly ended
+    if a_in is None and b_in is None:
+        return []
+    if a_in is None:
+        return [_Seg(scale(b_in) - FADE, scale(b_in), "in"), _Seg(scale(b_in), scale(b_out), "out")]
+    if b_in is None:
+        return [_Seg(scale(a_in), scale(a_out), "in"), _Seg(scale(a_out), scale(a_out) + FADE, "out")]
+    if a_out > b_in:  # the ends overlap: it may have lasted anything from 0 to the whole extent
+        return [_Seg(scale(a_in), scale(b_out), "range")]
+    return [
+        _Seg(scale(a_in), scale(a_out), "in"),
+        _Seg(scale(a_out), scale(b_in), "solid"),
+        _Seg(scale(b_in), scale(b_out), "out"),
+    ]
+
+
+# Drawing -----------------------------------------------------------------------
+
+
+class _Paints:
+    """Gradients and hatch patterns, one set per colour, in order of first use."""
+
+    def __init__(self, prefix: str):
+        self.prefix = prefix
+        self.colours: list[str] = []
+
+    def index(self, colour: str) -> int:
+        if colour not in self.colours:
+            self.colours.append(colour)
+        return self.colours.index(colour)
+
+    def fade_in(self, colour: str) -> str:
+        return f"url(#{self.prefix}-in-{self.index(colour)})"
+
+    def fade_out(self, colour: str) -> str:
+        return f"url(#{self.prefix}-out-{self.index(colour)})"
+
+    def hatch(self, colour: str) -> str:
+        return f"url(#{self.prefix}-hatch-{self.index(colour)})"
+
+    def defs(self) -> str:
+        out = ["<defs>"]
+        for i, c in enumerate(self.colours):
+            c = escape(c)
+            p = self.prefix
+            out.append(
+                f'<linearGradient id="{p}-in-{i}"><stop offset="0" stop-color="{c}" stop-opacity="0"/>'
+                f'<stop offset="1" stop-color="{c}"/></linearGradient>'
+            )
+            out.append(
+                f'<linearGradient id="{p}-out-{i}"><stop offset="0" stop-color="{c}"/>'
+                f'<stop offset="1" stop-color="{c}" stop-opacity="0"/></linearGradient>'
+            )
+            out.append(
+                f'<pattern id="{p}-hatch-{i}" width="4" height="4" patternUnits="userSpaceOnUse" '
+                f'patternTransform="rotate(45)"><rect width="4" height="4" fill="{c}" fill-opacity="0.15"/>'
+                f'<line x1="1" y1="0" x2="1" y2="4" stroke="{c}" stroke-width="1.6"/></pattern>'
+            )
+        out.append("</defs>")
+        return "".join(out)
+
+
+def _rect(x0: float, x1: float, y: float, h: float, attrs: str, scale: _Scale, min_w: float = MIN_W) -> str:
+    x0, x1 = scale.clamp(x0), scale.clamp(x1)
+    if x1 - x0 < min_w:
+        mid = (x0 + x1) / 2
+        x0, x1 = mid - min_w / 2, mid + min_w / 2
+    return f'<rect x="{_num(x0)}" y="{_num(y)}" width="{_num(x1 - x0)}" height="{_num(h)}" {attrs}/>'
+
+
+def _bar(row: Row, colour: str, y: float, scale: _Scale, paints: _Paints) -> str:
+    start, end = row.span
+    parts = []
+    for seg in _segments(start, end, scale, single=False):
+        if seg.style in ("in", "out") and seg.x1 - seg.x0 < 0.5:
+            continue  # a day-precise end: nothing uncertain to fade
+        if seg.style == "solid":
+            attrs = f'fill="{escape(colour)}"'
+        elif seg.style == "in":
+            attrs = f'fill="{paints.fade_in(colour)}"'
+        elif seg.style == "out":
+            attrs = f'fill="{paints.fade_out(colour)}"'
+        else:
+            attrs = f'fill="{escape(colour)}" fill-opacity="0.4"'
+        parts.append(_rect(seg.x0, seg.x1, y - BAR_H / 2, BAR_H, f'class="tl-bar-{seg.style}" {attrs}', scale, min_w=1))
+    return f'<g class="tl-bar">{"".join(parts)}</g>' if parts else ""
+
+
+def _tooltip(row: Row, mark: Mark) -> str:
+    if mark.kind in END_KINDS:
+        return f"{row.label} — {mark.label.lower()} {mark.human()}"
+    return f"{mark.label} — {mark.human()}"
+
+
+def _mark(row: Row, mark: Mark, y: float, scale: _Scale, paints: _Paints, href: Callable[[str], str]) -> str:
+    is_end = mark.kind in END_KINDS
+    colour = END_COLOUR if is_end else EVENT_COLOUR
+    fuzzy = mark.start.is_uncertain or mark.start.is_approximate
+    if mark.end is not None:
+        fuzzy = fuzzy or mark.end.is_uncertain or mark.end.is_approximate
+    segs = _segments(mark.start, mark.end, scale, single=mark.end is None)
+    h = MARK_H
+    top = y - h / 2
+    outline = ' stroke-dasharray="2 1.5"' if fuzzy else ""
+    parts = []
+    for seg in segs:
+        if seg.style in ("tick", "solid"):
+            fill = f'fill="{colour}"'
+            if seg.style == "tick":
+                cls = "tl-tick"
+                parts.append(_rect(seg.x0, seg.x1, top, h, f'class="{cls}" {fill}', scale, min_w=TICK_W))
+                continue
+            parts.append(_rect(seg.x0, seg.x1, top + 2, h - 4, f'class="tl-solid" {fill}', scale))
+            continue
+        if seg.style == "in":
+            fill = f'fill="{paints.fade_in(colour)}"'
+        elif seg.style == "out":
+            fill = f'fill="{paints.fade_out(colour)}"'
+        elif fuzzy:
+            fill = f'fill="{paints.hatch(colour)}"'
+        elif is_end:
+            fill = 'fill="none"'
+        else:
+            fill = f'fill="{colour}" fill-opacity="0.3"'
+        stroke = f' stroke="{colour}" stroke-width="1"{outline}' if seg.style == "range" else ""
+        parts.append(_rect(seg.x0, seg.x1, top, h, f'class="tl-{seg.style}" {fill}{stroke}', scale))
+    if not parts:
+        return ""
+    edtf = mark.start.edtf if mark.end is None else f"{mark.start.edtf}/{mark.end.edtf}"
+    data = f' data-kind="{escape(mark.kind)}" data-edtf="{escape(edtf)}"'
+    if mark.key:
+        data += f' data-key="{escape(mark.key)}"'
+    classes = f"tl-mark tl-{'end' if is_end else 'event'}{' tl-fuzzy' if fuzzy else ''}"
+    body = f"<title>{escape(_tooltip(row, mark))}</title>{''.join(parts)}"
+    if mark.key and not is_end:
+        # Keyboard users reach events through the list under the timeline;
+        # the marks stay clickable without adding a tab stop each.
+        body = f'<a href="{escape(href(mark.key))}" tabindex="-1">{body}</a>'
+    return f'<g class="{classes}"{data}>{body}</g>'
+
+
+def _truncate(text: str, width: float) -> str:
+    limit = max(int(width / CHAR_W), 4)
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def _legend(y: float, x0: float, paints: _Paints) -> str:
+    items = []
+    x = x0
+    c = PERSON_COLOUR
+
+    def label(text: str) -> str:
+        nonlocal x
+        out = f'<text class="tl-muted" x="{_num(x)}" y="{_num(y + 4)}" fill="{MUTED_COLOUR}">{escape(text)}</text>'
+        x += len(text) * CHAR_W * 0.95 + 18
+        return out
+
+    items.append(f'<rect x="{_num(x)}" y="{_num(y - BAR_H / 2)}" width="24" height="{BAR_H}" fill="{c}"/>')
+    items.append(f'<rect x="{_num(x + 24)}" y="{_num(y - BAR_H / 2)}" width="20" height="{BAR_H}" fill="{paints.fade_out(c)}"/>')
+    x += 50
+    items.append(label("life or existence, fading where unknown"))
+    items.append(f'<rect x="{_num(x)}" y="{_num(y - MARK_H / 2)}" width="{TICK_W}" height="{MARK_H}" fill="{EVENT_COLOUR}"/>')
+    x += 8
+    items.append(label("exact day"))
+    items.append(
+        f'<rect x="{_num(x)}" y="{_num(y - MARK_H / 2)}" width="22" height="{MARK_H}" fill="{EVENT_COLOUR}" '
+        f'fill-opacity="0.3" stroke="{EVENT_COLOUR}" stroke-width="1"/>'
+    )
+    x += 28
+    items.append(label("some time within"))
+    items.append(
+        f'<rect x="{_num(x)}" y="{_num(y - MARK_H / 2)}" width="22" height="{MARK_H}" fill="{paints.hatch(EVENT_COLOUR)}" '
+        f'stroke="{EVENT_COLOUR}" stroke-width="1" stroke-dasharray="2 1.5"/>'
+    )
+    x += 28
+    items.append(label("approximate or uncertain"))
+    return f'<g class="tl-legend" aria-hidden="true">{"".join(items)}</g>'
+
+
+def render_svg(
+    rows: list[Row],
+    *,
+    href: Callable[[str], str],
+    title: str,
+    id_prefix: str,
+    width: int = 960,
+    legend: bool = True,
+) -> Markup:
+    """Draw ``rows`` as an inline SVG (see the module docstring for the encoding).
+
+    ``href(key)`` gives the URL of an entity key, relative to the page the SVG
+    is on.  ``title`` names the image (its ``<title>``); ``id_prefix`` keeps
+    ids unique when several timelines share a page.  Returns an empty Markup
+    when no row has a date to draw, so a template can write
+    ``{% if svg %}``.
+    """
+    domain = _domain(rows)
+    if not rows or domain is None:
+        return Markup("")
+    plot_x0, plot_x1 = LABEL_W, width - RIGHT_PAD
+    max_ticks = max(int((plot_x1 - plot_x0) / 60), 2)
+    step = tick_step(*domain, max_ticks=max_ticks)
+    first = int(domain[0] // step * step)
+    last = int(-(-domain[1] // step) * step)
+    if last <= first:
+        last = first + step
+    scale = _Scale(first, last, plot_x0, plot_x1)
+    p = str(escape(id_prefix))
+    paints = _Paints(p)
+
+    rows_top = AXIS_H
+    rows_bottom = rows_top + ROW_H * len(rows)
+    height = rows_bottom + AXIS_H + (LEGEND_H if legend else 0)
+
+    body: list[str] = []
+    # Zebra stripes, then grid lines and year labels above and below.
+    stripes = [
+        f'<rect class="tl-zebra" x="0" y="{_num(rows_top + i * ROW_H)}" width="{width}" height="{ROW_H}" fill="{ZEBRA_COLOUR}"/>'
+        for i in range(1, len(rows), 2)
+    ]
+    body.append(f'<g class="tl-stripes">{"".join(stripes)}</g>')
+    axis = []
+    for year in range(first, last + 1, step):
+        x = _num(scale(year))
+        axis.append(
+            f'<line class="tl-grid" x1="{x}" y1="{rows_top - 6}" x2="{x}" y2="{rows_bottom + 6}" stroke="{RULE_COLOUR}" stroke-width="1"/>'
+        )
+        label = str(year) if year >= 1 else f"{1 - year} BC"
+        for ty in (rows_top - 10, rows_bottom + 20):
+            axis.append(
+                f'<text class="tl-muted" x="{x}" y="{ty}" text-anchor="middle" fill="{MUTED_COLOUR}">{escape(label)}</text>'
+            )
+    body.append(f'<g class="tl-axis">{"".join(axis)}</g>')
+
+    for i, row in enumerate(rows):
+        y = rows_top + i * ROW_H + ROW_H / 2
+        default = {"person": PERSON_COLOUR, "events": EVENT_COLOUR}.get(row.kind, GROUP_COLOUR)
+        colour = row.colour or default
+        shown = _truncate(row.label, LABEL_W - 16)
+        text = f'<text class="tl-text" x="8" y="{_num(y + 4)}" fill="{TEXT_COLOUR}">{escape(shown)}</text>'
+        if shown != row.label:
+            text = f"<title>{escape(row.label)}</title>{text}"
+        if row.key:
+            text = f'<a href="{escape(href(row.key))}">{text}</a>'
+        parts = [text, _bar(row, colour, y, scale, paints)]
+        parts += [_mark(row, m, y, scale, paints, href) for m in row.marks]
+        key = f' data-key="{escape(row.key)}"' if row.key else ""
+        body.append(f'<g class="tl-row" id="{p}-row-{i}"{key}>{"".join(parts)}</g>')
+
+    if legend:
+        body.append(_legend(rows_bottom + AXIS_H + LEGEND_H / 2 - 4, 8, paints))
+
+    years = f"{first if first >= 1 else str(1 - first) + ' BC'} to {last}"
+    desc = (
+        f"{len(rows)} rows from {years}. Bars show lives and the existence of groups, fading out "
+        "where an end is unknown; marks show births, deaths, foundings and events. A date known "
+        "only roughly is drawn over its whole possible range, hatched when approximate or uncertain. "
+        "The same information follows as a list."
+    )
+    head = (
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="timeline" role="img" '
+        f'aria-labelledby="{p}-title {p}-desc" width="{width}" height="{_num(height)}" '
+        f'viewBox="0 0 {width} {_num(height)}" font-family="system-ui, sans-serif" font-size="12">'
+        f'<title id="{p}-title">{escape(title)}</title><desc id="{p}-desc">{escape(desc)}</desc>'
+    )
+    return Markup(head + paints.defs() + "".join(body) + "</svg>")
