@@ -1,0 +1,143 @@
+"""Generated documentation: ``python -m dossier.docs`` (or ``make docs``).
+
+Writes, from the schema and the diagnostic codes themselves, so that they
+can never drift from the code (tests/test_docs.py fails when they do):
+
+- ``docs/format.md``: every field of every content type, its type and meaning;
+- ``docs/diagnostics.md``: every diagnostic code, what it means, how to fix it;
+- ``templates/<type>.md``: the scaffolds that ``build.py new`` copies.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from .diagnostics import CODES
+from .schema import CONTENT_TYPES, DEBATE, MEMBERSHIP, POSITION, Record, RecordList
+from .scaffold import scaffold_text
+
+__all__ = ["format_reference", "diagnostics_reference", "generated_files", "FIXES"]
+
+#: How to fix each diagnostic (docs/diagnostics.md). Every code needs one.
+FIXES: dict[str, str] = {
+    "encoding": "Re-save the file as UTF-8 (most editors: 'Save with encoding… UTF-8'). The column points at the first bad byte.",
+    "file-name": "Rename the file: lowercase ASCII letters, digits and hyphens, ending in `.md` (`Leon Trotsky.md` → `leon-trotsky.md`). The slug is the page's id in links and URLs.",
+    "folder": "Move the file into `people/`, `groups/`, `events/`, `sources/` or `articles/` (directly, not in a subfolder). Only `content/index.md`, the home page, lives at the top.",
+    "symlink": "Copy the file into the content folder instead of linking to a file outside it.",
+    "front-matter": "Start the file with a line `---`, then the fields, then another `---` line, then the body.",
+    "yaml": "Fix the YAML at the line shown: a missing quote or bracket, a tab, a colon inside an unquoted value (quote it), or a field written twice.",
+    "yaml-too-complex": "Front matter is for plain fields. Remove YAML anchors and aliases (`&a`, `*a`) and deep nesting.",
+    "not-a-mapping": "Write the front matter as `field: value` lines; list items that should be records (memberships, debates) as `- key: value` blocks.",
+    "required": "Add the field named in the message (`title` everywhere; `date` for an event; `kind` for a source; `group` in a membership; `by` and `view` in a debate position).",
+    "unknown-field": "Check the spelling (the message suggests the nearest field) or see docs/format.md for the fields of this type.",
+    "type": "Give the value the shape the message asks for: a list is `[a, b]` or `- a` lines; text that looks like a number or a date may need quotes.",
+    "type-mismatch": "Remove the `type:` line, or move the file into the folder of that type.",
+    "vocabulary": "Use one of the values the message lists (e.g. `genre: trial-record`).",
+    "date": "Write an EDTF date: `1932-12-24`, `1932-12`, `1932`, `1932-12~` (approximately), `1933?` (uncertain), `1933-01/1933-04` (some time in that interval), `193X` (the 1930s), `1929-21` (spring 1929). Check that the day exists.",
+    "date-order": "One of the two dates is wrong, or the second one belongs to another field. Only dates that are certainly in the wrong order are reported.",
+    "relation": "Use the slug (the file name without `.md`) of an existing page of the right type; the message suggests near matches. Create the missing page with `python build.py new`.",
+    "link": "Link to an existing page by its slug, title or an alias (`[[Leon Trotsky]]`, `[[leon-trotsky|Trotsky]]`); the message lists the nearest names. Or add the name as an alias of the page you mean.",
+    "ambiguous-link": "Use the `type/slug` form (`[[people/lev-sedov]]`), or make the names unique.",
+    "link-section": "Link to a heading that exists on the target page (the message lists them), or drop the `#section`.",
+    "citation": "Cite an existing source by its slug (`[@broue-1980, p. 12]`); add the source under `content/sources/` (or `python build.py import-sources`).",
+    "duplicate-slug": "Two files have the same name in different folders: rename one, since the slug must be unique across the site.",
+    "duplicate-name": "Two pages share a title or alias, so `[[links]]` to it would be ambiguous: change or remove one of them.",
+    "cycle": "A `part_of` chain leads back to where it started: one of the `part_of` values is wrong.",
+    "field-sources": "A key of `field_sources` must be a field the page has (`born`, `leaders`, …).",
+    "debate": "Each debate needs a question and positions; each position a `by` (a person slug) and a `view`.",
+    "uncited-source": "Cite the source somewhere (`[@slug]` in a body, `sources:`, `field_sources` or a debate position), or delete it. A warning: `--strict` makes it fail the build.",
+    "self-relation": "A page cannot be its own leader, member, predecessor or part: correct the slug.",
+    "too-large": "Split the file, or shorten the front matter; the limits keep builds bounded.",
+}
+
+
+def _type_name(f) -> str:
+    return f.type.expected
+
+
+def _record_table(record: Record) -> list[str]:
+    rows = ["| key | value | meaning |", "|---|---|---|"]
+    for f in record.fields.values():
+        req = " **(required)**" if f.required else ""
+        rows.append(f"| `{f.name}` | {_type_name(f)} | {f.description}{req} |")
+    return rows
+
+
+def format_reference() -> str:
+    out = [
+        "# Content format reference",
+        "",
+        "<!-- Generated from dossier/schema.py by `python -m dossier.docs`: do not edit by hand. -->",
+        "",
+        "Each file is `content/<folder>/<slug>.md`: YAML front matter between two `---` lines, then a Markdown body.",
+        "The slug (file name) is the page's id; the folder gives its type. Dates are EDTF (see the editor's guide).",
+        "Fields marked *infobox* appear in the page's infobox, in this order.",
+        "",
+    ]
+    for ctype in CONTENT_TYPES.values():
+        out += [f"## {ctype.plural} (`content/{ctype.folder}/`)", "", "| field | value | meaning |", "|---|---|---|"]
+        for f in ctype:
+            notes = []
+            if f.required:
+                notes.append("**required**")
+            if f.label:
+                notes.append(f"*infobox: {f.label}*")
+            extra = (" " + ", ".join(notes)) if notes else ""
+            out.append(f"| `{f.name}` | {_type_name(f)} | {f.description}{extra} |")
+        out.append("")
+    out += ["## Records inside fields", "", "### A membership (`memberships:` of a person)", ""]
+    out += _record_table(MEMBERSHIP)
+    out += ["", "### A debate (`debates:`)", ""]
+    out += _record_table(DEBATE)
+    out += ["", "### A position in a debate (`positions:`)", ""]
+    out += _record_table(POSITION)
+    out += [
+        "",
+        "## Body syntax",
+        "",
+        "- Cross-links: `[[Leon Trotsky]]`, `[[leon-trotsky|Trotsky]]`, `[[Trotsky's bloc]]` (an alias), `[[Leon Trotsky#Exile]]` (a section), `[[people/lev-sedov]]` (type/slug).",
+        "- Citations: `[@broue-1980]`, `[@getty-1986, p. 119]`, `[@broue-1980; @getty-1986]`.",
+        "- Footnotes: `[^1]` … `[^1]: text`, for editorial notes.",
+        "- Headings start at `#`, which becomes the page's second level (the title is the only first-level heading).",
+        "- Raw HTML is allowed but sanitized: scripts, styles, event handlers and `javascript:`/`data:` URLs are removed.",
+        "",
+    ]
+    return "\n".join(out)
+
+
+def diagnostics_reference() -> str:
+    out = [
+        "# Diagnostics reference",
+        "",
+        "<!-- Generated from dossier/diagnostics.py and dossier/docs.py by `python -m dossier.docs`: do not edit by hand. -->",
+        "",
+        "Every problem is printed as `path:line:column: error[code]: message (hint)`. All problems of a build",
+        "are reported together, sorted by file and line; any error makes the build exit 1 and leaves the",
+        "previous site untouched. Warnings fail the build only with `--strict`.",
+        "",
+    ]
+    for code, meaning in CODES.items():
+        out += [f"## `{code}`", "", meaning, "", f"**Fix:** {FIXES[code]}", ""]
+    return "\n".join(out)
+
+
+def generated_files(root: Path) -> dict[Path, str]:
+    files = {root / "docs" / "format.md": format_reference(), root / "docs" / "diagnostics.md": diagnostics_reference()}
+    for kind in CONTENT_TYPES:
+        files[root / "templates" / f"{kind}.md"] = scaffold_text(kind)
+    return files
+
+
+def main(argv: list[str] | None = None) -> int:
+    root = Path(argv[0] if argv else ".").resolve()
+    for path, text in generated_files(root).items():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if not path.is_file() or path.read_text(encoding="utf-8") != text:
+            path.write_text(text, encoding="utf-8")
+            print(f"wrote {path.relative_to(root)}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

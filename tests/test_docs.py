@@ -1,0 +1,63 @@
+"""The generated docs and scaffolds match the schema; `new` works."""
+
+from pathlib import Path
+
+import pytest
+
+from dossier.diagnostics import CODES
+from dossier.docs import FIXES, generated_files
+from dossier.pipeline import Project
+from dossier.scaffold import ScaffoldError, new_entity
+from dossier.schema import CONTENT_TYPES
+
+from conftest import REPO, check_site
+
+
+@pytest.mark.parametrize("path", sorted(generated_files(REPO)), ids=lambda p: p.relative_to(REPO).as_posix())
+def test_generated_file_is_current(path: Path):
+    expected = generated_files(REPO)[path]
+    assert path.read_text(encoding="utf-8") == expected, f"run `make docs`: {path} is out of date"
+
+
+def test_every_diagnostic_code_is_documented():
+    assert set(FIXES) == set(CODES)
+
+
+def test_format_reference_lists_every_field():
+    text = generated_files(REPO)[REPO / "docs" / "format.md"]
+    for ctype in CONTENT_TYPES.values():
+        for name in ctype.fields:
+            assert f"| `{name}` |" in text
+
+
+def test_new_writes_a_scaffold_that_check_explains(tmp_path):
+    project = Project.at(tmp_path)
+    path = new_entity(project, "person", "Иван Никитич Смирнов")
+    assert path == tmp_path / "content" / "people" / "ivan-nikitich-smirnov.md"
+    text = path.read_text(encoding="utf-8")
+    assert 'title: "Иван Никитич Смирнов"' in text
+    assert "# memberships:" in text and "# born:" in text
+    diags = check_site(tmp_path)
+    assert not diags.errors  # a person needs nothing but a title
+
+
+def test_new_event_leaves_the_required_date_for_check_to_report(tmp_path):
+    path = new_entity(Project.at(tmp_path), "event", "Trial of the Sixteen")
+    diags = check_site(tmp_path)
+    assert [(d.path, d.code) for d in diags.errors] == [("content/events/trial-of-the-sixteen.md", "required")]
+    assert "'date' is required" in diags.errors[0].message
+    assert path.name == "trial-of-the-sixteen.md"
+
+
+def test_new_refuses_to_overwrite(tmp_path):
+    project = Project.at(tmp_path)
+    path = new_entity(project, "group", "Left Opposition")
+    path.write_text("---\ntitle: mine\n---\n", encoding="utf-8")
+    with pytest.raises(ScaffoldError, match="exists already"):
+        new_entity(project, "group", "Left Opposition")
+    assert path.read_text(encoding="utf-8") == "---\ntitle: mine\n---\n"
+
+
+def test_new_folds_diacritics(tmp_path):
+    path = new_entity(Project.at(tmp_path), "person", "Pierre Broué")
+    assert path.name == "pierre-broue.md"
