@@ -29,13 +29,18 @@ exit status: 0 on success, 1 on any error (or warning, with --strict),
 """
 
 
-def _common(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--content", type=Path, default=None, metavar="DIR", help="content folder (default: content/)")
-    p.add_argument("--output", type=Path, default=None, metavar="DIR", help="output folder (default: output/)")
-    p.add_argument("--strict", action="store_true", help="fail on warnings too")
-    p.add_argument("--root", type=Path, default=None, metavar="DIR", help="project folder (default: the current one)")
-    p.add_argument("--clean", action="store_true", help="ignore the cache and the last build: render every page")
-    p.add_argument("--jobs", type=int, default=0, metavar="N", help="worker processes (default: one per core)")
+def _common(p: argparse.ArgumentParser, sub: bool = False) -> None:
+    # A subcommand's options default to "not given", so that they never reset
+    # the same option given before the subcommand (build.py --strict check).
+    def d(value):
+        return argparse.SUPPRESS if sub else value
+
+    p.add_argument("--content", type=Path, default=d(None), metavar="DIR", help="content folder (default: content/)")
+    p.add_argument("--output", type=Path, default=d(None), metavar="DIR", help="output folder (default: output/)")
+    p.add_argument("--strict", action="store_true", default=d(False), help="fail on warnings too")
+    p.add_argument("--root", type=Path, default=d(None), metavar="DIR", help="project folder (default: the current one)")
+    p.add_argument("--clean", action="store_true", default=d(False), help="ignore the cache and the last build: render every page")
+    p.add_argument("--jobs", type=int, default=d(0), metavar="N", help="worker processes (default: one per core)")
 
 
 def parser() -> argparse.ArgumentParser:
@@ -43,17 +48,17 @@ def parser() -> argparse.ArgumentParser:
     _common(p)
     sub = p.add_subparsers(dest="command")
     for name, text in (("build", "build the site"), ("check", "validate only; write nothing")):
-        _common(sub.add_parser(name, help=text, description=text))
+        _common(sub.add_parser(name, help=text, description=text), sub=True)
     s = sub.add_parser("serve", help="serve on localhost, rebuilding on change")
-    _common(s)
+    _common(s, sub=True)
     s.add_argument("--port", type=int, default=8000)
     s.add_argument("--host", default="127.0.0.1")
     n = sub.add_parser("new", help="scaffold a new content file")
-    _common(n)
+    _common(n, sub=True)
     n.add_argument("kind", choices=["person", "group", "event", "source", "article"])
     n.add_argument("title")
     i = sub.add_parser("import-sources", help="import CSL-JSON or BibTeX into content/sources/")
-    _common(i)
+    _common(i, sub=True)
     i.add_argument("file", type=Path)
     return p
 
