@@ -61,3 +61,21 @@ def test_new_refuses_to_overwrite(tmp_path):
 def test_new_folds_diacritics(tmp_path):
     path = new_entity(Project.at(tmp_path), "person", "Pierre Broué")
     assert path.name == "pierre-broue.md"
+
+
+def test_ci_workflow_is_valid_against_its_schema():
+    import subprocess
+    import sys
+
+    workflow = REPO / ".github" / "workflows" / "site.yml"
+    exe = Path(sys.executable).with_name("check-jsonschema")
+    proc = subprocess.run([str(exe), "--builtin-schema", "vendor.github-workflows", str(workflow)], capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert "--strict" in workflow.read_text(encoding="utf-8")
+
+
+def test_guide_examples_match_the_tools():
+    from dossier.text import slugify
+
+    guide = (REPO / "docs" / "guide.md").read_text(encoding="utf-8")
+    assert slugify("Иван Смирнов") == "ivan-smirnov" and "`ivan-smirnov.md`" in guide
