@@ -386,12 +386,33 @@ def _home_page(resolved: Resolved) -> Page:
     return Page("index.html", "", "home.html", make, key="index")
 
 
+def _debates_page(resolved: Resolved) -> Page:
+    url = "debates/"
+    items = []
+    deps: set[str] = set()
+    for e in resolved.site:
+        for i, d in enumerate(e.get("debates", [])):
+            deps.add(e.key)
+            people = []
+            for pos in d.get("positions", []):
+                p = resolved.site.get("person", pos["by"])
+                if p is not None and p.title not in [x["title"] for x in people]:
+                    people.append({"title": p.title, "url": rel(url, p.url)})
+                    deps.add(p.key)
+            status = d.get("status", "unresolved")
+            items.append({"question": d["question"], "status": status, "status_label": STATUS_LABEL[status], "where": e.title, "url": rel(url, e.url) + f"#debate-{i + 1}", "people": people, "kind": KIND_LABEL[e.kind]})
+    order = {"unresolved": 0, "consensus": 1, "settled": 2}
+    items.sort(key=lambda x: (order[x["status"]], fold(x["question"])))
+    return _fixed(f"{url}index.html", url, "debates.html", {"title": "Debates", "items": items}, deps)
+
+
 def site_pages(resolved: Resolved) -> list[Page]:
     """Every page of the site, in output-path order (contexts not built yet)."""
     site = resolved.site
     pages: list[Page] = [_entity_page(resolved, e) for e in site]
     pages.extend(_index_pages(resolved))
     pages.append(_chronology(resolved))
+    pages.append(_debates_page(resolved))
     pages.append(_home_page(resolved))
     pages.append(_fixed("404.html", "", "404.html", {"title": "Page not found", "absolute": True}, set()))
     types = [(k, KIND_PLURAL[k]) for k in KIND_ORDER[:5]]
