@@ -31,8 +31,10 @@ a day, month or year and carries no qualifier: ``1879-11-07``, ``1932-12``,
 ``1932``.  Approximate or uncertain dates (``1932-12~``), seasons, decades and
 intervals ("some time within January–April 1933") have no faithful ISO form:
 truncating them would state more than the sources do, so the property is
-left out.  Every dated entity instead carries a ``disambiguatingDescription``
-with the reader's wording of its dates ("c. December 1932 – early 1933").
+left out.  Instead, a dated person, group or event carries a
+``disambiguatingDescription`` with the reader's wording of its dates ("c.
+December 1932 – early 1933", "1899 – ?"), as does a source or article whose
+date has no ISO form ("c. 1980").
 """
 
 from __future__ import annotations
@@ -377,8 +379,10 @@ def json_ld(entity, resolved, *, site_url: str) -> dict:
             data[first] = _iso(a)
         if _iso(b):
             data[second] = _iso(b)
-        if a is not None or b is not None:
-            data["disambiguatingDescription"] = format_range(a, b) if b is not None else a.human()
+        if a is not None and b is None and e.kind == "event":
+            data["disambiguatingDescription"] = a.human()
+        elif a is not None or b is not None:  # a life or a group: "1899 – ?" says the end is unknown
+            data["disambiguatingDescription"] = format_range(a, b)
 
     if e.kind == "person":
         dates("birthDate", "deathDate", e.get("born"), e.get("died"))
@@ -421,7 +425,7 @@ def json_ld(entity, resolved, *, site_url: str) -> dict:
         d = e.get("date")
         if _iso(d):
             data["datePublished"] = _iso(d)
-        if d is not None:
+        if d is not None and not _iso(d):
             data["disambiguatingDescription"] = d.human()
         if e.get("publisher"):
             data["publisher"] = {"@type": "Organization", "name": e.get("publisher")}

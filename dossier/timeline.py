@@ -35,6 +35,7 @@ Everything is deterministic: rows and marks are sorted, coordinates rounded to
 from __future__ import annotations
 
 import calendar
+import math
 import datetime as _dt
 from dataclasses import dataclass, field
 from typing import Callable, Iterable
@@ -99,8 +100,12 @@ TIMELINE_CSS = """\
 .timeline a:hover .tl-text, .timeline a:focus .tl-text { text-decoration: underline; }
 .timeline a:focus { outline: 2px solid var(--focus, #c2410c); outline-offset: 1px; }
 .timeline .tl-mark:hover rect, .timeline .tl-mark:hover line { stroke: var(--focus, #c2410c); stroke-width: 2; }
-.timeline .tl-end rect { stroke: var(--text, #222222); }
+.timeline .tl-end .tl-range { stroke: var(--text, #222222); }
 .timeline .tl-end .tl-tick { fill: var(--text, #222222); }
+@media (prefers-color-scheme: dark) {
+  .timeline .tl-event .tl-tick, .timeline .tl-event .tl-solid { fill: #e36b6f; }
+  .timeline .tl-event .tl-range { stroke: #e36b6f; }
+}
 @media (prefers-reduced-motion: no-preference) { .timeline .tl-mark rect { transition: stroke-width .1s; } }
 @media print { .timeline-scroll { overflow: visible; } .timeline { max-width: 100%; } }
 """
@@ -385,6 +390,11 @@ def _segments(start: Date | None, end: Date | None, scale: _Scale, single: bool)
     ]
 
 
+def _visible(segs: list[_Seg], scale: _Scale) -> list[_Seg]:
+    """The segments inside the plot area (all of them unless a window cuts some off)."""
+    return [s for s in segs if s.x1 > scale.x0 - 0.01 and s.x0 < scale.x1 + 0.01]
+
+
 # Drawing -----------------------------------------------------------------------
 
 
@@ -442,7 +452,7 @@ def _rect(x0: float, x1: float, y: float, h: float, attrs: str, scale: _Scale, m
 def _bar(row: Row, colour: str, y: float, scale: _Scale, paints: _Paints) -> str:
     start, end = row.span
     parts = []
-    for seg in _segments(start, end, scale, single=False):
+    for seg in _visible(_segments(start, end, scale, single=False), scale):
         if seg.style in ("in", "out") and seg.x1 - seg.x0 < 0.5:
             continue  # a day-precise end: nothing uncertain to fade
         if seg.style == "solid":
@@ -469,7 +479,7 @@ def _mark(row: Row, mark: Mark, y: float, scale: _Scale, paints: _Paints, href: 
     fuzzy = mark.start.is_uncertain or mark.start.is_approximate
     if mark.end is not None:
         fuzzy = fuzzy or mark.end.is_uncertain or mark.end.is_approximate
-    segs = _segments(mark.start, mark.end, scale, single=mark.end is None)
+    segs = _visible(_segments(mark.start, mark.end, scale, single=mark.end is None), scale)
     h = MARK_H
     top = y - h / 2
     outline = ' stroke-dasharray="2 1.5"' if fuzzy else ""
@@ -548,6 +558,31 @@ def _legend(y: float, x0: float, paints: _Paints) -> str:
     return f'<g class="tl-legend" aria-hidden="true">{"".join(items)}</g>'
 
 
+def _row_extent(row: Row) -> tuple[float, float] | None:
+    return _domain([row])
+
+
+def _axis(domain: tuple[float, float], window: tuple[int, int] | None, max_ticks: int) -> tuple[float, float, int, list[int]]:
+    """(first, last, step, tick years) of the x axis, in fractional years."""
+    if window is not None:
+        first, last = float(window[0]), float(window[1] + 1)
+        step = tick_step(first, last, max_ticks)
+    else:
+        step = tick_step(*domain, max_ticks=max_ticks)
+        pad = (domain[1] - domain[0]) * 0.02
+        first, last = domain[0] - pad, domain[1] + pad
+    ticks = list(range(math.ceil(first / step) * step, math.floor(last / step) * step + 1, step))
+    if len(ticks) < 2 and window is None:  # a short domain: widen it to two whole steps
+        first = math.floor(domain[0] / step) * step
+        last = max(math.ceil(domain[1] / step) * step, first + step)
+        ticks = list(range(int(first), int(last) + 1, step))
+    return first, last, step, ticks
+
+
+def _year_label(year: int) -> str:
+    return str(year) if year >= 1 else f"{1 - year} BC"
+
+
 def render_svg(
     rows: list[Row],
     *,
@@ -556,25 +591,31 @@ def render_svg(
     id_prefix: str,
     width: int = 960,
     legend: bool = True,
+    window: tuple[int, int] | None = None,
 ) -> Markup:
     """Draw ``rows`` as an inline SVG (see the module docstring for the encoding).
 
     ``href(key)`` gives the URL of an entity key, relative to the page the SVG
     is on.  ``title`` names the image (its ``<title>``); ``id_prefix`` keeps
-    ids unique when several timelines share a page.  Returns an empty Markup
-    when no row has a date to draw, so a template can write
-    ``{% if svg %}``.
+    ids unique when several timelines share a page.  ``window=(1926, 1940)``
+    draws only those years (1 January 1926 to 31 December 1940): spans are
+    cut at its edges, marks outside it and rows with nothing inside it are
+    left out.  By default the axis covers every date of the rows.
+
+    Returns an empty Markup when no row has a date to draw, so a template can
+    write ``{% if svg %}``.
     """
     domain = _domain(rows)
     if not rows or domain is None:
         return Markup("")
+    if window is not None:
+        lo, hi = window[0], window[1] + 1
+        rows = [r for r in rows if (ext := _row_extent(r)) and ext[0] < hi and ext[1] > lo]
+        if not rows:
+            return Markup("")
     plot_x0, plot_x1 = LABEL_W, width - RIGHT_PAD
     max_ticks = max(int((plot_x1 - plot_x0) / 60), 2)
-    step = tick_step(*domain, max_ticks=max_ticks)
-    first = int(domain[0] // step * step)
-    last = int(-(-domain[1] // step) * step)
-    if last <= first:
-        last = first + step
+    first, last, step, ticks = _axis(domain, window, max_ticks)
     scale = _Scale(first, last, plot_x0, plot_x1)
     p = str(escape(id_prefix))
     paints = _Paints(p)
@@ -591,12 +632,12 @@ def render_svg(
     ]
     body.append(f'<g class="tl-stripes">{"".join(stripes)}</g>')
     axis = []
-    for year in range(first, last + 1, step):
+    for year in ticks:
         x = _num(scale(year))
         axis.append(
             f'<line class="tl-grid" x1="{x}" y1="{rows_top - 6}" x2="{x}" y2="{rows_bottom + 6}" stroke="{RULE_COLOUR}" stroke-width="1"/>'
         )
-        label = str(year) if year >= 1 else f"{1 - year} BC"
+        label = _year_label(year)
         for ty in (rows_top - 10, rows_bottom + 20):
             axis.append(
                 f'<text class="tl-muted" x="{x}" y="{ty}" text-anchor="middle" fill="{MUTED_COLOUR}">{escape(label)}</text>'
@@ -621,7 +662,7 @@ def render_svg(
     if legend:
         body.append(_legend(rows_bottom + AXIS_H + LEGEND_H / 2 - 4, 8, paints))
 
-    years = f"{first if first >= 1 else str(1 - first) + ' BC'} to {last}"
+    years = f"{_year_label(math.floor(first))} to {_year_label(math.ceil(last) - 1)}"
     desc = (
         f"{len(rows)} rows from {years}. Bars show lives and the existence of groups, fading out "
         "where an end is unknown; marks show births, deaths, foundings and events. A date known "

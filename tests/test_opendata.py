@@ -309,6 +309,7 @@ def test_json_ld_person(resolved):
     data = opendata.json_ld(entity(resolved, "people/leon-trotsky"), resolved, site_url="")
     assert data["sameAs"] == "https://www.wikidata.org/wiki/Q33391"
     assert data["birthDate"] == "1879-11-07" and data["deathDate"] == "1940-08-21"
+    assert data["disambiguatingDescription"] == "7 November 1879 – 21 August 1940"
     assert data["birthPlace"] == {"@type": "Place", "name": "Yanovka"}
     assert data["alternateName"] == ["Trotskii", "Lev Trotsky", "Лев Давидович Троцкий"]
     # relative URLs resolve against the page the script is on
@@ -348,7 +349,9 @@ def test_json_ld_event_source_article(resolved):
     assert broue["sameAs"] == "https://example.org/broue?a=1&b=2"
     getty = opendata.json_ld(entity(resolved, "sources/getty-1986"), resolved, site_url=site)
     assert getty["author"] == [{"@type": "Person", "name": "J. Arch Getty"}]
-    assert getty["datePublished"] == "1986-01"
+    assert getty["datePublished"] == "1986-01" and "disambiguatingDescription" not in getty
+    older = opendata.json_ld(entity(resolved, "articles/older-essay"), resolved, site_url=site)
+    assert "datePublished" not in older and older["disambiguatingDescription"] == "c. 2023"
     art = opendata.json_ld(entity(resolved, "articles/the-bloc"), resolved, site_url=site)
     assert art["headline"] == "The Bloc of Oppositions, 1932–1933"
     assert art["about"] == [{"@type": "Organization", "@id": "https://example.org/groups/bloc-of-oppositions/", "name": "Bloc of Oppositions"}]

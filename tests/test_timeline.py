@@ -202,7 +202,7 @@ def test_axis_step():
     root = parse(render([Row("x", None, (D("1879"), D("2005")), [])]))
     years = sorted(int(t.text) for t in root.iter(f"{NS}text") if t.get("text-anchor") == "middle")
     steps = {b - a for a, b in zip(years, years[1:]) if b != a}
-    assert steps == {20} and years[0] <= 1879 and years[-1] >= 2006
+    assert steps == {20} and years[0] == 1880 and years[-1] == 2000
 
 
 def test_render_is_deterministic_and_empty_without_dates():
@@ -362,3 +362,18 @@ def test_rows_table(resolved):
 
 def test_css_is_provided():
     assert ".timeline" in timeline.TIMELINE_CSS and "tl-text" in timeline.TIMELINE_CSS
+
+
+def test_window_cuts_the_axis_and_leaves_out_what_is_outside():
+    rows = GEOMETRY_ROWS + [Row("Early", "groups/early", (D("1900"), D("1920")), [])]
+    root = parse(render(rows, window=(1933, 1934)))
+    years = sorted({int(t.text) for t in root.iter(f"{NS}text") if t.get("text-anchor") == "middle"})
+    assert years == [1933, 1934, 1935]
+    keys = [g.get("data-key") for g in root.findall(f".//{NS}g[@class='tl-row']")]
+    assert keys == ["groups/bloc", None]  # "Early" has nothing in 1933-1934
+    assert root.findall(f".//{NS}g[@data-edtf='1936-08-19/1936-08-24']") == []
+    assert len(root.findall(f".//{NS}g[@data-edtf='1934-12-01']")) == 1
+    x = year_x(root)
+    x0, x1 = extent(mark_group(root, "193X"))  # cut at the window's edges
+    assert x0 == pytest.approx(x(1933), abs=1) and x1 == pytest.approx(x(1935), abs=1)
+    assert "1933 to 1934" in root.find(f"{NS}desc").text
