@@ -75,7 +75,8 @@ class DossierGenerator(Generator):
             if diags.fails(self.settings.get("DOSSIER_STRICT", False)):
                 raise BuildFailed(diags)
         self.resolved = resolved
-        self.pages = site_pages(resolved)
+        options = {"site_url": self.settings.get("SITEURL", "") or "", "site_name": self.settings.get("SITENAME", "") or ""}
+        self.pages = site_pages(resolved, options)
         self.context["DOSSIER_PAGES"] = self.pages
 
     def generate_output(self, writer) -> None:

@@ -16,7 +16,7 @@ from typing import Any, Callable
 
 from markupsafe import Markup, escape
 
-from . import bibliography
+from . import bibliography, opendata, timeline
 from .dates import Date, format_range
 from .markup import substitute
 from .model import Entity, Site
@@ -179,9 +179,10 @@ def source_fields(source: Entity) -> dict[str, Any]:
 class PageBuilder:
     """Builds the context of one entity page, recording what it depends on."""
 
-    def __init__(self, resolved: Resolved, entity: Entity):
+    def __init__(self, resolved: Resolved, entity: Entity, options: dict[str, str] | None = None):
         self.resolved = resolved
         self.entity = entity
+        self.options = options or {}
         self.data: PageData = resolved.page(entity)
         self.url = entity.url
         self.depends: set[str] = {entity.key or "index"}
@@ -345,6 +346,17 @@ class PageBuilder:
         ctx["title"] = e.title
         ctx["summary"] = e.get("summary", "")
         ctx["search_names"] = search_names(e.names[1:])
+        site_url = self.options.get("site_url", "")
+        ctx["json_ld"] = opendata.json_ld_script(opendata.json_ld(e, self.resolved, site_url=site_url))
+        ctx["open_graph"] = opendata.open_graph(e, site_name=self.options.get("site_name", ""), site_url=site_url, page_url=e.url)
+        if e.kind == "person":
+            rows = timeline.person_rows(self.resolved, e)
+            if rows:
+                for row in rows:
+                    for key in [row.key] + [m.key for m in row.marks]:
+                        if key:
+                            self.depends.add(key)
+                ctx["timeline"] = timeline.render_svg(rows, href=lambda key: rel(self.url, key + "/"), title=f"Timeline of {e.title}", id_prefix="ptl", width=720, legend=False)
         return ctx
 
 
@@ -357,9 +369,9 @@ def _list_html(items: list[Markup]) -> Markup:
 # The whole site -----------------------------------------------------------------
 
 
-def _entity_page(resolved: Resolved, e: Entity) -> Page:
+def _entity_page(resolved: Resolved, e: Entity, options: dict[str, str]) -> Page:
     def make() -> tuple[dict[str, Any], set[str]]:
-        b = PageBuilder(resolved, e)
+        b = PageBuilder(resolved, e, options)
         return b.build(), b.depends
 
     return Page(f"{e.url}index.html", e.url, "entity.html", make, key=e.key)
@@ -406,10 +418,35 @@ def _debates_page(resolved: Resolved) -> Page:
     return _fixed(f"{url}index.html", url, "debates.html", {"title": "Debates", "items": items}, deps)
 
 
-def site_pages(resolved: Resolved) -> list[Page]:
-    """Every page of the site, in output-path order (contexts not built yet)."""
+def _raw(path: str, text: str, deps: set[str]) -> Page:
+    """A file that is not a page (JSON, CSV, XML, CSS): written as it is."""
+    return Page(path, path, "", lambda: ({"raw": text}, set(deps)), static_deps=frozenset(deps))
+
+
+def _data_files(resolved: Resolved, options: dict[str, str]) -> list[Page]:
     site = resolved.site
-    pages: list[Page] = [_entity_page(resolved, e) for e in site]
+    every = {e.key for e in site} | {"kinds"}
+    site_url = options.get("site_url", "")
+    out = [_raw("data/dossier.json", opendata.dataset_json(resolved), every)]
+    tables = opendata.csv_tables(resolved)
+    for name in sorted(tables):
+        out.append(_raw(f"data/{name}", tables[name], every))
+    files = [{"name": "dossier.json", "what": "Every entity with its fields, resolved relations and sources (JSON)."}]
+    files += [{"name": name, "what": f"{name[:-4].capitalize()}, one row each (CSV)."} for name in sorted(tables)]
+    out.append(_fixed("data/index.html", "data/", "data.html", {"title": "Data", "files": files}, set()))
+    articles = sorted(site.of_kind("article"), key=lambda a: a.key)
+    out.append(_raw("feeds/articles.atom.xml", opendata.atom_feed(articles, site_name=options.get("site_name", ""), site_url=site_url, feed_url="feeds/articles.atom.xml"), {a.key for a in articles} | {"kinds"}))
+    out.append(_raw("robots.txt", opendata.robots_txt(site_url=site_url), set()))
+    out.append(_raw("theme/css/figures.css", timeline.TIMELINE_CSS, set()))
+    return out
+
+
+def site_pages(resolved: Resolved, options: dict[str, str] | None = None) -> list[Page]:
+    """Every page of the site, in output-path order (contexts not built yet)."""
+    options = options or {}
+    site = resolved.site
+    pages: list[Page] = [_entity_page(resolved, e, options) for e in site]
+    pages.extend(_data_files(resolved, options))
     pages.extend(_index_pages(resolved))
     pages.append(_chronology(resolved))
     pages.append(_debates_page(resolved))
@@ -417,6 +454,9 @@ def site_pages(resolved: Resolved) -> list[Page]:
     pages.append(_fixed("404.html", "", "404.html", {"title": "Page not found", "absolute": True}, set()))
     types = [(k, KIND_PLURAL[k]) for k in KIND_ORDER[:5]]
     pages.append(_fixed("search/index.html", "search/", "search.html", {"title": "Search", "types": types}, set()))
+    sitemap = opendata.sitemap_xml(sorted(p.url for p in pages if p.template and p.path.endswith("index.html")), site_url=options.get("site_url", ""))
+    if sitemap is not None:
+        pages.append(_raw("sitemap.xml", sitemap, {e.key for e in site} | {"kinds"}))
     return sorted(pages, key=lambda p: p.path)
 
 
@@ -489,13 +529,16 @@ def _chronology(resolved: Resolved) -> Page:
             add(e.get("founded"), "Founding of", e)
             add(e.get("dissolved"), "End of", e)
     rows.sort(key=lambda r: (r["date"].sort_key(), r["what"], fold(r["title"])))
-    return _fixed(f"{url}index.html", url, "chronology.html", {"title": "Chronology", "rows": rows}, {e.key for e in site})
+    svg = timeline.render_svg(timeline.site_rows(resolved), href=lambda key: rel(url, key + "/"), title="Timeline of every group and person with known dates", id_prefix="tl")
+    return _fixed(f"{url}index.html", url, "chronology.html", {"title": "Chronology", "rows": rows, "timeline": svg}, {e.key for e in site})
 
 
 def render_page(page: Page, env, base_context: dict[str, Any]) -> tuple[str, set[str]]:
     """Render one page with ``env``: (html, keys of the entities it read)."""
-    template = env.get_template(page.template)
     context, deps = page.make()
+    if not page.template:
+        return context["raw"], deps
+    template = env.get_template(page.template)
     ctx = dict(base_context)
     ctx.update(context)
     ctx["page_url"] = page.url
