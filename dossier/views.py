@@ -326,6 +326,22 @@ class PageBuilder:
             out.append({"link": self.link(c.source), "locator": c.locator, "where": where, "sentence": "".join(t for t, _ in c.sentence)})
         return out
 
+    def previews(self) -> Markup:
+        """Title, dates and summary of every page this one links to, as a
+        JSON data block for link previews (not executed: CSP-safe)."""
+        data = {}
+        for key in sorted(self.depends):
+            page = self.resolved.pages.get(key)
+            if page is None or page.entity is self.entity or page.entity.kind == "home":
+                continue
+            t = page.entity
+            data[key] = {"title": t.title, "kind": KIND_LABEL[t.kind], "dates": life_dates(t), "summary": t.get("summary", "")}
+        if not data:
+            return Markup("")
+        text = json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+        text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+        return Markup('<script type="application/json" id="dossier-previews">{}</script>').format(Markup(text))
+
     def build(self) -> dict[str, Any]:
         e = self.entity
         ctx: dict[str, Any] = {"entity": e, "kind": e.kind, "kind_label": KIND_LABEL[e.kind]}
@@ -346,6 +362,7 @@ class PageBuilder:
         ctx["title"] = e.title
         ctx["summary"] = e.get("summary", "")
         ctx["search_names"] = search_names(e.names[1:])
+        ctx["previews"] = self.previews()
         site_url = self.options.get("site_url", "")
         ctx["json_ld"] = opendata.json_ld_script(opendata.json_ld(e, self.resolved, site_url=site_url))
         ctx["open_graph"] = opendata.open_graph(e, site_name=self.options.get("site_name", ""), site_url=site_url, page_url=e.url)
