@@ -41,7 +41,9 @@ RESERVED_IDS = frozenset(
 )
 
 WIKILINK_RE = r"\[\[([^\[\]\n]+?)\]\]"
-CITATION_RE = r"\[((?:-?@[a-z0-9][a-z0-9-]*[^\[\]\n;]*)(?:;\s*-?@[a-z0-9][a-z0-9-]*[^\[\]\n;]*)*)\]"
+# Any [@word...] is a citation, so that a mistyped key ([@Broue-1980]) is an
+# error rather than silently left as text.
+CITATION_RE = r"\[((?:-?@\w[^\[\]\n;]*)(?:;\s*-?@\w[^\[\]\n;]*)*)\]"
 
 
 def _placeholder(kind: str, index: int) -> str:

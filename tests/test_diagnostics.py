@@ -432,3 +432,10 @@ def test_all_problems_reported_together_sorted_by_path_and_line(make_site):
         ("content/people/c.md", 4, "unknown-field"),
         ("content/people/c.md", 6, "link"),
     ]
+
+
+def test_citation_key_that_is_not_a_slug(make_site):
+    root = make_site({"people/a.md": "---\ntitle: A\n---\nText [@Broue-1980].\n"})
+    assert only(root) == [
+        "content/people/a.md:4:6: error[citation]: cannot read the citation '@Broue-1980' in [@Broue-1980] (write [@source-slug] or [@source-slug, p. 12])"
+    ]

@@ -167,3 +167,9 @@ def test_substitute_in_attribute_gets_plain_text():
     r = render_markdown("![A photo of [[x]]](p.png) and [[y]]")
     html = substitute(r.html, lambda i, attr: "ATTR" if attr else "<b>TEXT</b>")
     assert html == '<p><img alt="A photo of ATTR" src="p.png"> and <b>TEXT</b></p>'
+
+
+def test_mistyped_citation_key_is_still_a_citation():
+    # so that the resolver reports it instead of leaving "[@Broue-1980]" as text
+    assert inners("As shown [@Broue-1980].") == [("cite", "@Broue-1980")]
+    assert inners("Mail [me@example.org] or [see below].") == []
