@@ -274,8 +274,21 @@ def split_sentences(html: str) -> list[str]:
         text = re.sub(r"\s+", " ", text).strip()
         if not text:
             continue
-        out.extend(s.strip() for s in _SENTENCE_END_RE.split(text) if s.strip())
+        sentences: list[str] = []
+        for piece in _SENTENCE_END_RE.split(text):
+            piece = piece.strip()
+            if sentences and piece and _ABBREVIATION_END_RE.search(sentences[-1]):
+                sentences[-1] += " " + piece  # "c. 1932", "J. Arch Getty", "p. 12" end no sentence
+            elif piece:
+                sentences.append(piece)
+        out.extend(sentences)
     return out
+
+
+#: A piece ending like this was cut at an abbreviation, not a sentence end.
+_ABBREVIATION_END_RE = re.compile(
+    r"(?:^|[\s(\[.])(?:[^\W\d_]|(?i:ca|cf|pp|vol|vols|no|nos|ch|chap|fig|ed|eds|trans|Mr|Mrs|Ms|Dr|St|Jr|Sr|vs|viz|approx|Gen|Col|Capt|Lt|Prof))\.$"
+)
 
 
 def refs_in(sentence: str) -> list[tuple[str, int]]:

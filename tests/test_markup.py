@@ -173,3 +173,16 @@ def test_mistyped_citation_key_is_still_a_citation():
     # so that the resolver reports it instead of leaving "[@Broue-1980]" as text
     assert inners("As shown [@Broue-1980].") == [("cite", "@Broue-1980")]
     assert inners("Mail [me@example.org] or [see below].") == []
+
+
+@pytest.mark.parametrize(
+    "text, sentences",
+    [
+        ("According to J. Arch Getty, he was born c. 1890 in Kiev. Then he left.", ["According to J. Arch Getty, he was born c. 1890 in Kiev.", "Then he left."]),
+        ("See p. 12 of vol. 3 (ch. 4). Done.", ["See p. 12 of vol. 3 (ch. 4).", "Done."]),
+        ("He did. The U.S.S.R. Fell.", ["He did.", "The U.S.S.R. Fell."]),
+        ("First? Second! Third.", ["First?", "Second!", "Third."]),
+    ],
+)
+def test_split_sentences_does_not_cut_at_abbreviations(text, sentences):
+    assert split_sentences(render_markdown(text).html) == sentences

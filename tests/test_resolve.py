@@ -266,3 +266,16 @@ def test_cited_by_lists_body_field_and_debate_citations(make_site):
         ("groups/g", "founded", "p. 5", ""),
     ]
     assert [(p.slug, d_i) for p, d_i, _ in page(res, "people/p").positions] == [("g", 0)]
+
+
+def test_backlink_sentence_is_not_cut_at_initials_or_circa(make_site):
+    root = make_site(
+        {
+            "people/kirov.md": "---\ntitle: Kirov\n---\n",
+            "people/a.md": "---\ntitle: A\n---\nAccording to J. Arch Getty, [[Kirov]] was no moderate c. 1932. Other.\n",
+        }
+    )
+    res, _ = resolve_site(root)
+    assert page(res, "people/kirov").backlinks["people/a"].contexts == [
+        [("According to J. Arch Getty, ", False), ("Kirov", True), (" was no moderate c. 1932.", False)]
+    ]
