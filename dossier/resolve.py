@@ -388,7 +388,8 @@ def _date_sort(d: Date | None) -> tuple:
 
 def _add(res: Resolved, e: Entity, section: str, item: Relation) -> None:
     items = res.page(e).derived.setdefault(section, [])
-    if all(x.entity is not item.entity for x in items):
+    # the same entity twice only with different notes (left and rejoined a party)
+    if all(x.entity is not item.entity or x.note != item.note for x in items):
         items.append(item)
 
 

@@ -279,3 +279,16 @@ def test_backlink_sentence_is_not_cut_at_initials_or_circa(make_site):
     assert page(res, "people/kirov").backlinks["people/a"].contexts == [
         [("According to J. Arch Getty, ", False), ("Kirov", True), (" was no moderate c. 1932.", False)]
     ]
+
+
+def test_two_memberships_of_the_same_group_both_show(make_site):
+    root = make_site(
+        {
+            "people/z.md": "---\ntitle: Zinoviev\nmemberships:\n  - group: party\n    from: 1901\n    to: 1927\n"
+            "  - group: party\n    role: readmitted\n    from: 1928\n    to: 1932\n---\n",
+            "groups/party.md": "---\ntitle: Party\n---\n",
+        }
+    )
+    res, msgs = resolve_site(root)
+    assert msgs == []
+    assert derived(res, "groups/party")["Members"] == [("people/z", "1901–1927"), ("people/z", "readmitted, 1928–1932")]
