@@ -81,7 +81,8 @@ def parse_document(path: str, raw: bytes) -> Document:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
-        col = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
+        # the column in characters, as an editor counts them ("café" is 4)
+        col = len(raw[raw.rfind(b"\n", 0, exc.start) + 1 : exc.start].decode("utf-8", errors="replace")) + 1
         doc.diagnostics.append(
             _err(path, line, col, "encoding", f"the file is not UTF-8 (byte 0x{raw[exc.start]:02x} at offset {exc.start})", "save it as UTF-8")
         )
@@ -196,6 +197,12 @@ class _Walker:
             return node.value
         except ValueError as exc:
             # e.g. an impossible unquoted date such as 1932-02-30: keep the text
+            return node.value
+        except Exception:
+            # an explicit tag on a value it cannot read (!!timestamp 'x',
+            # !!bool 'maybe'): PyYAML fails with AttributeError, KeyError...
+            line, col = node.start_mark.line + 2, node.start_mark.column + 1
+            self.doc.diagnostics.append(_err(self.doc.path, line, col, "yaml", f"the value {node.value[:40]!r} cannot be read as YAML '{node.tag.rsplit(':', 1)[-1]}'"))
             return node.value
 
     def mapping(self, node: yaml.MappingNode, keypath: KeyPath, depth: int = 0) -> dict:

@@ -164,3 +164,8 @@ def test_deep_block_nesting_refused():
 def test_digest_depends_on_bytes():
     assert parse("---\ntitle: A\n---\n").digest != parse("---\ntitle: B\n---\n").digest
     assert parse("---\ntitle: A\n---\n").digest == parse("---\ntitle: A\n---\n").digest
+
+
+def test_not_utf8_column_counts_characters_not_bytes():
+    [d] = parse("---\ntitle: A\nsummary: Grünstein ".encode("utf-8") + b"\xff\n---\n").diagnostics
+    assert (d.line, d.column) == (3, 20)
