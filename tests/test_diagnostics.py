@@ -439,3 +439,13 @@ def test_citation_key_that_is_not_a_slug(make_site):
     assert only(root) == [
         "content/people/a.md:4:6: error[citation]: cannot read the citation '@Broue-1980' in [@Broue-1980] (write [@source-slug] or [@source-slug, p. 12])"
     ]
+
+
+def test_debate_position_cites_nothing(make_site):
+    root = make_site(
+        {
+            "people/a.md": "---\ntitle: A\n---\n",
+            "groups/g.md": "---\ntitle: G\ndebates:\n  - question: Q?\n    positions:\n      - by: a\n        view: V\n        cite: nope, p. 3\n---\n",
+        }
+    )
+    assert only(root) == ["content/groups/g.md:8:15: error[citation]: the debate position cites 'nope', which is not a source (add it under content/sources/)"]
