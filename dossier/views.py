@@ -16,7 +16,7 @@ from typing import Any, Callable
 
 from markupsafe import Markup, escape
 
-from . import bibliography, opendata, timeline
+from . import bibliography, network, opendata, timeline
 from .dates import Date, format_range
 from .markup import substitute
 from .model import Entity, Site
@@ -174,6 +174,23 @@ def _letter(i: int) -> str:
 
 def source_fields(source: Entity) -> dict[str, Any]:
     return {"title": source.title, **source.fields}
+
+
+def site_graph(resolved: Resolved):
+    """The network of the whole site, built once per build."""
+    graph = getattr(resolved, "_graph", None)
+    if graph is None:
+        graph = network.build_graph(resolved)
+        resolved._graph = graph
+    return graph
+
+
+def graph_rows(rows: list[dict], from_url: str) -> list[dict]:
+    """Edge rows with relative links, for the table beside a graph."""
+    out = []
+    for r in rows:
+        out.append({**r, "source_url": rel(from_url, r["source_key"] + "/"), "target_url": rel(from_url, r["target_key"] + "/")})
+    return out
 
 
 class PageBuilder:
@@ -366,6 +383,15 @@ class PageBuilder:
         site_url = self.options.get("site_url", "")
         ctx["json_ld"] = opendata.json_ld_script(opendata.json_ld(e, self.resolved, site_url=site_url))
         ctx["open_graph"] = opendata.open_graph(e, site_name=self.options.get("site_name", ""), site_url=site_url, page_url=e.url)
+        graph = site_graph(self.resolved)
+        if e.key in graph:
+            near = network.neighbourhood(graph, e.key)
+            if near.number_of_edges():
+                self.depends.update(near.nodes)
+                ctx["neighbourhood"] = network.render_svg(
+                    near, network.layout(near, center=e.key), href=lambda key: rel(self.url, key + "/"), title=f"{e.title}: direct relations", id_prefix="near", width=640, height=420, highlight=e.key
+                )
+                ctx["neighbourhood_rows"] = graph_rows(network.edge_rows(near), self.url)
         if e.kind == "person":
             rows = timeline.person_rows(self.resolved, e)
             if rows:
@@ -454,7 +480,19 @@ def _data_files(resolved: Resolved, options: dict[str, str]) -> list[Page]:
     articles = sorted(site.of_kind("article"), key=lambda a: a.key)
     out.append(_raw("feeds/articles.atom.xml", opendata.atom_feed(articles, site_name=options.get("site_name", ""), site_url=site_url, feed_url="feeds/articles.atom.xml"), {a.key for a in articles} | {"kinds"}))
     out.append(_raw("robots.txt", opendata.robots_txt(site_url=site_url), set()))
-    out.append(_raw("theme/css/figures.css", timeline.TIMELINE_CSS, set()))
+    graph = site_graph(resolved)
+    out.append(_raw("data/network.graphml", network.to_graphml(graph), every))
+    out.append(_raw("data/network.gexf", network.to_gexf(graph), every))
+    files += [
+        {"name": "network.graphml", "what": "The network of people, groups and events (GraphML, for Cytoscape, yEd or networkx)."},
+        {"name": "network.gexf", "what": "The same network for Gephi (GEXF)."},
+    ]
+    out.append(_raw("theme/css/figures.css", timeline.TIMELINE_CSS + "\n" + network.SVG_CSS, set()))
+    shown = network.overview(graph, max_nodes=400)
+    url = "graph/"
+    svg = network.render_svg(shown, network.layout(shown), href=lambda key: rel(url, key + "/"), title="The network of people, groups and events", id_prefix="net")
+    note = "" if shown.number_of_nodes() == graph.number_of_nodes() else f"The picture shows the {shown.number_of_nodes()} most connected of {graph.number_of_nodes()} nodes; the table lists every relation among them, and the data page has the whole network."
+    out.append(_fixed("graph/index.html", url, "graph.html", {"title": "Network", "svg": svg, "rows": graph_rows(network.edge_rows(shown), url), "note": note, "nodes": shown.number_of_nodes(), "edges": shown.number_of_edges()}, every))
     return out
 
 
