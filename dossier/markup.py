@@ -82,9 +82,23 @@ class _Headings(Treeprocessor):
     """Demote headings one level (the page title is the only h1) and give
     each a stable, unique id that avoids the template's own ids."""
 
-    def __init__(self, md, headings: list):
+    def __init__(self, md, headings: list, refs: list):
         super().__init__(md)
         self.headings = headings
+        self.refs = refs
+
+    def _written(self, m: re.Match) -> str:
+        """A link in a heading, as its text reads before resolution: the
+        label, or the name written (a citation reads as nothing)."""
+        kind, _raw, inner = self.refs[_index(m)]
+        if kind != "link":
+            return ""
+        target, _, label = inner.partition("|")
+        target = target.partition("#")[0].strip()
+        folder, slash, rest = target.partition("/")
+        if not label.strip() and slash and folder in ("people", "groups", "events", "sources", "articles"):
+            return rest.replace("-", " ")
+        return label.strip() or target
 
     def run(self, root):
         used = set(RESERVED_IDS)
@@ -93,7 +107,8 @@ class _Headings(Treeprocessor):
                 level = min(int(el.tag[1]) + 1, 6)
                 el.tag = f"h{level}"
                 text = "".join(el.itertext())
-                text = _PRIVATE_RE.sub("", text).strip()
+                text = PLACEHOLDER_RE.sub(self._written, text)
+                text = re.sub(r"\s+", " ", _PRIVATE_RE.sub("", text)).strip()
                 # Python-Markdown stashes inline HTML: drop stash markers
                 text = re.sub("\x02wzxhzdk:\\d+\x03", "", text)
                 base = slugify(text) or "section"
@@ -115,7 +130,7 @@ class DossierExtension(Extension):
     def extendMarkdown(self, md):  # noqa: N802
         md.inlinePatterns.register(_RefProcessor(WIKILINK_RE, "link", self.refs), "dossier_wikilink", 177)
         md.inlinePatterns.register(_RefProcessor(CITATION_RE, "cite", self.refs), "dossier_citation", 176)
-        md.treeprocessors.register(_Headings(md, self.headings), "dossier_headings", 4)
+        md.treeprocessors.register(_Headings(md, self.headings, self.refs), "dossier_headings", 4)
 
     def reset(self):
         self.refs.clear()

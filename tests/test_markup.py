@@ -139,9 +139,9 @@ def test_heading_ids_are_unique_and_avoid_reserved_ids():
     assert len(set(ids)) == len(ids)
 
 
-def test_heading_id_ignores_link_placeholders_but_keeps_text():
-    r = render_markdown("## Exile of [[Leon Trotsky]]")
-    assert r.headings == [(3, "exile-of", "Exile of")]
+def test_heading_text_and_id_read_links_as_written_and_drop_citations():
+    r = render_markdown("## Exile of [[Leon Trotsky]] [@broue-1980]\n\n## With [[leon-trotsky|Trotsky]]")
+    assert r.headings == [(3, "exile-of-leon-trotsky", "Exile of Leon Trotsky"), (3, "with-trotsky", "With Trotsky")]
 
 
 def test_heading_id_from_cyrillic():

@@ -292,3 +292,16 @@ def test_two_memberships_of_the_same_group_both_show(make_site):
     res, msgs = resolve_site(root)
     assert msgs == []
     assert derived(res, "groups/party")["Members"] == [("people/z", "1901–1927"), ("people/z", "readmitted, 1928–1932")]
+
+
+def test_section_link_to_a_heading_that_holds_a_link(make_site):
+    root = make_site(
+        {
+            "people/leon-trotsky.md": TROTSKY,
+            "people/a.md": "---\ntitle: A\n---\n## Meeting [[Leon Trotsky]]\n",
+            "people/b.md": "---\ntitle: B\n---\n[[A#Meeting Leon Trotsky]]\n",
+        }
+    )
+    res, msgs = resolve_site(root)
+    assert msgs == []
+    assert links(res, "people/b") == [("people/a", "A § Meeting Leon Trotsky", "meeting-leon-trotsky")]
