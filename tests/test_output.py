@@ -185,3 +185,15 @@ def test_unsafe_output_refused_before_anything_is_read_or_written(make_site, bui
     with pytest.raises(UnsafeOutputPath):
         build_site(root, output=root / "content")
     assert tree_digest(root / "content") == before
+
+
+@pytest.mark.slow
+def test_next_build_removes_a_dead_builds_staging_folder(make_site, build_site):
+    root = make_site(SITE)
+    stale = root / f"output.staging-{dead_pid()}"
+    (stale / "people").mkdir(parents=True)
+    (stale / "people" / "half.html").write_text("half-built")
+    build_site(root)
+    assert not stale.exists()
+    assert sorted(p.name for p in root.iterdir() if p.name.startswith("output")) == ["output"]
+    assert (root / "output" / MARKER).is_file()
