@@ -1,0 +1,588 @@
+"""The network: graph model, layout, static SVG, table, GraphML and GEXF."""
+
+from __future__ import annotations
+
+import io
+import random
+import re
+import xml.etree.ElementTree as ET
+from collections import Counter
+
+import networkx as nx
+import pytest
+
+from dossier import network as N
+from dossier.diagnostics import Diagnostics
+from dossier.pipeline import Project, read_and_resolve
+from dossier.text import fold
+
+SVG = "{http://www.w3.org/2000/svg}"
+HOSTILE = "<script>alert(1)</script> \"&'<>"
+
+FILES = {
+    "people/leon-trotsky.md": """
+        ---
+        title: Leon Trotsky
+        born: 1879-11-07
+        died: 1940-08-21
+        memberships:
+          - {group: left-opposition, role: leader, from: 1923, to: 1929}
+        ---
+        Father of [[Lev Sedov]], and again [[Lev Sedov|his son]]; [[Leon Trotsky]] links himself.
+        """,
+    "people/lev-sedov.md": """
+        ---
+        title: Lev Sedov
+        born: 1906-02-24
+        died: 1938-02-16
+        memberships:
+          - {group: left-opposition, role: organiser, from: 1927, to: 1932}
+        ---
+        Son of [[Leon Trotsky]].
+        """,
+    "people/ivan-smirnov.md": """
+        ---
+        title: Ivan Smirnov
+        memberships:
+          - {group: bloc-of-oppositions, from: 1932, to: 1933}
+        ---
+        Organised the [[Bloc of Oppositions]].
+        """,
+    "people/hostile-name.md": """
+        ---
+        title: '<script>alert(1)</script> "&''<>'
+        ---
+        """,
+    "groups/left-opposition.md": """
+        ---
+        title: Left Opposition
+        leaders: [leon-trotsky]
+        part_of: [bloc-of-oppositions]
+        ---
+        """,
+    "groups/zinovievists.md": """
+        ---
+        title: Zinovievists
+        members: [ivan-smirnov]
+        successor: [bloc-of-oppositions]
+        ---
+        """,
+    "groups/bloc-of-oppositions.md": """
+        ---
+        title: Bloc of Oppositions
+        leaders: [leon-trotsky, lev-sedov]
+        merger: [left-opposition, zinovievists]
+        predecessor: [zinovievists]
+        founded: "1932-12~"
+        ---
+        """,
+    "events/moscow-trials.md": """
+        ---
+        title: Moscow trials
+        date: "1936/1938"
+        participants: [leon-trotsky]
+        groups: [bloc-of-oppositions]
+        ---
+        """,
+    "events/trial-of-the-sixteen.md": """
+        ---
+        title: Trial of the Sixteen
+        date: "1936-08-19"
+        end: "1936-08-24"
+        part_of: moscow-trials
+        participants: [ivan-smirnov, lev-sedov, hostile-name]
+        groups: [zinovievists]
+        ---
+        [[Ivan Smirnov]] was among the accused.
+        """,
+    "articles/on-the-bloc.md": """
+        ---
+        title: On the bloc
+        about: [bloc-of-oppositions]
+        ---
+        An essay on [[Lev Sedov]] and the [[Bloc of Oppositions]].
+        """,
+}
+
+NODES = {
+    "people/leon-trotsky": "person",
+    "people/lev-sedov": "person",
+    "people/ivan-smirnov": "person",
+    "people/hostile-name": "person",
+    "groups/left-opposition": "group",
+    "groups/zinovievists": "group",
+    "groups/bloc-of-oppositions": "group",
+    "events/moscow-trials": "event",
+    "events/trial-of-the-sixteen": "event",
+}
+
+EDGES = Counter(
+    [
+        ("people/leon-trotsky", "member", "groups/left-opposition"),
+        ("people/lev-sedov", "member", "groups/left-opposition"),
+        ("people/ivan-smirnov", "member", "groups/bloc-of-oppositions"),
+        ("people/ivan-smirnov", "member", "groups/zinovievists"),  # from the group's members
+        ("people/leon-trotsky", "leader", "groups/left-opposition"),
+        ("people/leon-trotsky", "leader", "groups/bloc-of-oppositions"),
+        ("people/lev-sedov", "leader", "groups/bloc-of-oppositions"),
+        ("groups/zinovievists", "predecessor", "groups/bloc-of-oppositions"),  # said twice, one edge
+        ("groups/left-opposition", "merger", "groups/bloc-of-oppositions"),
+        ("groups/zinovievists", "merger", "groups/bloc-of-oppositions"),
+        ("groups/left-opposition", "part-of", "groups/bloc-of-oppositions"),
+        ("events/trial-of-the-sixteen", "part-of", "events/moscow-trials"),
+        ("people/leon-trotsky", "participant", "events/moscow-trials"),
+        ("people/ivan-smirnov", "participant", "events/trial-of-the-sixteen"),
+        ("people/lev-sedov", "participant", "events/trial-of-the-sixteen"),
+        ("people/hostile-name", "participant", "events/trial-of-the-sixteen"),
+        ("groups/bloc-of-oppositions", "group-in-event", "events/moscow-trials"),
+        ("groups/zinovievists", "group-in-event", "events/trial-of-the-sixteen"),
+        ("people/leon-trotsky", "mention", "people/lev-sedov"),  # linked twice, one edge; no self-link
+        ("people/lev-sedov", "mention", "people/leon-trotsky"),
+        ("people/ivan-smirnov", "mention", "groups/bloc-of-oppositions"),
+        ("events/trial-of-the-sixteen", "mention", "people/ivan-smirnov"),
+    ]
+)
+
+
+def href(key: str) -> str:
+    return f"/site/{key}/"
+
+
+@pytest.fixture
+def resolved(make_site):
+    root = make_site(FILES)
+    diags = Diagnostics()
+    res = read_and_resolve(Project.at(root), diags)
+    assert not [d for d in diags.sorted() if d.is_error], [d.format() for d in diags.sorted()]
+    return res
+
+
+@pytest.fixture
+def G(resolved):
+    return N.build_graph(resolved)
+
+
+def triples(g) -> Counter:
+    return Counter((u, d["relation"], v) for u, v, d in g.edges(data=True))
+
+
+def parse(svg) -> ET.Element:
+    return ET.fromstring(str(svg))
+
+
+def edge_elements(root: ET.Element) -> list[ET.Element]:
+    return [el for el in root.iter() if el.get("data-edge") is not None]
+
+
+def node_links(root: ET.Element) -> dict[str, ET.Element]:
+    return {a.get("data-key"): a for a in root.iter(SVG + "a")}
+
+
+# --- the graph ---------------------------------------------------------------------
+
+
+def test_nodes_are_people_groups_and_events(G):
+    assert {n: d["kind"] for n, d in G.nodes(data=True)} == NODES
+    assert list(G.nodes) == sorted(NODES)  # added in sorted order
+    sedov = G.nodes["people/lev-sedov"]
+    assert sedov["title"] == "Lev Sedov"
+    assert sedov["url"] == "people/lev-sedov/"
+    assert "1906" in sedov["dates"] and "1938" in sedov["dates"]
+    assert G.nodes["people/ivan-smirnov"]["dates"] == ""
+    assert "August 1936" in G.nodes["events/trial-of-the-sixteen"]["dates"]
+    assert G.nodes["people/hostile-name"]["title"] == HOSTILE
+
+
+def test_edges_and_their_attributes(G):
+    assert triples(G) == EDGES
+    assert G.number_of_edges() == sum(EDGES.values())
+    trotsky = G.edges["people/leon-trotsky", "groups/left-opposition", "member"]
+    assert (trotsky["role"], trotsky["label"]) == ("leader", "member (leader)")
+    assert "1923" in trotsky["dates"] and "1929" in trotsky["dates"]
+    sedov = G.edges["people/lev-sedov", "groups/left-opposition", "member"]
+    assert (sedov["role"], sedov["label"]) == ("organiser", "member (organiser)")
+    declared = G.edges["people/ivan-smirnov", "groups/zinovievists", "member"]
+    assert (declared["role"], declared["dates"], declared["label"]) == ("", "", "member")
+    labels = {d["relation"]: d["label"] for _u, _v, d in G.edges(data=True) if d["relation"] != "member"}
+    assert labels == {
+        "leader": "led",
+        "participant": "took part",
+        "group-in-event": "took part",
+        "predecessor": "preceded",
+        "merger": "merged into",
+        "part-of": "part of",
+        "mention": "mentions",
+    }
+    # the article's links and "about" are not part of the network
+    assert not any(k.startswith("articles/") for k in G)
+
+
+def test_two_memberships_of_one_group_are_two_edges(make_site):
+    files = dict(FILES)
+    files["people/lev-sedov.md"] = re.sub(
+        r"( *)(- \{group: left-opposition, role: organiser.*\})",
+        r"\1\2\n\1- {group: left-opposition, role: editor, from: 1933}",
+        files["people/lev-sedov.md"],
+    )
+    diags = Diagnostics()
+    res = read_and_resolve(Project.at(make_site(files)), diags)
+    assert not [d for d in diags.sorted() if d.is_error]
+    g = N.build_graph(res)
+    keys = sorted(k for u, v, k in g.edges(keys=True) if (u, v) == ("people/lev-sedov", "groups/left-opposition"))
+    assert keys == ["member", "member-2"]
+    assert {g.edges["people/lev-sedov", "groups/left-opposition", k]["role"] for k in keys} == {"organiser", "editor"}
+
+
+# --- layout ---------------------------------------------------------------------------
+
+
+def test_layout_deterministic_and_in_bounds(G):
+    pos = N.layout(G)
+    assert set(pos) == set(G)
+    assert pos == N.layout(G)
+    for x, y in pos.values():
+        assert 0.0 <= x <= 1.0 and 0.0 <= y <= 1.0
+        assert round(x, 4) == x and round(y, 4) == y
+    # the axes are used to the full
+    assert min(x for x, _ in pos.values()) == 0.0 and max(x for x, _ in pos.values()) == 1.0
+    # insertion order does not matter, the seed does
+    shuffled = nx.MultiDiGraph()
+    items = list(G.nodes(data=True))
+    random.Random(5).shuffle(items)
+    shuffled.add_nodes_from(items)
+    es = list(G.edges(keys=True, data=True))
+    random.Random(6).shuffle(es)
+    shuffled.add_edges_from(es)
+    assert N.layout(shuffled) == pos
+    assert N.layout(G, seed=7) != pos
+    # nodes do not pile up on one spot
+    assert len(set(pos.values())) == len(pos)
+
+
+def test_layout_small_and_disconnected_graphs():
+    g = nx.MultiDiGraph()
+    assert N.layout(g) == {}
+    g.add_node("people/a", kind="person", title="A")
+    assert N.layout(g) == {"people/a": (0.5, 0.5)}
+    g.add_node("people/b", kind="person", title="B")
+    assert N.layout(g) == {"people/a": (0.0, 0.5), "people/b": (1.0, 0.5)}
+    g.add_edge("people/a", "people/b", key="mention", relation="mention")
+    assert N.layout(g) == {"people/a": (0.0, 0.5), "people/b": (1.0, 0.5)}
+    for i in range(6):  # a triangle, a pair and isolated nodes
+        g.add_node(f"groups/g{i}", kind="group", title=f"G{i}")
+    g.add_edge("groups/g0", "groups/g1", key="part-of", relation="part-of")
+    g.add_edge("groups/g1", "groups/g2", key="part-of", relation="part-of")
+    g.add_edge("groups/g2", "groups/g0", key="part-of", relation="part-of")
+    pos = N.layout(g)
+    assert set(pos) == set(g) and pos == N.layout(g)
+    assert all(0 <= x <= 1 and 0 <= y <= 1 for x, y in pos.values())
+    assert len(set(pos.values())) == len(pos)
+
+
+def test_layout_of_a_neighbourhood_is_centred(G):
+    near = N.neighbourhood(G, "people/lev-sedov")
+    pos = N.layout(near)
+    assert pos["people/lev-sedov"] == (0.5, 0.5)
+    others = [p for k, p in pos.items() if k != "people/lev-sedov"]
+    assert len(set(others)) == len(others)
+    assert all(0 <= x <= 1 and 0 <= y <= 1 for x, y in pos.values())
+
+
+# --- SVG ------------------------------------------------------------------------------
+
+
+def test_svg_has_every_node_and_edge(G):
+    svg = N.render_svg(G, N.layout(G), href=href, title="The network", id_prefix="net")
+    root = parse(svg)
+    assert root.tag == SVG + "svg"
+    links = node_links(root)
+    assert set(links) == set(G)
+    for key, a in links.items():
+        assert a.get("href") == href(key)
+        shape = [el for el in a if el.get("class") == "node-shape"]
+        assert len(shape) == 1
+        kind = G.nodes[key]["kind"]
+        assert shape[0].tag == SVG + {"person": "circle", "group": "rect", "event": "polygon"}[kind]
+        assert shape[0].get("fill") == N.KIND_STYLE[kind]["fill"]
+        tip = a.find(SVG + "title")
+        assert tip is not None and tip.text.startswith(G.nodes[key]["title"])
+    drawn = edge_elements(root)
+    assert all(el.tag in (SVG + "line", SVG + "path") for el in drawn)
+    assert Counter(tuple(el.get("data-edge").split("|")) for el in drawn) == Counter(
+        (u, r, v) for u, r, v in EDGES.elements()
+    )
+    # parallel relations of one pair are curved apart, a single one is straight
+    zb = [el for el in drawn if el.get("data-edge").startswith("groups/zinovievists|") and el.get("data-edge").endswith("|groups/bloc-of-oppositions")]
+    assert len(zb) == 2 and all(el.tag == SVG + "path" for el in zb)
+    lone = [el for el in drawn if el.get("data-edge") == "people/hostile-name|participant|events/trial-of-the-sixteen"]
+    assert lone[0].tag == SVG + "line"
+    # styles differ by relation (set on each relation's group): solid
+    # membership, dashed mentions, a heavier line for leadership
+    groups = {g.get("data-relation"): g for g in root.iter(SVG + "g") if g.get("data-relation")}
+    assert set(groups) == {r for _u, r, _v in EDGES}
+    for rel, g in groups.items():
+        assert {el.get("data-edge").split("|")[1] for el in g} == {rel}
+    assert groups["member"].get("stroke-dasharray") is None
+    assert groups["mention"].get("stroke-dasharray")
+    assert groups["mention"].get("marker-end") == "url(#net-arrow-8a8a8a)"
+    assert float(groups["leader"].get("stroke-width")) > float(groups["member"].get("stroke-width"))
+    # mentions are drawn first, under the structure
+    order = [g.get("data-relation") for g in root.iter(SVG + "g") if g.get("data-relation")]
+    assert order[0] == "mention" and order[-1] == "leader"
+
+
+def test_svg_labels_legend_and_accessible_name(G):
+    svg = N.render_svg(G, N.layout(G), href=href, title="The network of the bloc", id_prefix="net")
+    root = parse(svg)
+    assert root.get("role") == "group"
+    ids = root.get("aria-labelledby").split()
+    by_id = {el.get("id"): el for el in root.iter() if el.get("id")}
+    assert [by_id[i].tag for i in ids] == [SVG + "title", SVG + "desc"]
+    assert by_id[ids[0]].text == "The network of the bloc"
+    assert by_id[ids[1]].text == "Network of 4 people, 3 groups, 2 events and 22 relations."
+    legend = [el for el in root.iter(SVG + "g") if el.get("class") == "legend"]
+    assert len(legend) == 1
+    words = {t.text for t in legend[0].iter(SVG + "text")}
+    assert words == {"Person", "Group", "Event", "member", "led", "took part", "preceded", "merged into", "part of", "mentions"}
+    # visible labels: a small network labels every node, escaped and truncated
+    texts = {a.get("data-key"): a.find(SVG + "text") for a in root.iter(SVG + "a")}
+    assert texts["people/lev-sedov"].text == "Lev Sedov"
+    assert sum(1 for t in texts.values() if t is not None) >= len(G) - 1
+    assert all(len(t.text) <= 24 for t in texts.values() if t is not None)
+
+
+def test_svg_ids_are_prefixed_and_unique(G):
+    pos = N.layout(G)
+    one = N.render_svg(G, pos, href=href, title="a", id_prefix="whole")
+    two = N.render_svg(G, pos, href=href, title="b", id_prefix="near 2")  # made id-safe
+    ids_one = [el.get("id") for el in parse(one).iter() if el.get("id")]
+    ids_two = [el.get("id") for el in parse(two).iter() if el.get("id")]
+    assert ids_one and all(i.startswith("whole") for i in ids_one)
+    assert ids_two and all(i.startswith("near-2") for i in ids_two)
+    assert len(set(ids_one)) == len(ids_one)
+    assert not set(ids_one) & set(ids_two)
+    refs = re.findall(r'url\(#([^)]+)\)', str(one))
+    assert refs and set(refs) <= set(ids_one)
+
+
+def test_svg_escapes_hostile_titles(G):
+    svg = N.render_svg(G, N.layout(G), href=lambda k: f'/x/{k}?a=1&b="2"', title=HOSTILE)
+    text = str(svg)
+    assert "<script>" not in text
+    assert "&lt;script&gt;" in text
+    root = parse(svg)  # well-formed despite the quotes and ampersands
+    assert root.find(SVG + "title").text == HOSTILE
+    a = node_links(root)["people/hostile-name"]
+    assert a.find(SVG + "title").text.startswith(HOSTILE)
+    assert a.get("href") == '/x/people/hostile-name?a=1&b="2"'
+    label = a.find(SVG + "text").text
+    assert label.startswith("<script>alert(1)") and label.endswith("…")
+
+
+def test_svg_is_deterministic_and_highlights(G):
+    pos = N.layout(G)
+    a = N.render_svg(G, pos, href=href, title="t", highlight="people/lev-sedov")
+    b = N.render_svg(G, dict(pos), href=href, title="t", highlight="people/lev-sedov")
+    assert a == b
+    root = parse(a)
+    links = node_links(root)
+    me = links["people/lev-sedov"]
+    assert "node-current" in me.get("class")
+    assert list(root.iter(SVG + "a"))[-1] is me  # drawn on top
+    mine = float(me.find(SVG + "circle").get("r"))
+    other = float(links["people/ivan-smirnov"].find(SVG + "circle").get("r"))
+    assert mine > other
+    assert me.find(SVG + "circle").get("stroke") == "#000000"
+    plain = node_links(parse(N.render_svg(G, pos, href=href, title="t")))["people/lev-sedov"]
+    assert "node-current" not in plain.get("class")
+
+
+def test_svg_of_empty_and_missing_positions():
+    root = parse(N.render_svg(nx.MultiDiGraph(), {}, href=href, title="Nothing"))
+    assert root.find(SVG + "desc").text == "Network of 0 people, 0 groups, 0 events and 0 relations."
+    g = nx.MultiDiGraph()
+    g.add_node("people/a", kind="person", title="A")
+    with pytest.raises(ValueError):
+        N.render_svg(g, {}, href=href, title="x")
+
+
+def test_colours_contrast_with_white():
+    def luminance(hex_colour: str) -> float:
+        def channel(c: int) -> float:
+            c = c / 255
+            return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
+
+        r, g, b = (int(hex_colour[i : i + 2], 16) for i in (1, 3, 5))
+        return 0.2126 * channel(r) + 0.7152 * channel(g) + 0.0722 * channel(b)
+
+    def contrast(c: str) -> float:
+        return 1.05 / (luminance(c) + 0.05)
+
+    fills = [s["fill"] for s in N.KIND_STYLE.values()]
+    assert all(contrast(c) >= 3 for c in fills)
+    assert len(set(fills)) == 3 and len({s["shape"] for s in N.KIND_STYLE.values()}) == 3
+    assert all(contrast(s["stroke"]) >= 3 for s in N.EDGE_STYLE.values())
+    assert "max-width:100%" in N.SVG_CSS and ":focus" in N.SVG_CSS
+
+
+# --- neighbourhood, overview, table ---------------------------------------------------------
+
+
+def test_neighbourhood_of_a_person_is_its_direct_relations(G):
+    near = N.neighbourhood(G, "people/lev-sedov")
+    assert set(near) == {
+        "people/lev-sedov",
+        "people/leon-trotsky",
+        "groups/left-opposition",
+        "groups/bloc-of-oppositions",
+        "events/trial-of-the-sixteen",
+    }
+    assert triples(near) == Counter(
+        [
+            ("people/lev-sedov", "member", "groups/left-opposition"),
+            ("people/lev-sedov", "leader", "groups/bloc-of-oppositions"),
+            ("people/lev-sedov", "participant", "events/trial-of-the-sixteen"),
+            ("people/lev-sedov", "mention", "people/leon-trotsky"),
+            ("people/leon-trotsky", "mention", "people/lev-sedov"),
+        ]
+    )  # not Trotsky's own membership, though both ends are present
+    assert near.graph["center"] == "people/lev-sedov"
+    assert near.nodes["people/leon-trotsky"] == G.nodes["people/leon-trotsky"]
+    wider = N.neighbourhood(G, "people/lev-sedov", radius=2)
+    assert "people/hostile-name" in wider and "events/moscow-trials" in wider
+    assert triples(wider)[("people/leon-trotsky", "member", "groups/left-opposition")] == 1
+    with pytest.raises(KeyError):
+        N.neighbourhood(G, "articles/on-the-bloc")
+    # drawn: every neighbour linked, labels pointing away from the centre
+    svg = N.render_svg(near, N.layout(near), href=href, title="Relations", highlight="people/lev-sedov", id_prefix="near")
+    root = parse(svg)
+    assert set(node_links(root)) == set(near)
+    assert len(edge_elements(root)) == 5
+    assert root.find(SVG + "desc").text.endswith("around Lev Sedov.")
+    anchors = {t.get("text-anchor") for t in root.iter(SVG + "text") if t.get("class") == "node-label"}
+    assert anchors & {"start", "end"}
+
+
+def test_big_neighbourhood_gets_columns_and_room(G):
+    hub = nx.MultiDiGraph()
+    hub.add_node("people/hub", kind="person", title="Hub")
+    for i in range(30):
+        hub.add_node(f"events/e{i:02d}", kind="event", title=f"Event number {i:02d}")
+        hub.add_edge("people/hub", f"events/e{i:02d}", key="participant", relation="participant", label="took part")
+    near = N.neighbourhood(hub, "people/hub")
+    pos = N.layout(near)
+    assert pos["people/hub"] == (0.5, 0.5)
+    assert {x for k, (x, _y) in pos.items() if k != "people/hub"} == {0.0, 1.0}
+    assert sorted(y for k, (x, y) in pos.items() if x == 0.0) == sorted({y for k, (x, y) in pos.items() if x == 0.0})
+    root = parse(N.render_svg(near, pos, href=href, title="Hub", height=None, highlight="people/hub"))
+    assert int(root.get("height")) >= 15 * 17
+    labels = [t for t in root.iter(SVG + "text") if t.get("class") == "node-label"]
+    assert len(labels) == 31  # every neighbour labelled: columns leave room
+
+
+def test_overview_keeps_the_best_connected(G):
+    small = N.overview(G, max_nodes=4)
+    assert len(small) == 4
+    # most distinct neighbours: the bloc (5), Trotsky (4), then ties broken by key
+    assert "groups/bloc-of-oppositions" in small and "people/leon-trotsky" in small
+    assert small.graph["total_nodes"] == 9 and small.graph["total_edges"] == 22
+    assert all(small.degree(n) > 0 for n in small)
+    assert N.overview(G, max_nodes=4) is not small and triples(N.overview(G, max_nodes=4)) == triples(small)
+    whole = N.overview(G)
+    assert set(whole) == set(G) and triples(whole) == EDGES and whole is not G
+    structural = N.overview(G, relations={"member", "leader"})
+    assert {r for _u, r, _v in triples(structural)} == {"member", "leader"}
+    svg = str(N.render_svg(small, N.layout(small), href=href, title="t"))
+    assert "best-connected of 9" in svg
+
+
+def test_edge_rows(G):
+    rows = N.edge_rows(G)
+    assert len(rows) == G.number_of_edges()
+    assert Counter((r["source_key"], r["relation"], r["target_key"]) for r in rows) == EDGES
+    assert set(rows[0]) >= {"source_key", "source_title", "relation", "label", "target_key", "target_title"}
+    titles = [fold(r["source_title"]) for r in rows]
+    assert titles == sorted(titles) and titles[0] == "bloc of oppositions"  # by folded title
+    sedov = [r["target_key"] for r in rows if r["source_key"] == "people/lev-sedov"]
+    # within a source: by relation (member, led, took part, mentions)
+    assert sedov == ["groups/left-opposition", "groups/bloc-of-oppositions", "events/trial-of-the-sixteen", "people/leon-trotsky"]
+    row = next(r for r in rows if r["source_key"] == "people/leon-trotsky" and r["relation"] == "member")
+    assert row["label"] == "member (leader)" and row["target_title"] == "Left Opposition"
+    assert row["target_url"] == "groups/left-opposition/"
+    assert N.edge_rows(G) == rows
+
+
+# --- open data ----------------------------------------------------------------------------
+
+
+def test_graphml_round_trip(G):
+    text = N.to_graphml(G)
+    assert text.startswith("<?xml") and text == N.to_graphml(G)
+    back = nx.read_graphml(io.BytesIO(text.encode("utf-8")), force_multigraph=True)
+    assert set(back) == set(G)
+    assert triples(back) == EDGES
+    assert back.nodes["people/hostile-name"]["title"] == HOSTILE
+    assert back.nodes["people/lev-sedov"]["kind"] == "person"
+    assert back.nodes["people/ivan-smirnov"]["dates"] == ""
+    member = [d for u, v, d in back.edges(data=True) if (u, v) == ("people/leon-trotsky", "groups/left-opposition") and d["relation"] == "member"]
+    assert member[0]["role"] == "leader" and member[0]["label"] == "member (leader)"
+    ids = re.findall(r'<edge [^>]*id="([^"]+)"', text)
+    assert len(ids) == len(set(ids)) == 22
+
+
+def test_graphml_values_are_safe(G):
+    G.nodes["people/lev-sedov"]["summary"] = None
+    G.nodes["people/lev-sedov"]["extra"] = ["a", "list"]
+    back = nx.read_graphml(io.StringIO(N.to_graphml(G)), force_multigraph=True)
+    assert back.nodes["people/lev-sedov"]["summary"] == ""
+    assert back.nodes["people/lev-sedov"]["extra"] == "['a', 'list']"
+
+
+def test_gexf_round_trip(G):
+    text = N.to_gexf(G, N.layout(G))
+    assert text == N.to_gexf(G, N.layout(G))
+    assert "lastmodifieddate" not in text and "NetworkX" not in text
+    assert 'lastmodifieddate="2024-01-31"' in N.to_gexf(G, lastmodified="2024-01-31")
+    back = nx.read_gexf(io.BytesIO(text.encode("utf-8")))
+    assert set(back) == set(G)
+    assert triples(back) == EDGES
+    assert back.nodes["people/hostile-name"]["label"] == HOSTILE
+    assert back.nodes["groups/zinovievists"]["kind"] == "group"
+    assert back.nodes["groups/zinovievists"]["viz"]["color"] == {"r": 0xD5, "g": 0x5E, "b": 0x00, "a": 1.0}
+
+
+# --- scale ---------------------------------------------------------------------------------
+
+
+def synthetic(people: int, groups: int, events: int, seed: int = 3) -> nx.MultiDiGraph:
+    r = random.Random(seed)
+    g = nx.MultiDiGraph()
+    for i in range(people):
+        g.add_node(f"people/p{i}", kind="person", title=f"Person {i}", url="", dates="", summary="")
+    for i in range(groups):
+        g.add_node(f"groups/g{i}", kind="group", title=f"Group {i}", url="", dates="", summary="")
+    for i in range(events):
+        g.add_node(f"events/e{i}", kind="event", title=f"Event {i}", url="", dates="", summary="")
+    for i in range(people):
+        g.add_edge(f"people/p{i}", f"groups/g{int(r.paretovariate(1.2)) % groups}", key="member", relation="member")
+    for i in range(events):
+        g.add_edge(f"people/p{int(r.paretovariate(1.1)) % people}", f"events/e{i}", key="participant", relation="participant")
+    return g
+
+
+def test_large_network_is_capped_and_drawn():
+    g = synthetic(1500, 300, 700)
+    small = N.overview(g, max_nodes=200)
+    assert len(small) == 200 and small.graph["total_nodes"] == 2500
+    pos = N.layout(small)
+    assert pos == N.layout(small)
+    root = parse(N.render_svg(small, pos, href=href, title="Overview", max_labels=40))
+    assert len(node_links(root)) == 200
+    assert len(edge_elements(root)) == small.number_of_edges()
+    labelled = [a for a in root.iter(SVG + "a") if a.find(SVG + "text") is not None]
+    assert 0 < len(labelled) <= 40
+    # a network past the exact-repulsion size lays out too (grid-approximated)
+    mid = synthetic(600, 150, 250)
+    full = N.layout(mid)
+    assert len(full) == 1000 and all(0 <= x <= 1 and 0 <= y <= 1 for x, y in full.values())
+    assert full == N.layout(mid)
