@@ -241,10 +241,28 @@ def build(project: Project, check_only: bool = False, clean: bool = False) -> Bu
 
 
 def _entity_digests(resolved: Resolved, digests: dict[str, str]) -> dict[str, str]:
-    """entity key -> digest of its file; plus "kinds", which changes whenever
-    an entity is added or removed (pages that count or list them)."""
+    """What pages depend on, each with a digest that changes when it does:
+
+    - each entity key: the digest of its file;
+    - ``kinds``: the set of keys (an entity added or removed);
+    - ``face:<kind>``: the front matter of every entity of that kind (what
+      index pages, the chronology and the debates page show: not bodies);
+    - ``dataset``: every entity's fields and outgoing references (the data
+      downloads and the network), so that editing prose rebuilds neither.
+    """
+    from .incremental import outgoing
+
     out = {}
-    for key, page in resolved.pages.items():
+    faces: dict[str, list[str]] = {}
+    dataset = hashlib.sha256()
+    for key in sorted(resolved.pages):
+        page = resolved.pages[key]
         out[key] = digests.get(page.entity.path, "")
+        fields = repr(sorted(page.entity.fields.items(), key=lambda kv: kv[0]))
+        faces.setdefault(page.entity.kind, []).append(f"{key}\0{fields}")
+        dataset.update(f"{key}\0{fields}\0{sorted(outgoing(resolved, key))}\0".encode())
     out["kinds"] = hashlib.sha256("\n".join(sorted(out)).encode()).hexdigest()
+    for kind in ("person", "group", "event", "source", "article"):
+        out[f"face:{kind}"] = hashlib.sha256("\n".join(faces.get(kind, [])).encode()).hexdigest()
+    out["dataset"] = dataset.hexdigest()
     return out

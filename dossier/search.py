@@ -2,7 +2,8 @@
 folder, before it is swapped in) and writes its bundle into ``pagefind/``.
 
 Pages mark what is indexed (``data-pagefind-body`` on the main content only),
-filters (``data-pagefind-filter="type"``) and the summary shown in results.
+and the type and summary shown in results (``data-pagefind-meta``; Pagefind's
+filter index is not used: it is serialised in a different order on every run).
 Pagefind matches words as written; for the other spellings readers type
 (diacritics folded, transliterations) the entity page carries a hidden list of
 folded names (see ``search_names``).

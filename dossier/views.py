@@ -420,8 +420,26 @@ def _entity_page(resolved: Resolved, e: Entity, options: dict[str, str]) -> Page
     return Page(f"{e.url}index.html", e.url, "entity.html", make, key=e.key)
 
 
-def _fixed(path: str, url: str, template: str, ctx: dict[str, Any], deps: set[str]) -> Page:
-    return Page(path, url, template, lambda: (ctx, set(deps)), static_deps=frozenset(deps))
+# Pages other than entity pages declare what they read up front, as
+# pseudo-keys whose digests the pipeline computes (pipeline._entity_digests):
+#   "face:<kind>"  the front matter of every entity of that kind (titles,
+#                  dates, summaries, relations: what indexes show; not bodies)
+#   "dataset"      every entity's fields and outgoing references (data files)
+#   "kinds"        the set of entity keys (added or removed pages)
+#   "index"        the home page's own file
+FACES = {k: f"face:{k}" for k in KIND_ORDER[:5]}
+
+
+def _fixed(path: str, url: str, template: str, ctx: dict[str, Any] | Callable[[], dict[str, Any]], deps: set[str]) -> Page:
+    """A page whose inputs are known up front; ``ctx`` may be a callable, so
+    that the context is only computed when the page is rendered."""
+    make_ctx = ctx if callable(ctx) else (lambda: ctx)
+    return Page(path, url, template, lambda: (make_ctx(), set(deps)), static_deps=frozenset(deps))
+
+
+def _raw(path: str, produce: Callable[[], str], deps: set[str]) -> Page:
+    """A file that is not a page (JSON, CSV, XML, CSS): written as it is."""
+    return Page(path, path, "", lambda: ({"raw": produce()}, set(deps)), static_deps=frozenset(deps))
 
 
 def _home_page(resolved: Resolved) -> Page:
@@ -436,63 +454,70 @@ def _home_page(resolved: Resolved) -> Page:
             deps |= b.depends
         ctx["counts"] = [(KIND_PLURAL[k], CONTENT_TYPES[k].folder + "/", len(site.of_kind(k))) for k in KIND_ORDER[:5]]
         ctx["articles"] = [{"title": a.title, "url": a.url, "summary": a.get("summary", "")} for a in sorted(site.of_kind("article"), key=lambda a: fold(a.title))]
-        return ctx, deps | {a.key for a in site.of_kind("article")} | {"kinds"}
+        return ctx, deps | {FACES["article"], "kinds"}
 
     return Page("index.html", "", "home.html", make, key="index")
 
 
 def _debates_page(resolved: Resolved) -> Page:
     url = "debates/"
-    items = []
-    deps: set[str] = set()
-    for e in resolved.site:
-        for i, d in enumerate(e.get("debates", [])):
-            deps.add(e.key)
-            people = []
-            for pos in d.get("positions", []):
-                p = resolved.site.get("person", pos["by"])
-                if p is not None and p.title not in [x["title"] for x in people]:
-                    people.append({"title": p.title, "url": rel(url, p.url)})
-                    deps.add(p.key)
-            status = d.get("status", "unresolved")
-            items.append({"question": d["question"], "status": status, "status_label": STATUS_LABEL[status], "where": e.title, "url": rel(url, e.url) + f"#debate-{i + 1}", "people": people, "kind": KIND_LABEL[e.kind]})
-    order = {"unresolved": 0, "consensus": 1, "settled": 2}
-    items.sort(key=lambda x: (order[x["status"]], fold(x["question"])))
-    return _fixed(f"{url}index.html", url, "debates.html", {"title": "Debates", "items": items}, deps)
 
+    def make() -> dict[str, Any]:
+        items = []
+        for e in resolved.site:
+            for i, d in enumerate(e.get("debates", [])):
+                people = []
+                for pos in d.get("positions", []):
+                    p = resolved.site.get("person", pos["by"])
+                    if p is not None and p.title not in [x["title"] for x in people]:
+                        people.append({"title": p.title, "url": rel(url, p.url)})
+                status = d.get("status", "unresolved")
+                items.append({"question": d["question"], "status": status, "status_label": STATUS_LABEL[status], "where": e.title, "url": rel(url, e.url) + f"#debate-{i + 1}", "people": people, "kind": KIND_LABEL[e.kind]})
+        order = {"unresolved": 0, "consensus": 1, "settled": 2}
+        items.sort(key=lambda x: (order[x["status"]], fold(x["question"])))
+        return {"title": "Debates", "items": items}
 
-def _raw(path: str, text: str, deps: set[str]) -> Page:
-    """A file that is not a page (JSON, CSV, XML, CSS): written as it is."""
-    return Page(path, path, "", lambda: ({"raw": text}, set(deps)), static_deps=frozenset(deps))
+    return _fixed(f"{url}index.html", url, "debates.html", make, set(FACES.values()))
 
 
 def _data_files(resolved: Resolved, options: dict[str, str]) -> list[Page]:
     site = resolved.site
-    every = {e.key for e in site} | {"kinds"}
     site_url = options.get("site_url", "")
-    out = [_raw("data/dossier.json", opendata.dataset_json(resolved), every)]
-    tables = opendata.csv_tables(resolved)
-    for name in sorted(tables):
-        out.append(_raw(f"data/{name}", tables[name], every))
+    data = {"dataset"}
+    tables: dict[str, str] = {}
+
+    def table(name: str) -> str:
+        if not tables:
+            tables.update(opendata.csv_tables(resolved))
+        return tables[name]
+
+    names = ["articles.csv", "events.csv", "groups.csv", "memberships.csv", "people.csv", "relations.csv", "sources.csv"]
+    out = [_raw("data/dossier.json", lambda: opendata.dataset_json(resolved), data)]
+    out += [_raw(f"data/{name}", lambda name=name: table(name), data) for name in names]
     files = [{"name": "dossier.json", "what": "Every entity with its fields, resolved relations and sources (JSON)."}]
-    files += [{"name": name, "what": f"{name[:-4].capitalize()}, one row each (CSV)."} for name in sorted(tables)]
-    out.append(_fixed("data/index.html", "data/", "data.html", {"title": "Data", "files": files}, set()))
-    articles = sorted(site.of_kind("article"), key=lambda a: a.key)
-    out.append(_raw("feeds/articles.atom.xml", opendata.atom_feed(articles, site_name=options.get("site_name", ""), site_url=site_url, feed_url="feeds/articles.atom.xml"), {a.key for a in articles} | {"kinds"}))
-    out.append(_raw("robots.txt", opendata.robots_txt(site_url=site_url), set()))
-    graph = site_graph(resolved)
-    out.append(_raw("data/network.graphml", network.to_graphml(graph), every))
-    out.append(_raw("data/network.gexf", network.to_gexf(graph), every))
+    files += [{"name": name, "what": f"{name[:-4].capitalize()}, one row each (CSV)."} for name in names]
     files += [
         {"name": "network.graphml", "what": "The network of people, groups and events (GraphML, for Cytoscape, yEd or networkx)."},
         {"name": "network.gexf", "what": "The same network for Gephi (GEXF)."},
     ]
-    out.append(_raw("theme/css/figures.css", timeline.TIMELINE_CSS + "\n" + network.SVG_CSS, set()))
-    shown = network.overview(graph, max_nodes=400)
+    out.append(_fixed("data/index.html", "data/", "data.html", {"title": "Data", "files": files}, set()))
+    articles = sorted(site.of_kind("article"), key=lambda a: a.key)
+    feed = lambda: opendata.atom_feed(articles, site_name=options.get("site_name", ""), site_url=site_url, feed_url="feeds/articles.atom.xml")  # noqa: E731
+    out.append(_raw("feeds/articles.atom.xml", feed, {FACES["article"], "kinds"}))
+    out.append(_raw("robots.txt", lambda: opendata.robots_txt(site_url=site_url), set()))
+    out.append(_raw("data/network.graphml", lambda: network.to_graphml(site_graph(resolved)), data))
+    out.append(_raw("data/network.gexf", lambda: network.to_gexf(site_graph(resolved)), data))
+    out.append(_raw("assets/figures.css", lambda: timeline.TIMELINE_CSS + "\n" + network.SVG_CSS, set()))
     url = "graph/"
-    svg = network.render_svg(shown, network.layout(shown), href=lambda key: rel(url, key + "/"), title="The network of people, groups and events", id_prefix="net")
-    note = "" if shown.number_of_nodes() == graph.number_of_nodes() else f"The picture shows the {shown.number_of_nodes()} most connected of {graph.number_of_nodes()} nodes; the table lists every relation among them, and the data page has the whole network."
-    out.append(_fixed("graph/index.html", url, "graph.html", {"title": "Network", "svg": svg, "rows": graph_rows(network.edge_rows(shown), url), "note": note, "nodes": shown.number_of_nodes(), "edges": shown.number_of_edges()}, every))
+
+    def graph_page() -> dict[str, Any]:
+        graph = site_graph(resolved)
+        shown = network.overview(graph, max_nodes=400)
+        svg = network.render_svg(shown, network.layout(shown), href=lambda key: rel(url, key + "/"), title="The network of people, groups and events", id_prefix="net")
+        note = "" if shown.number_of_nodes() == graph.number_of_nodes() else f"The picture shows the {shown.number_of_nodes()} most connected of {graph.number_of_nodes()} nodes; the table lists every relation among them, and the data page has the whole network."
+        return {"title": "Network", "svg": svg, "rows": graph_rows(network.edge_rows(shown), url), "note": note, "nodes": shown.number_of_nodes(), "edges": shown.number_of_edges()}
+
+    out.append(_fixed("graph/index.html", url, "graph.html", graph_page, data))
     return out
 
 
@@ -509,9 +534,9 @@ def site_pages(resolved: Resolved, options: dict[str, str] | None = None) -> lis
     pages.append(_fixed("404.html", "", "404.html", {"title": "Page not found", "absolute": True}, set()))
     types = [(k, KIND_PLURAL[k]) for k in KIND_ORDER[:5]]
     pages.append(_fixed("search/index.html", "search/", "search.html", {"title": "Search", "types": types}, set()))
-    sitemap = opendata.sitemap_xml(sorted(p.url for p in pages if p.template and p.path.endswith("index.html")), site_url=options.get("site_url", ""))
-    if sitemap is not None:
-        pages.append(_raw("sitemap.xml", sitemap, {e.key for e in site} | {"kinds"}))
+    urls = sorted(p.url for p in pages if p.template and p.path.endswith("index.html"))
+    if options.get("site_url"):
+        pages.append(_raw("sitemap.xml", lambda: opendata.sitemap_xml(urls, site_url=options["site_url"]), {"kinds"}))
     return sorted(pages, key=lambda p: p.path)
 
 
@@ -525,20 +550,30 @@ def _index_pages(resolved: Resolved) -> list[Page]:
     for kind in ("person", "group"):
         folder = CONTENT_TYPES[kind].folder
         url = f"{folder}/"
-        items = sorted((_entry(e, url) for e in site.of_kind(kind)), key=lambda i: (fold(i["sort"]), i["entity"].key))
-        letters: dict[str, list] = {}
-        for it in items:
-            letter = fold(it["sort"])[:1].upper() or "#"
-            if not letter.isalpha() or not letter.isascii():
-                letter = "#"
-            letters.setdefault(letter, []).append(it)
-        out.append(_fixed(f"{url}index.html", url, "index_az.html", {"title": KIND_PLURAL[kind], "kind": kind, "letters": letters, "count": len(items)}, {e.key for e in site.of_kind(kind)}))
-    url = "events/"
-    events = sorted(site.of_kind("event"), key=lambda e: (e.get("date").sort_key(), e.key))
-    out.append(_fixed(f"{url}index.html", url, "index_events.html", {"title": "Events", "items": [_entry(e, url) | {"time": time_html(e.get("date"))} for e in events]}, {e.key for e in events}))
-    url = "articles/"
-    arts = sorted(site.of_kind("article"), key=lambda e: fold(e.title))
-    out.append(_fixed(f"{url}index.html", url, "index_list.html", {"title": "Articles", "items": [_entry(e, url) for e in arts]}, {e.key for e in arts}))
+
+        def make(kind=kind, url=url) -> dict[str, Any]:
+            items = sorted((_entry(e, url) for e in site.of_kind(kind)), key=lambda i: (fold(i["sort"]), i["entity"].key))
+            letters: dict[str, list] = {}
+            for it in items:
+                letter = fold(it["sort"])[:1].upper() or "#"
+                if not letter.isalpha() or not letter.isascii():
+                    letter = "#"
+                letters.setdefault(letter, []).append(it)
+            return {"title": KIND_PLURAL[kind], "kind": kind, "letters": letters, "count": len(items)}
+
+        out.append(_fixed(f"{url}index.html", url, "index_az.html", make, {FACES[kind]}))
+
+    def events() -> dict[str, Any]:
+        evs = sorted(site.of_kind("event"), key=lambda e: (e.get("date").sort_key(), e.key))
+        return {"title": "Events", "items": [_entry(e, "events/") | {"time": time_html(e.get("date"))} for e in evs]}
+
+    out.append(_fixed("events/index.html", "events/", "index_events.html", events, {FACES["event"]}))
+
+    def articles() -> dict[str, Any]:
+        arts = sorted(site.of_kind("article"), key=lambda e: fold(e.title))
+        return {"title": "Articles", "items": [_entry(e, "articles/") for e in arts]}
+
+    out.append(_fixed("articles/index.html", "articles/", "index_list.html", articles, {FACES["article"]}))
     out.extend(_source_pages(resolved))
     return out
 
@@ -547,45 +582,50 @@ def _source_pages(resolved: Resolved) -> list[Page]:
     site = resolved.site
     sources = sorted(site.of_kind("source"), key=lambda s: (bibliography.sort_key(source_fields(s)), s.key))
     out = []
-    url = "sources/"
 
     def entries(items, from_url):
         return [{"entry": bibliography.format_bibliography(source_fields(s)), "url": rel(from_url, s.url), "title": s.title, "genre": s.get("genre"), "genre_label": GENRE_LABEL.get(s.get("genre"), ""), "kind": s.get("kind")} for s in items]
 
+    def groups(items, from_url):
+        return [{"kind": k, "label": "Primary sources" if k == "primary" else "Secondary sources", "items": entries([s for s in items if s.get("kind") == k], from_url)} for k in ("primary", "secondary")]
+
     genres = sorted({s.get("genre") for s in sources if s.get("genre")}, key=lambda g: list(GENRE_LABEL).index(g))
     nav = [{"genre": g, "label": GENRE_LABEL[g], "count": sum(1 for s in sources if s.get("genre") == g)} for g in genres]
-    groups = [{"kind": k, "label": "Primary sources" if k == "primary" else "Secondary sources", "items": entries([s for s in sources if s.get("kind") == k], url)} for k in ("primary", "secondary")]
-    deps = {s.key for s in sources}
-    out.append(_fixed(f"{url}index.html", url, "index_sources.html", {"title": "Sources", "groups": groups, "genres": nav, "genre": None}, deps))
+    deps = {FACES["source"]}
+    out.append(_fixed("sources/index.html", "sources/", "index_sources.html", lambda: {"title": "Sources", "groups": groups(sources, "sources/"), "genres": nav, "genre": None}, deps))
     for g in genres:
         gurl = f"sources/genre/{g}/"
         items = [s for s in sources if s.get("genre") == g]
-        groups = [{"kind": k, "label": "Primary sources" if k == "primary" else "Secondary sources", "items": entries([s for s in items if s.get("kind") == k], gurl)} for k in ("primary", "secondary")]
-        out.append(_fixed(f"{gurl}index.html", gurl, "index_sources.html", {"title": f"Sources: {GENRE_LABEL[g]}", "groups": groups, "genres": nav, "genre": g}, deps))
+        make = lambda items=items, gurl=gurl, g=g: {"title": f"Sources: {GENRE_LABEL[g]}", "groups": groups(items, gurl), "genres": nav, "genre": g}  # noqa: E731
+        out.append(_fixed(f"{gurl}index.html", gurl, "index_sources.html", make, deps))
     return out
 
 
 def _chronology(resolved: Resolved) -> Page:
     site = resolved.site
     url = "chronology/"
-    rows = []
 
-    def add(d: Date | None, what: str, e: Entity) -> None:
-        if d is not None:
-            rows.append({"date": d, "time": time_html(d), "what": what, "title": e.title, "url": rel(url, e.url), "kind": e.kind, "uncertain": d.is_uncertain or d.is_approximate or d.is_interval})
+    def make() -> dict[str, Any]:
+        rows = []
 
-    for e in site:
-        if e.kind == "event":
-            add(e.get("date"), "", e)
-        elif e.kind == "person":
-            add(e.get("born"), "Birth of", e)
-            add(e.get("died"), "Death of", e)
-        elif e.kind == "group":
-            add(e.get("founded"), "Founding of", e)
-            add(e.get("dissolved"), "End of", e)
-    rows.sort(key=lambda r: (r["date"].sort_key(), r["what"], fold(r["title"])))
-    svg = timeline.render_svg(timeline.site_rows(resolved), href=lambda key: rel(url, key + "/"), title="Timeline of every group and person with known dates", id_prefix="tl")
-    return _fixed(f"{url}index.html", url, "chronology.html", {"title": "Chronology", "rows": rows, "timeline": svg}, {e.key for e in site})
+        def add(d: Date | None, what: str, e: Entity) -> None:
+            if d is not None:
+                rows.append({"date": d, "time": time_html(d), "what": what, "title": e.title, "url": rel(url, e.url), "kind": e.kind, "uncertain": d.is_uncertain or d.is_approximate or d.is_interval})
+
+        for e in site:
+            if e.kind == "event":
+                add(e.get("date"), "", e)
+            elif e.kind == "person":
+                add(e.get("born"), "Birth of", e)
+                add(e.get("died"), "Death of", e)
+            elif e.kind == "group":
+                add(e.get("founded"), "Founding of", e)
+                add(e.get("dissolved"), "End of", e)
+        rows.sort(key=lambda r: (r["date"].sort_key(), r["what"], fold(r["title"])))
+        svg = timeline.render_svg(timeline.site_rows(resolved), href=lambda key: rel(url, key + "/"), title="Timeline of every group and person with known dates", id_prefix="tl")
+        return {"title": "Chronology", "rows": rows, "timeline": svg}
+
+    return _fixed(f"{url}index.html", url, "chronology.html", make, {FACES["person"], FACES["group"], FACES["event"]})
 
 
 def render_page(page: Page, env, base_context: dict[str, Any]) -> tuple[str, set[str]]:

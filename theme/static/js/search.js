@@ -6,7 +6,7 @@ const input = document.getElementById("search-q");
 const typeSelect = document.getElementById("search-type");
 const status = document.getElementById("search-status");
 const list = document.getElementById("search-results");
-const base = form.dataset.bundle;
+const base = new URL(form.dataset.bundle, location.href).href; // import() resolves against this script, not the page
 
 let pagefind = null;
 async function engine() {
@@ -52,15 +52,23 @@ async function run() {
   if (!q) { status.textContent = ""; return; }
   status.textContent = "Searching…";
   const pf = await engine();
-  const search = await pf.search(q, type ? { filters: { type: [type] } } : {});
-  const results = await Promise.all(search.results.slice(0, 30).map((r) => r.data()));
-  status.textContent = results.length ? `${search.results.length} result${search.results.length === 1 ? "" : "s"} for “${q}”` : `Nothing found for “${q}”.`;
-  for (const r of results) {
+  // The type filter is applied here, from each result's "type" meta: Pagefind's
+  // own filter index is written in a different order on every build, and the
+  // site's builds are byte-identical.
+  const search = await pf.search(q);
+  const results = [];
+  for (let i = 0; i < search.results.length && i < 300 && results.length < 30; i += 20) {
+    const batch = await Promise.all(search.results.slice(i, i + 20).map((r) => r.data()));
+    for (const r of batch) if (!type || r.meta.type === type) results.push(r);
+  }
+  const shown = results.slice(0, 30);
+  status.textContent = shown.length ? `${shown.length}${results.length > 30 || (!type && search.results.length > 30) ? "+" : ""} result${shown.length === 1 ? "" : "s"} for “${q}”` : `Nothing found for “${q}”.`;
+  for (const r of shown) {
     const li = el("li", { class: "result" });
     const h = el("h2", {});
     h.appendChild(el("a", { href: r.url }, r.meta.title || r.url));
     li.appendChild(h);
-    if (r.filters && r.filters.type) li.appendChild(el("span", { class: "badge kind" }, r.filters.type[0]));
+    if (r.meta.type) li.appendChild(el("span", { class: "badge kind" }, r.meta.type));
     if (r.meta.summary) li.appendChild(el("p", { class: "summary" }, r.meta.summary));
     li.appendChild(excerptNode(r.excerpt || ""));
     list.appendChild(li);
