@@ -1,0 +1,108 @@
+"""Incremental builds: exact, by recorded dependencies, byte-identical to clean."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from dossier.output import tree_digest
+from dossier.pipeline import Project, build
+
+SITE = {
+    "people/leon-trotsky.md": "---\ntitle: Leon Trotsky\nborn: 1879-11-07\nmemberships:\n  - group: left-opposition\n    role: leader\n---\nHe led the [[Left Opposition]] with [[Lev Sedov]] [@broue-1980].\n",
+    "people/lev-sedov.md": "---\ntitle: Lev Sedov\nborn: 1906-02-24\n---\nSon of [[Leon Trotsky]]. He wrote the [[people/ivan-smirnov|letters]] to Smirnov.\n\nA second paragraph.\n",
+    "people/ivan-smirnov.md": "---\ntitle: Ivan Smirnov\n---\nLed the group inside the USSR.\n",
+    "people/otto-bauer.md": "---\ntitle: Otto Bauer\n---\nAn Austrian socialist, unrelated to the others.\n",
+    "groups/left-opposition.md": "---\ntitle: Left Opposition\nfounded: 1923\n---\nThe opposition of [[Leon Trotsky]].\n",
+    "events/exile.md": "---\ntitle: Trotsky's exile\ndate: 1929-01\nparticipants: [leon-trotsky]\n---\nExile.\n",
+    "sources/broue-1980.md": "---\ntitle: Trotsky et le bloc\nkind: secondary\nauthor: Pierre Broué\ndate: 1980\n---\nThe article.\n",
+}
+
+
+def files(out: Path) -> dict[str, bytes]:
+    return {p.relative_to(out).as_posix(): p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file() and not p.name.startswith(".dossier")}
+
+
+@pytest.fixture
+def site(make_site, tmp_path):
+    root = make_site(SITE)
+    project = Project.at(root)
+    project.search = False  # Pagefind has its own determinism test
+    build(project, clean=True)
+    return project
+
+
+def clean_copy(project: Project, tmp_path: Path) -> dict[str, bytes]:
+    root = tmp_path / "clean"
+    shutil.copytree(project.content, root / "content")
+    clean = Project.at(root)
+    clean.search = False
+    build(clean, clean=True)
+    return files(clean.output)
+
+
+def test_nothing_changed_writes_nothing(site):
+    before = tree_digest(site.output)
+    report = build(site)
+    assert report.up_to_date and report.written == 0 and report.pages == 0
+    assert tree_digest(site.output) == before
+
+
+def test_body_edit_renders_only_dependent_pages_and_matches_a_clean_build(site, tmp_path):
+    before = files(site.output)
+    path = site.content / "people" / "lev-sedov.md"
+    path.write_text(path.read_text(encoding="utf-8").replace("A second paragraph.", "A second paragraph, edited."), encoding="utf-8")
+    report = build(site)
+    after = files(site.output)
+    changed = {k for k in after if before.get(k) != after[k]}
+    assert changed == {"people/lev-sedov/index.html"}
+    assert report.written == 1
+    # rendered: Sedov's page and the pages his text or relations touch, not Bauer's or the indexes
+    assert report.pages < 8
+    assert after == clean_copy(site, tmp_path)
+
+
+def test_new_mention_adds_a_backlink_on_the_target(site, tmp_path):
+    path = site.content / "people" / "lev-sedov.md"
+    path.write_text(path.read_text(encoding="utf-8") + "\nHe met [[Otto Bauer]] once.\n", encoding="utf-8")
+    build(site)
+    bauer = (site.output / "people" / "otto-bauer" / "index.html").read_text(encoding="utf-8")
+    assert "He met <mark>Otto Bauer</mark> once." in bauer
+    assert files(site.output) == clean_copy(site, tmp_path)
+
+
+def test_title_change_rewrites_exactly_the_pages_that_show_it(site, tmp_path):
+    before = files(site.output)
+    path = site.content / "people" / "lev-sedov.md"
+    path.write_text(path.read_text(encoding="utf-8").replace("title: Lev Sedov", "title: Leon Sedov\naliases: [Lev Sedov]"), encoding="utf-8")
+    build(site)
+    after = files(site.output)
+    written = {k for k in after if before.get(k) != after[k]}
+    shows_title = {k for k, v in after.items() if b"Leon Sedov" in v}
+    # every page that now shows the new title was rewritten, and only pages
+    # whose bytes had to change were written
+    assert shows_title <= written
+    assert "people/otto-bauer/index.html" not in written
+    assert after == clean_copy(site, tmp_path)
+
+
+def test_deleting_a_page_removes_it_and_its_backlinks(site, tmp_path):
+    (site.content / "people" / "otto-bauer.md").unlink()
+    build(site)
+    assert not (site.output / "people" / "otto-bauer").exists()
+    assert files(site.output) == clean_copy(site, tmp_path)
+
+
+def test_theme_change_rebuilds_everything(site, tmp_path):
+    theme = tmp_path / "theme"
+    shutil.copytree(Path(__file__).resolve().parent.parent / "theme", theme)
+    build(site)  # the project now has its own theme: a new environment
+    report = build(site)
+    assert report.up_to_date
+    (theme / "templates" / "404.html").write_text((theme / "templates" / "404.html").read_text(encoding="utf-8").replace("Page not found", "Nothing here"), encoding="utf-8")
+    report = build(site)
+    assert not report.up_to_date
+    assert "Nothing here" in (site.output / "404.html").read_text(encoding="utf-8")
+    assert report.written >= 1
