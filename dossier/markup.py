@@ -37,8 +37,11 @@ _PRIVATE_RE = re.compile("[\ue000-\ue0ff]")
 #: Ids the page template uses; a body heading never takes one of them.
 RESERVED_IDS = frozenset(
     "main content top references notes infobox relations what-links-here debates positions cited-by "
-    "timeline neighbourhood members search footnotes contents".split()
+    "timeline neighbourhood members search footnotes contents "
+    "infobox-title entry-title sources-title site-search-q read browse formats".split()
 )
+#: ... nor one of the numbered ids of notes, debates and relation sections.
+_RESERVED_ID_RE = re.compile(r"^(?:ref-\d+|cite-\d+-\d+|debate-\d+|rel-.+|letter-.+)$")
 
 WIKILINK_RE = r"\[\[([^\[\]\n]+?)\]\]"
 # Any [@word...] is a citation, so that a mistyped key ([@Broue-1980]) is an
@@ -112,6 +115,8 @@ class _Headings(Treeprocessor):
                 # Python-Markdown stashes inline HTML: drop stash markers
                 text = re.sub("\x02wzxhzdk:\\d+\x03", "", text)
                 base = slugify(text) or "section"
+                if _RESERVED_ID_RE.match(base):
+                    base = f"section-{base}"
                 ident, n = base, 1
                 while ident in used:
                     n += 1

@@ -144,6 +144,11 @@ def test_heading_text_and_id_read_links_as_written_and_drop_citations():
     assert r.headings == [(3, "exile-of-leon-trotsky", "Exile of Leon Trotsky"), (3, "with-trotsky", "With Trotsky")]
 
 
+def test_heading_ids_avoid_the_numbered_ids_of_notes_and_debates():
+    r = render_markdown("## Debate 1\n\n## Ref 2\n\n## Read\n\n## Debate")
+    assert [ident for _, ident, _ in r.headings] == ["section-debate-1", "section-ref-2", "read-2", "debate"]
+
+
 def test_heading_id_from_cyrillic():
     assert render_markdown("# Лев Седов").headings[0][1] == "lev-sedov"
 
