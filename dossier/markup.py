@@ -168,12 +168,20 @@ _ATTRIBUTES = {
 }
 
 
+def _attribute_filter(element: str, attribute: str, value: str) -> str | None:
+    # raw HTML may not take an id the page template uses (<div id="main">)
+    if attribute == "id" and (value in RESERVED_IDS or _RESERVED_ID_RE.match(value)):
+        return None
+    return value
+
+
 def sanitize(html: str) -> str:
     return nh3.clean(
         html,
         tags=_TAGS,
         clean_content_tags={"script", "style"},
         attributes=_ATTRIBUTES,
+        attribute_filter=_attribute_filter,
         url_schemes={"http", "https", "mailto"},
         link_rel=None,
         strip_comments=True,

@@ -149,6 +149,12 @@ def test_heading_ids_avoid_the_numbered_ids_of_notes_and_debates():
     assert [ident for _, ident, _ in r.headings] == ["section-debate-1", "section-ref-2", "read-2", "debate"]
 
 
+def test_raw_html_cannot_take_a_template_id():
+    html = render_markdown('<div id="references">x</div> <span id="what-links-here">y</span> <span id="ref-1">z</span> <span id="mine">w</span>').html
+    assert 'id="references"' not in html and 'id="what-links-here"' not in html and 'id="ref-1"' not in html
+    assert 'id="mine"' in html
+
+
 def test_heading_id_from_cyrillic():
     assert render_markdown("# Лев Седов").headings[0][1] == "lev-sedov"
 
