@@ -19,6 +19,7 @@ import markdown
 import nh3
 from markdown.extensions import Extension
 from markdown.inlinepatterns import InlineProcessor
+from markdown.preprocessors import Preprocessor
 from markdown.treeprocessors import Treeprocessor
 from markdown.util import AtomicString
 
@@ -70,6 +71,24 @@ class Rendered:
     sentences: list[str] = field(default_factory=list)  # split_sentences(html), computed once
 
 
+# The "|" of [[target|label]] (or "\|", as it may be written in a table)
+# hidden from the table extension, which would split the cell at it.
+_PIPE, _ESCAPED_PIPE = "\ue004", "\ue005"
+
+
+def _hide_pipes(m: re.Match) -> str:
+    return m.group(0).replace("\\|", _ESCAPED_PIPE).replace("|", _PIPE)
+
+
+def _as_written(text: str) -> str:
+    return text.replace(_ESCAPED_PIPE, "\\|").replace(_PIPE, "|")
+
+
+class _ProtectPipes(Preprocessor):
+    def run(self, lines):
+        return [re.sub(WIKILINK_RE, _hide_pipes, line) if "[[" in line else line for line in lines]
+
+
 class _RefProcessor(InlineProcessor):
     def __init__(self, pattern: str, kind: str, refs: list[tuple[str, str, str]]):
         super().__init__(pattern)
@@ -77,7 +96,8 @@ class _RefProcessor(InlineProcessor):
         self.refs = refs
 
     def handleMatch(self, m, data):  # noqa: N802 (Markdown's API)
-        self.refs.append((self.kind, m.group(0), m.group(1)))
+        inner = m.group(1).replace(_ESCAPED_PIPE, "|").replace(_PIPE, "|")
+        self.refs.append((self.kind, _as_written(m.group(0)), inner))
         return AtomicString(_placeholder(self.kind, len(self.refs) - 1)), m.start(0), m.end(0)
 
 
@@ -133,6 +153,8 @@ class DossierExtension(Extension):
         super().__init__(**kwargs)
 
     def extendMarkdown(self, md):  # noqa: N802
+        # after fenced code (25) and raw HTML blocks (20) are stashed, before tables
+        md.preprocessors.register(_ProtectPipes(md), "dossier_pipes", 15)
         md.inlinePatterns.register(_RefProcessor(WIKILINK_RE, "link", self.refs), "dossier_wikilink", 177)
         md.inlinePatterns.register(_RefProcessor(CITATION_RE, "cite", self.refs), "dossier_citation", 176)
         md.treeprocessors.register(_Headings(md, self.headings, self.refs), "dossier_headings", 4)
@@ -234,7 +256,7 @@ def render_markdown(body: str) -> Rendered:
     """Render a body. Pure: same text, same result."""
     body = _PRIVATE_RE.sub("", body)  # nobody may forge a placeholder
     md, ext = _markdown()
-    html = md.convert(body)
+    html = _as_written(md.convert(body))  # pipes left in code spans
     html = sanitize(html)
     # "text [@x]." renders as "text[1]." : a note marker hugs its word
     html = re.sub(r"[ \t]+(?=" + _OPEN + _KIND_CHAR["cite"] + ")", "", html)

@@ -66,6 +66,18 @@ def test_ordinary_markdown_links_are_not_citations():
     assert '<a href="https://example.org">ordinary</a>' in r.html
 
 
+@pytest.mark.parametrize("link", ["[[leon-trotsky|Trotsky]]", "[[leon-trotsky\\|Trotsky]]"])
+def test_labelled_link_in_a_table_cell_is_not_split_by_the_table(link):
+    r = render_markdown(f"| who | what |\n|---|---|\n| {link} | x |")
+    assert [(x.inner, x.raw, x.line, x.column) for x in r.refs] == [("leon-trotsky|Trotsky", link, 3, 3)]
+    assert resolved_html(f"| who | what |\n|---|---|\n| {link} | x |").count("<td>") == 2
+
+
+def test_pipes_in_code_are_kept():
+    html = render_markdown("`[[a|b]]` and `a|b`\n\n    [[c|d]]\n").html
+    assert "<code>[[a|b]]</code>" in html and "<code>a|b</code>" in html and "[[c|d]]" in html
+
+
 def test_links_in_code_stay_literal():
     body = "Write `[[Leon Trotsky]]` like this.\n\n```\n[[Lev Sedov]] [@broue-1980]\n```\n"
     r = render_markdown(body)
