@@ -109,6 +109,9 @@ def _build(args, check_only: bool) -> int:
     project = _project(args)
     try:
         report = build(project, check_only=check_only, clean=args.clean)
+        if report.up_to_date and project.strict:
+            # "up to date" skips reading: --strict must still see the warnings
+            build(project, check_only=True)
     except BuildFailed as failed:
         print(failed.diagnostics.report(), file=sys.stderr)
         if not check_only:

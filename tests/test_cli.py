@@ -135,3 +135,12 @@ def test_real_build_py_subprocess(make_site):
     make_site(GOOD, root=root)
     proc = subprocess.run([sys.executable, str(REPO / "build.py"), "check"], cwd=root, capture_output=True, text=True, timeout=120)
     assert (proc.returncode, proc.stderr) == (0, "")
+
+
+@pytest.mark.slow
+def test_strict_fails_on_a_warning_even_when_the_output_is_up_to_date(make_site, capsys):
+    root = make_site(UNCITED)
+    assert run(capsys, "build", "--root", str(root))[0] == 0
+    code, _, err = run(capsys, "build", "--strict", "--root", str(root))
+    assert code == 1
+    assert "warning[uncited-source]" in err
