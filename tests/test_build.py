@@ -152,7 +152,7 @@ class Node:
         out = []
         for c in self.children:
             out.append(c.text() if isinstance(c, Node) else c)
-        return re.sub(r"\s+", " ", "".join(out)).strip() if self.parent is None or True else ""
+        return re.sub(r"\s+", " ", "".join(out)).strip()
 
 
 class _Builder(HTMLParser):
