@@ -100,6 +100,7 @@ class Manifest:
     environment: str = ""  # digest of generator, theme, templates, settings
     pages: dict[str, tuple[frozenset, str]] = field(default_factory=dict)  # page path -> (deps, html digest)
     files: list[str] = field(default_factory=list)  # every file of the output
+    warnings: list = field(default_factory=list)  # the build's warnings (Diagnostic objects)
 
     @staticmethod
     def path_for(cache_dir: Path, output: Path) -> Path:

@@ -109,15 +109,14 @@ def _build(args, check_only: bool) -> int:
     project = _project(args)
     try:
         report = build(project, check_only=check_only, clean=args.clean)
-        if report.up_to_date and project.strict:
-            # "up to date" skips reading: --strict must still see the warnings
-            build(project, check_only=True)
     except BuildFailed as failed:
         print(failed.diagnostics.report(), file=sys.stderr)
         if not check_only:
             print("build failed: the previous output was left as it was", file=sys.stderr)
         return 1
     if report.up_to_date:
+        if report.diagnostics.items:
+            print(report.diagnostics.report(), file=sys.stderr)
         print(f"{project.output} is up to date ({report.seconds:.2f}s, nothing written)")
         return 0
     if report.diagnostics.items:

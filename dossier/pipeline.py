@@ -200,6 +200,10 @@ def build(project: Project, check_only: bool = False, clean: bool = False) -> Bu
         env_digest = environment_digest(project)
         inputs = _input_digests(project)
         if inputs == manifest.inputs and env_digest == manifest.environment and _output_intact(project, manifest):
+            # nothing to read again: the last build's warnings still hold
+            diags.extend(getattr(manifest, "warnings", []))
+            if diags.fails(project.strict):
+                raise BuildFailed(diags)
             report.up_to_date = True
             report.seconds = time.perf_counter() - start
             return report
@@ -232,7 +236,7 @@ def build(project: Project, check_only: bool = False, clean: bool = False) -> Bu
             index_site(staging.path)
             report.timings["search"] = time.perf_counter() - t
         build_id = hashlib.sha256(repr((sorted(digests.items()), env_digest)).encode()).hexdigest()[:16]
-        new_manifest = Manifest(build_id, digests, entities, env_digest, result.pages, result.files)
+        new_manifest = Manifest(build_id, digests, entities, env_digest, result.pages, result.files, diags.warnings)
         report.files = len(result.files)
         staging.commit({"build": build_id})
     new_manifest.save(project.cache_dir, project.output)
