@@ -1,0 +1,64 @@
+"""The real content: complete, connected and strict-clean (issue: the reference content)."""
+
+from __future__ import annotations
+
+import pytest
+
+from dossier.diagnostics import Diagnostics
+from dossier.pipeline import Project, read_and_resolve
+from dossier.resolve import CiteGroup, Link
+
+from conftest import REPO
+
+
+@pytest.fixture(scope="module")
+def resolved():
+    diags = Diagnostics()
+    res = read_and_resolve(Project.at(REPO, strict=True), diags)
+    assert not diags.fails(strict=True), diags.report()
+    return res
+
+
+def test_coverage_counts(resolved):
+    site = resolved.site
+    counts = {k: len(site.of_kind(k)) for k in ("person", "group", "event", "source", "article")}
+    assert counts["person"] >= 30 and counts["group"] >= 15 and counts["event"] >= 20
+    assert counts["source"] >= 8 and counts["article"] >= 3
+    debates = sum(len(e.get("debates", [])) for e in site)
+    assert debates >= 4
+
+
+def test_no_orphan_pages(resolved):
+    orphans = [e.key for e in resolved.site if not resolved.page(e).backlinks]
+    assert orphans == []
+
+
+def test_every_article_paragraph_cites_a_source(resolved):
+    for article in resolved.site.of_kind("article"):
+        page = resolved.page(article)
+        html = page.rendered.html.split('<div class="footnote">')[0]  # editorial notes need no source
+        for para in html.split("<p>")[1:]:
+            para = para.split("</p>")[0]
+            if len(para) < 200:  # short connective or caption lines
+                continue
+            assert "\ue003" in para, f"{article.path}: a paragraph without a citation: {para[:80]!r}"
+
+
+def test_the_bloc_shows_the_liberals_debate_and_its_infobox(resolved):
+    bloc = resolved.site.get("group", "bloc-of-oppositions")
+    questions = [d["question"] for d in bloc.get("debates", [])]
+    assert any("liberals" in q for q in questions)
+    assert bloc.get("colorcode") == "red"
+    assert set(bloc.get("leaders")) == {"leon-trotsky", "lev-sedov"}
+    assert "united-opposition" in bloc.get("predecessor")
+    assert {"Trotskyism", "Marxism", "Leninism"} <= set(bloc.get("ideology"))
+
+
+def test_every_source_is_cited(resolved):
+    assert [s.key for s in resolved.site.of_kind("source") if not resolved.page(s).cited_by] == []
+
+
+def test_links_and_citations_are_plentiful(resolved):
+    links = sum(isinstance(r, Link) for p in resolved.pages.values() for r in p.refs)
+    cites = sum(isinstance(r, CiteGroup) for p in resolved.pages.values() for r in p.refs)
+    assert links >= 500 and cites >= 150
