@@ -155,11 +155,17 @@ def _flow_depth(text: str) -> int:
         elif ch in "]}":
             depth = max(0, depth - 1)
     indent = 0
-    for line in text.split("\n"):
-        stripped = line.lstrip(" -")
-        if stripped:
-            indent = max(indent, (len(line) - len(stripped)) // 2)
+    # Block nesting: indentation plus compact indicators ("- - x", "? - x",
+    # ": - x"), on every line YAML sees (it also breaks at NEL, LS and PS).
+    # A line of bare "- - -" counts too: libyaml's composer recurses once per
+    # level and overflows the C stack (a segfault) near 100,000 levels.
+    for line in _YAML_LINES_RE.split(text):
+        indent = max(indent, _BLOCK_PREFIX_RE.match(line).end() // 2)
     return max(deepest, indent)
+
+
+_YAML_LINES_RE = re.compile("[\n\x85\u2028\u2029]")
+_BLOCK_PREFIX_RE = re.compile(r"(?:[ \t]|[-?:](?=[ \t]|$))*")
 
 
 class _TooComplex(Exception):
