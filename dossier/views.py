@@ -100,6 +100,10 @@ def life_dates(e: Entity) -> str:
         return a.human() if a else ""
     if a is None and b is None:
         return ""
+    if b is None:
+        return f"{'born' if e.kind == 'person' else 'from'} {a.human()}"
+    if a is None:
+        return f"{'died' if e.kind == 'person' else 'until'} {b.human()}"
     return format_range(a, b)
 
 
