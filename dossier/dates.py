@@ -56,6 +56,18 @@ The model, and the decisions behind it
 
 Wording is English, deterministic and independent of the locale: days have no
 leading zero ("1 December 1934"), ranges use an en dash.
+
+Speed
+-----
+The ``edtf`` package's pyparsing grammar costs tens of milliseconds a date, which
+a site with thousands of people cannot afford.  The forms editors actually write
+(days, months, years, seasons, ``X`` digits, qualifiers, negative years,
+intervals of those with open or unknown ends, level-0 date-times) are therefore
+recognised first by compiled regular expressions that mirror the package's
+grammar (:func:`_analyse_fast`); anything else, and every level-2 expression,
+goes to the ``edtf`` package (:func:`_analyse_slow`).  Both give the same
+:class:`Date` and the same :class:`DateError` messages (a property test checks
+it), and :func:`parse_date` remembers the dates of the strings it has seen.
 """
 
 from __future__ import annotations
@@ -64,7 +76,7 @@ import calendar
 import datetime as _dt
 import re
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 import edtf
 
@@ -379,9 +391,8 @@ _LEVEL_0_1 = (
 )  # fmt: skip
 
 
-@lru_cache(maxsize=4096)
-def _analyse(text: str) -> _Shape:
-    """The shape of a canonical EDTF string, or DateError."""
+def _analyse_slow(text: str) -> _Shape:
+    """The shape of a canonical EDTF string, or DateError, via the edtf package."""
     obj = _parse_edtf(text)
     if type(obj) is edtf.LongYear:
         raise DateError(f"{EXPECTED_YEAR} (long 'Y' years are not supported)", _quote(text))
@@ -400,6 +411,167 @@ def _analyse(text: str) -> _Shape:
         return shape
     point = _point(obj, text)
     return _Shape(point, point, False)
+
+
+# ---------------------------------------------------------------------------
+# From text to shape, fast: the common level 0/1 forms without the edtf package
+#
+# Each function below mirrors what the package's grammar accepts (and where it
+# fails, so that _diagnose and the generic message follow exactly as in
+# _analyse_slow) and builds the shape with the same helpers.  Whatever these
+# regular expressions do not match goes to _analyse_slow.  [0-9], not \d: the
+# package only knows ASCII digits.
+
+#: A day, month, season or year, possibly qualified: year, month, day, qualifier.
+_POINT_RE = re.compile(r"(-?[0-9]{4})(?:-([0-9]{2})(?:-([0-9]{2}))?)?([~?%]?)")
+#: 193X, 19XX, -01XX, possibly qualified: year, qualifier.
+_X_YEAR_RE = re.compile(r"(-?[0-9]{2}(?:[0-9]X|XX))([~?%]?)")
+#: 1932-XX, 1932-XX-XX, 1932-12-XX, possibly qualified: year, month, day, qualifier.
+_X_MONTH_RE = re.compile(r"(-?[0-9]{4})-(XX|[0-9]{2})(-XX)?([~?%]?)")
+#: A level-0 date and time: year, month, day, h, m, s, zone sign, zone h, zone m.
+_DATE_TIME_RE = re.compile(
+    r"(-?[0-9]{4})-([0-9]{2})-([0-9]{2})"
+    r"T([0-9]{2}):([0-9]{2}):([0-9]{2})(?:Z|([+-])([0-9]{2})(?::([0-9]{2}))?)?"
+)
+#: The last day of each month in the package's grammar (29 for every February).
+_GRAMMAR_DAYS = (0, 31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
+
+
+def _unparseable(text: str) -> DateError:
+    """The error for a string the package's grammar rejects (see _parse_edtf)."""
+    _diagnose(text)
+    return DateError(EXPECTED, _quote(text))
+
+
+def _in_grammar(year: str, month: str | None, day: str | None) -> bool:
+    """Whether the package parses this date or season (months 21-24) of level 0/1."""
+    if year == "-0000":
+        return False
+    if month is None:
+        return True
+    number = int(month)
+    if day is None:
+        return 1 <= number <= 12 or 21 <= number <= 24
+    return 1 <= number <= 12 and 1 <= int(day) <= _GRAMMAR_DAYS[number]
+
+
+def _fast_point(
+    year: str, month: str | None, day: str | None, qualifier: str, text: str
+) -> _Point:
+    """The point of a date or season that _in_grammar accepts, as _point builds it."""
+    if month is not None and day is None and int(month) >= 21:
+        number = int(year)
+        return _Point("season", number, number, season=int(month), qualifier=qualifier)
+    return _year_point(
+        year,
+        text,
+        month=None if month is None else int(month),
+        day=None if day is None else int(day),
+        qualifier=qualifier,
+    )
+
+
+def _time_in_grammar(match: re.Match[str]) -> bool:
+    """Whether the package parses the time and zone of a _DATE_TIME_RE match."""
+    time = (int(match[4]), int(match[5]), int(match[6]))
+    if time != (24, 0, 0) and not (time[0] <= 23 and time[1] <= 59 and time[2] <= 59):
+        return False
+    if match[7] is None:  # no zone, or Z
+        return True
+    hour = int(match[8])
+    if match[9] is None:
+        return 1 <= hour <= 13
+    minute = int(match[9])
+    if 1 <= hour <= 13:
+        return minute <= 59
+    return (hour, minute) == (14, 0) or (hour == 0 and 1 <= minute <= 59)
+
+
+def _fast_interval(text: str) -> _Shape | None:
+    lower, _, upper = text.partition("/")
+    if "/" in upper:
+        return None
+    sides: list[tuple[str, ...] | None] = []
+    for side in (lower, upper):
+        if side in ("", ".."):
+            sides.append(None)
+            continue
+        match = _POINT_RE.fullmatch(side)
+        if not match:
+            return None
+        if not _in_grammar(match[1], match[2], match[3]):
+            raise _unparseable(text)
+        sides.append(match.groups())
+    if lower == "" and upper in ("", "..") or upper == "" and lower == "..":
+        raise _unparseable(text)  # '/' fails to parse, '/..' and '../' crash
+    start = _fast_point(*sides[0], text) if sides[0] else None
+    end = _fast_point(*sides[1], text) if sides[1] else None
+    shape = _Shape(start, end, True)
+    if start is None and end is None:
+        raise DateError("an interval with at least one known end", _quote(text))
+    if shape.lower_key > shape.upper_key:
+        raise DateError("an interval whose start is not after its end", _quote(text))
+    return shape
+
+
+def _fast_unspecified(text: str) -> _Shape | None:
+    """193X, 19XX, 1932-XX, 1932-XX-XX, 1932-12-XX (text has an X, no '/')."""
+    match = _X_YEAR_RE.fullmatch(text)
+    if match:
+        point = _year_point(match[1], text, qualifier=match[2])
+        return _Shape(point, point, False)
+    match = _X_MONTH_RE.fullmatch(text)
+    if not match:
+        return None
+    year, month, day, qualifier = match.groups()
+    if month == "XX":
+        month_number = None
+    elif day is None:
+        return None  # no X after all (cannot happen: text has one)
+    else:
+        month_number = int(month)
+        if not 1 <= month_number <= 12:
+            raise _unparseable(text)
+    if year == "-0000":
+        raise _unparseable(text)
+    point = _year_point(year, text, month=month_number, qualifier=qualifier)
+    return _Shape(point, point, False)
+
+
+def _analyse_fast(text: str) -> _Shape | None:
+    """The shape of a canonical EDTF string, DateError, or None if not recognised.
+
+    None sends the string to _analyse_slow; otherwise the result is exactly
+    what _analyse_slow would give.
+    """
+    if "X" in text:
+        if any(c in text for c in "/[]{},"):
+            raise _level_2(text)  # as in _parse_edtf
+        return _fast_unspecified(text)
+    if "/" in text:
+        return _fast_interval(text)
+    match = _POINT_RE.fullmatch(text)
+    if match:
+        year, month, day, qualifier = match.groups()
+        if _in_grammar(year, month, day):
+            point = _fast_point(year, month, day, qualifier, text)
+            return _Shape(point, point, False)
+        if (
+            not qualifier
+            and day is None
+            and month is not None
+            and year != "-0000"
+            and 25 <= int(month) <= 41
+        ):
+            raise _level_2(text)  # the package parses a level-2 season
+        raise _unparseable(text)
+    match = _DATE_TIME_RE.fullmatch(text)
+    if match:
+        if not (_in_grammar(match[1], match[2], match[3]) and _time_in_grammar(match)):
+            raise _unparseable(text)
+        point = _year_point(match[1], text, month=int(match[2]), day=int(match[3]))
+        return _Shape(point, point, False)
+    return None
 
 
 def _as_text(value: object) -> str:
@@ -519,9 +691,14 @@ class Date:
     lower: _dt.date
     upper: _dt.date
 
-    @property
+    @cached_property
     def _shape(self) -> _Shape:
-        return _analyse(self.edtf)
+        """The parsed shape (set by the parser; recomputed after unpickling)."""
+        return _parse_text(self.edtf)._shape
+
+    def __reduce__(self) -> tuple[type[Date], tuple[str, _dt.date, _dt.date]]:
+        # Only the three fields: the cached shape is rebuilt on demand.
+        return (type(self), (self.edtf, self.lower, self.upper))
 
     def __str__(self) -> str:
         return self.edtf
@@ -593,9 +770,33 @@ def parse_date(value: object) -> Date:
     Raises :class:`DateError` for anything else, for level-2 EDTF and for
     impossible days ('1931-02-29').
     """
-    text = _as_text(value)
-    shape = _analyse(text)
-    return Date(text, shape.lower, shape.upper)
+    return _parse_text(_as_text(value))
+
+
+def _dated(text: str, shape: _Shape) -> Date:
+    date = Date(text, shape.lower, shape.upper)
+    date.__dict__["_shape"] = shape  # the cached_property's slot
+    return date
+
+
+@lru_cache(maxsize=65536)
+def _parse_text(text: str) -> Date:
+    """The date of a normalised string (memoised: dates are immutable)."""
+    shape = _analyse_fast(text)
+    if shape is None:
+        shape = _analyse_slow(text)
+    return _dated(text, shape)
+
+
+def _parse_fast(text: str) -> Date | None:
+    """The fast path alone: a Date, DateError, or None if it does not recognise text."""
+    shape = _analyse_fast(text)
+    return None if shape is None else _dated(text, shape)
+
+
+def _parse_slow(text: str) -> Date:
+    """The edtf-package path alone: a Date or DateError."""
+    return _dated(text, _analyse_slow(text))
 
 
 def certainly_before(a: Date, b: Date) -> bool:

@@ -5,15 +5,20 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import pickle
+from collections.abc import Callable
 
+import edtf
 import pytest
 import yaml
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from dossier.dates import (
     Date,
     DateError,
+    _parse_fast,
+    _parse_slow,
+    _parse_text,
     certainly_before,
     format_range,
     parse_date,
@@ -548,3 +553,138 @@ def test_any_valid_date_parses_and_round_trips(
     else:
         assert date.datetime_attr() is None
         assert date.human().endswith(f"{1 - year} BC")
+
+
+# ---------------------------------------------------------------------------
+# The fast path: the same dates and errors as the edtf package, without it
+
+
+@st.composite
+def _points(draw: st.DrawFn) -> str:
+    """A day, month, season or year over the fast path's grammar, valid or not."""
+    year = draw(st.integers(min_value=-9999, max_value=9999))
+    text = draw(st.sampled_from([_year_text(year)] * 9 + ["-0000"]))
+    kind = draw(st.sampled_from(["year", "month", "day", "X year", "X month", "time"]))
+    month = draw(st.integers(min_value=1, max_value=12) | st.integers(min_value=0, max_value=25)
+                 | st.sampled_from([41, 42, 99]))  # fmt: skip
+    day = draw(st.integers(min_value=0, max_value=32))
+    if kind == "month":
+        text += f"-{month:02d}"
+    elif kind == "day":
+        text += f"-{month:02d}-{day:02d}"
+    elif kind == "X year":
+        text = text[: draw(st.sampled_from([-1, -2]))]
+        text += "X" * (4 - len(text.lstrip("-")))
+    elif kind == "X month":
+        text += draw(st.sampled_from(["-XX", "-XX-XX", f"-{month:02d}-XX"]))
+    elif kind == "time":
+        hour = draw(st.integers(min_value=0, max_value=25))
+        minute, second = draw(st.sampled_from([(0, 0), (30, 15), (59, 59), (60, 0), (0, 60)]))
+        zone = draw(
+            st.sampled_from(["", "Z"])
+            | st.builds(
+                "{}{:02d}{}".format,
+                st.sampled_from("+-"),
+                st.integers(min_value=0, max_value=15),
+                st.sampled_from(["", ":00", ":30", ":59", ":60"]),
+            )
+        )
+        return f"{text}-{month:02d}-{day:02d}T{hour:02d}:{minute:02d}:{second:02d}{zone}"
+    return text + draw(st.sampled_from(["", "~", "?", "%"]))
+
+
+@st.composite
+def _fast_grammar(draw: st.DrawFn) -> str:
+    """A point, or an interval of points without times, with open or unknown ends."""
+    point = _points().filter(lambda text: "T" not in text)
+    if draw(st.booleans()):
+        return draw(_points())
+    start = draw(point | st.sampled_from(["", ".."]))
+    return f"{start}/{draw(point | st.sampled_from(['', '..']))}"
+
+
+def _outcome(parse: Callable[[str], Date | None], text: str) -> tuple[object, ...]:
+    """Everything a reader or a caller can see of a parse: the date, or the error."""
+    try:
+        date = parse(text)
+    except DateError as error:
+        return ("error", str(error), error.expected, error.found)
+    assert date is not None, f"the fast path does not recognise {text!r}"
+    return (
+        "date",
+        date,
+        date.edtf,
+        date.human(),
+        date.datetime_attr(),
+        date.precision,
+        date.sort_key(),
+        year_span(date),
+        (date.is_interval, date.is_uncertain, date.is_approximate),
+    )
+
+
+@settings(max_examples=300, deadline=None)
+@given(_fast_grammar())
+def test_fast_path_agrees_with_the_edtf_package(text: str) -> None:
+    assert _outcome(_parse_fast, text) == _outcome(_parse_slow, text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "1932-12-24", "1932-12~", "1933?", "1932", "-0043-03-15", "0000", "1929-22",
+        "1929-24%", "193X?", "19XX", "-01XX", "1932-XX", "1932-12-XX~", "1932-XX-XX",
+        "1933-01/1933-04", "../1933", "/1933", "1933/..", "1932~/1933?", "1929-22~/1929-23",
+        "1932-12-24T10:00:00", "1932-12-24T10:00:00+05:30", "1932-12-24T23:59:59Z",
+        # errors too
+        "1931-02-29", "2024-13-01", "2024-00", "2001-25", "-0000", "1933/1932", "../..",
+        "1932-XX/1933", "1932-12-24T25:00:00",
+    ],
+)  # fmt: skip
+def test_common_forms_never_call_the_edtf_package(
+    text: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise AssertionError("the edtf package was called")
+
+    monkeypatch.setattr(edtf, "parse_edtf", refuse)
+    _parse_text.cache_clear()  # not answered from memory
+    try:
+        date = parse_date(text)
+    except DateError:
+        return
+    date.human(), date.datetime_attr(), date.sort_key(), date.precision
+
+
+def test_parsing_a_day_does_not_call_the_edtf_package(monkeypatch: pytest.MonkeyPatch) -> None:
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise AssertionError("the edtf package was called")
+
+    monkeypatch.setattr(edtf, "parse_edtf", refuse)
+    _parse_text.cache_clear()
+    assert parse_date("1932-12-24").human() == "24 December 1932"
+
+
+def test_level_2_still_goes_to_the_edtf_package() -> None:
+    assert _parse_fast("2004-?06-11") is None
+    assert _parse_fast("1950S2") is None
+    with pytest.raises(DateError) as caught:
+        parse_date("2004-?06-11")
+    assert str(caught.value) == LEVEL_2 + "'2004-?06-11'"
+
+
+def test_parse_date_is_memoised() -> None:
+    assert parse_date("1932-12~") is parse_date(" 1932-12~ ")
+
+
+@pytest.mark.parametrize(
+    "text", ["1932-12-24", "1929-22~", "-0043-03-15", "193X?", "../1933", "1932~/1933-06?"]
+)
+def test_dates_pickle_small(text: str) -> None:
+    date = parse_date(text)
+    for protocol in (pickle.DEFAULT_PROTOCOL, pickle.HIGHEST_PROTOCOL):
+        data = pickle.dumps(date, protocol)
+        assert len(data) < 300
+        copy = pickle.loads(data)
+        assert copy == date
+        assert (copy.human(), copy.sort_key()) == (date.human(), date.sort_key())
