@@ -65,8 +65,19 @@ def index_site(site_dir: Path) -> int:
             await index.write_files(output_path=str(site_dir / BUNDLE))
         return count
 
+    def run_sync() -> int:
+        return asyncio.run(run())
+
     try:
-        count = asyncio.run(run())
+        try:
+            asyncio.get_running_loop()
+        except RuntimeError:  # the usual case: no event loop in this thread
+            count = run_sync()
+        else:  # called from async code (e.g. a test driving a browser): own thread
+            from concurrent.futures import ThreadPoolExecutor
+
+            with ThreadPoolExecutor(1) as pool:
+                count = pool.submit(run_sync).result()
     except Exception as exc:  # the service is a separate binary: report, don't trace
         raise SearchFailed(f"pagefind failed: {exc}") from exc
     if not (site_dir / BUNDLE / "pagefind.js").is_file():

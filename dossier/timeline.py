@@ -670,7 +670,7 @@ def render_svg(
         "The same information follows as a list."
     )
     head = (
-        f'<svg xmlns="http://www.w3.org/2000/svg" class="timeline" role="img" '
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="timeline" '
         f'aria-labelledby="{p}-title {p}-desc" width="{width}" height="{_num(height)}" '
         f'viewBox="0 0 {width} {_num(height)}" font-family="system-ui, sans-serif" font-size="12">'
         f'<title id="{p}-title">{escape(title)}</title><desc id="{p}-desc">{escape(desc)}</desc>'

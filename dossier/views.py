@@ -146,7 +146,7 @@ class Notes:
         self.uses[cite.key].append((anchor, cite.locator))
         loc = f", {cite.locator}" if cite.locator else ""
         label = f"Note {n}: {source.title}{loc}"
-        return Markup('<sup class="cite" id="{a}"><a href="#ref-{n}" aria-label="{label}" data-source="{s}">[{n}{loc}]</a></sup>').format(
+        return Markup('\u2060<sup class="cite" id="{a}"><a href="#ref-{n}" aria-label="{label}" data-source="{s}">[{n}{loc}]</a></sup>').format(
             a=anchor, n=n, label=label, loc=loc, s=source.slug
         )
 
@@ -337,7 +337,7 @@ class PageBuilder:
         out = []
         for page, d_i, pos in self.data.positions:
             debate = page.get("debates")[d_i]
-            out.append({"question": debate["question"], "where": self.link(page, page.title, f"debate-{d_i + 1}"), "view": pos["view"], "status_label": STATUS_LABEL[debate.get("status", "unresolved")]})
+            out.append({"question": debate["question"], "where": self.link(page, page.title, f"debate-{d_i + 1}"), "view": pos["view"], "status": debate.get("status", "unresolved"), "status_label": STATUS_LABEL[debate.get("status", "unresolved")]})
         return out
 
     def cited_by(self) -> list[dict]:

@@ -75,13 +75,22 @@ async function run() {
   }
 }
 
-form.addEventListener("submit", (e) => { e.preventDefault(); run(); });
-typeSelect.addEventListener("change", run);
+async function safeRun() {
+  try {
+    await run();
+  } catch (err) {
+    status.textContent = "Search is unavailable right now. Browse the indexes instead.";
+    console.warn("search failed", err);
+  }
+}
+
+form.addEventListener("submit", (e) => { e.preventDefault(); safeRun(); });
+typeSelect.addEventListener("change", safeRun);
 let timer = null;
-input.addEventListener("input", () => { clearTimeout(timer); timer = setTimeout(run, 200); });
+input.addEventListener("input", () => { clearTimeout(timer); timer = setTimeout(safeRun, 200); });
 document.getElementById("search-nojs").hidden = true;
 
 const initial = new URLSearchParams(location.search);
 if (initial.get("q")) input.value = initial.get("q");
 if (initial.get("type")) typeSelect.value = initial.get("type");
-if (input.value) run();
+if (input.value) safeRun();
