@@ -69,6 +69,7 @@ class Rendered:
     refs: list[Ref]
     headings: list[tuple[int, str, str]] = field(default_factory=list)  # (level, id, text)
     sentences: list[str] = field(default_factory=list)  # split_sentences(html), computed once
+    problems: list[tuple[int, str]] = field(default_factory=list)  # (body line, message): not rendered
 
 
 # The "|" of [[target|label]] (or "\|", as it may be written in a table)
@@ -125,6 +126,7 @@ class _Headings(Treeprocessor):
 
     def run(self, root):
         used = set(RESERVED_IDS)
+        tried: dict[str, int] = {}  # id base -> last suffix tried
         for el in root.iter():
             if el.tag in ("h1", "h2", "h3", "h4", "h5", "h6"):
                 level = min(int(el.tag[1]) + 1, 6)
@@ -137,10 +139,14 @@ class _Headings(Treeprocessor):
                 base = slugify(text) or "section"
                 if _RESERVED_ID_RE.match(base):
                     base = f"section-{base}"
-                ident, n = base, 1
+                # resume where the last heading with this base stopped:
+                # 10,000 equal headings cost 10,000 tries, not 50 million
+                n = tried.get(base, 1)
+                ident = base if n == 1 else f"{base}-{n}"
                 while ident in used:
                     n += 1
                     ident = f"{base}-{n}"
+                tried[base] = n
                 used.add(ident)
                 el.set("id", ident)
                 self.headings.append((level, ident, text))
@@ -158,6 +164,13 @@ class DossierExtension(Extension):
         md.inlinePatterns.register(_RefProcessor(WIKILINK_RE, "link", self.refs), "dossier_wikilink", 177)
         md.inlinePatterns.register(_RefProcessor(CITATION_RE, "cite", self.refs), "dossier_citation", 176)
         md.treeprocessors.register(_Headings(md, self.headings, self.refs), "dossier_headings", 4)
+        # Smarty's inline pass (6) looks up the position of every element
+        # that has a tail, and "prettify" (10) gives every block a "\n" tail:
+        # quadratic in the number of paragraphs (20,000 took 10 s). Prettify
+        # after smarty: the same HTML, in linear time.
+        prettify = md.treeprocessors["prettify"]
+        md.treeprocessors.deregister("prettify")
+        md.treeprocessors.register(prettify, "prettify", 5)
 
     def reset(self):
         self.refs.clear()
@@ -228,6 +241,72 @@ def _markdown() -> tuple[markdown.Markdown, DossierExtension]:
     return md, ext
 
 
+# Bounded work ---------------------------------------------------------------
+#
+# Python-Markdown is quadratic in places: every "[", "](", "<" or backtick
+# run that opens nothing (or closes far away) makes a pattern rescan the rest
+# of its paragraph, and every inline match rebuilds the paragraph's text. A
+# 10 KB paragraph of "[a" took 10 s, 40 KB of "``a`" 23 s. The work is
+# estimated first, in linear time, and a body above the budget is refused
+# with a diagnostic instead of rendered for minutes.
+
+#: estimated steps per body: characters rescanned, text copied / 64, and
+#: inline elements per paragraph squared (a step is 150-550 ns: the worst
+#: body allowed renders in 10-25 s; a 10 MB body of ordinary prose needs
+#: a fifth of it)
+MAX_MARKDOWN_WORK = 50_000_000
+
+_BLOCK_SPLIT_RE = re.compile(r"\n[ \t]*\n")
+_BRACKET_RE = re.compile(r"[\[\]]")
+_TICKS_RE = re.compile(r"`+")
+_MATCHES = "[`<*_&'\""
+
+
+def markdown_work(body: str) -> tuple[int, int]:
+    """(estimated work, first line of the costliest paragraph)."""
+    import bisect
+
+    total = worst = 0
+    worst_line = line = 1
+    pos = 0
+    while pos <= len(body):
+        m = _BLOCK_SPLIT_RE.search(body, pos)
+        end = m.start() if m else len(body)
+        block = body[pos:end]
+        n = len(block)
+        work = n * sum(block.count(c) for c in _MATCHES) // 64
+        # inline elements of one paragraph: each one's tail looks up its place
+        elements = (block.count("`") + block.count("*") + block.count("_")) // 2 + block.count("<") + block.count("[")
+        work += elements * elements
+        stack: list[int] = []
+        for b in _BRACKET_RE.finditer(block):
+            if b.group() == "[":
+                stack.append(b.start())
+            elif stack:
+                work += b.start() - stack.pop()
+        work += sum(n - p for p in stack)  # never closed: rescanned to the end
+        for opener, closer in (("](", ")"), ("<", ">")):
+            closes = [c.start() for c in re.finditer(re.escape(closer), block)]
+            i = block.find(opener)
+            while i != -1:
+                k = bisect.bisect_right(closes, i)
+                work += (closes[k] if k < len(closes) else n) - i
+                i = block.find(opener, i + 1)
+        following: dict[int, int] = {}  # backtick run length -> where the next one starts
+        for t in reversed(list(_TICKS_RE.finditer(block))):
+            size = t.end() - t.start()
+            work += following.get(size, n) - t.start()
+            following[size] = t.start()
+        total += work
+        if work > worst:
+            worst, worst_line = work, line
+        if m is None:
+            break
+        line += body.count("\n", pos, m.end())
+        pos = m.end()
+    return total, worst_line
+
+
 _FENCED_RE = re.compile(r"^(`{3,}|~{3,})[^\n]*\n.*?^\1[ \t]*$", re.M | re.S)
 _CODE_SPAN_RE = re.compile(r"(?<!`)(`+)(?!`).+?(?<!`)\1(?!`)", re.S)
 
@@ -243,18 +322,27 @@ def _mask_code(body: str) -> str:
 
 
 def _positions(body: str, pattern: str) -> dict[str, list[tuple[int, int]]]:
-    """Where each raw token occurs in the body (line, column), in order."""
+    """Where each raw token occurs in the body (line, column), the last first."""
     out: dict[str, list[tuple[int, int]]] = {}
     rx = re.compile(pattern)
     for lineno, line in enumerate(_mask_code(body).split("\n"), 1):
         for m in rx.finditer(line):
             out.setdefault(m.group(0), []).append((lineno, m.start() + 1))
+    for where in out.values():
+        where.reverse()  # the first occurrence last: render_markdown pops it
     return out
 
 
 def render_markdown(body: str) -> Rendered:
     """Render a body. Pure: same text, same result."""
     body = _PRIVATE_RE.sub("", body)  # nobody may forge a placeholder
+    work, line = markdown_work(body)
+    if work > MAX_MARKDOWN_WORK:
+        message = (
+            f"the body would take too long to render (about {work:,} steps of Markdown work; the limit is {MAX_MARKDOWN_WORK:,}): "
+            "the paragraph that starts here has unclosed '[', '(', '<' or '`', or thousands of links or marks"
+        )
+        return Rendered("", [], problems=[(line, message)])
     md, ext = _markdown()
     html = _as_written(md.convert(body))  # pipes left in code spans
     html = sanitize(html)
@@ -264,7 +352,7 @@ def render_markdown(body: str) -> Rendered:
     refs = []
     for kind, raw, inner in ext.refs:
         where = pos[kind].get(raw)
-        line, col = where.pop(0) if where else (0, 0)
+        line, col = where.pop() if where else (0, 0)  # reversed below: pop(0) was quadratic
         refs.append(Ref(kind, raw, inner, line, col))
     return Rendered(html, refs, list(ext.headings), split_sentences(html))
 

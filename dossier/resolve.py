@@ -149,6 +149,9 @@ def resolve(site: Site, rendered: dict[str, Rendered], diags: Diagnostics) -> Re
     _check_fields(site, diags)
     _check_dates(site, diags)
     _check_cycles(site, diags)
+    for e in everyone:  # a body refused by markup.MAX_MARKDOWN_WORK
+        for line, message in getattr(res.page(e).rendered, "problems", ()):
+            diags.error(e.path, e.doc.body_line + line - 1, 1, "too-large", message)
     for e in everyone:
         _resolve_body(res, e, diags)
     _check_field_sources(site, diags)
