@@ -8,6 +8,7 @@ Nothing here resolves references between entities (see ``resolve.py``).
 from __future__ import annotations
 
 import os
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterator
@@ -142,7 +143,7 @@ def discover(content_dir: Path, diags: Diagnostics, root: Path) -> list[tuple[Pa
                 diags.error(shown, 1, 1, "folder", f"content files cannot live in {where}; the type folders are " + ", ".join(sorted(TYPE_BY_FOLDER)))
                 continue
             slug = name[:-3]
-            if not is_slug(slug):
+            if not is_slug(slug) or "\n" in slug:  # (is_slug's "$" would let "evil\n" through)
                 from .text import slugify
 
                 diags.error(shown, 1, 1, "file-name", f"the file name '{name}' is not a slug (lowercase ASCII letters, digits and hyphens)", f"rename it to '{slugify(slug) or 'something'}.md'")
@@ -184,7 +185,11 @@ def load_site(content_dir: Path, root: Path, diags: Diagnostics, cache=None, dig
     for path, kind in discover(content_dir, diags, root):
         shown = relpath(path, root)
         try:
-            size = path.stat().st_size
+            st = path.stat()
+            if not stat.S_ISREG(st.st_mode):  # a named pipe would block the read forever
+                diags.error(shown, 1, 1, "encoding", "not a regular file (a named pipe, socket or device): it cannot be read as content")
+                continue
+            size = st.st_size
             if size > MAX_FILE_BYTES:
                 diags.error(shown, 1, 1, "too-large", f"the file is {size} bytes; the limit is {MAX_FILE_BYTES}")
                 continue
