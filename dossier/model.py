@@ -113,8 +113,11 @@ def discover(content_dir: Path, diags: Diagnostics, root: Path) -> list[tuple[Pa
         for d in list(dirnames):
             p = here / d
             if p.is_symlink():
-                target = p.resolve()
-                if target != content_real and content_real not in target.parents:
+                target = _link_target(p)
+                if target is None:
+                    diags.error(rel(p), 1, 1, "symlink", "the folder is a link that loops back on itself")
+                    dirnames.remove(d)
+                elif target != content_real and content_real not in target.parents:
                     diags.error(rel(p), 1, 1, "symlink", f"the folder is a link to {target}, outside the content folder")
                     dirnames.remove(d)
         for name in sorted(filenames):
@@ -123,7 +126,10 @@ def discover(content_dir: Path, diags: Diagnostics, root: Path) -> list[tuple[Pa
             p = here / name
             shown = rel(p)
             if p.is_symlink():
-                target = p.resolve()
+                target = _link_target(p)
+                if target is None:
+                    diags.error(shown, 1, 1, "symlink", "the file is a link that loops back on itself")
+                    continue
                 if content_real not in target.parents:
                     diags.error(shown, 1, 1, "symlink", f"the file is a link to {target}, outside the content folder")
                     continue
@@ -150,6 +156,14 @@ def discover(content_dir: Path, diags: Diagnostics, root: Path) -> list[tuple[Pa
                 continue
             found.append((p, ctype.name))
     return found
+
+
+def _link_target(p: Path) -> Path | None:
+    """Where a symbolic link leads; None for a loop (a -> b -> a)."""
+    try:
+        return p.resolve()
+    except (RuntimeError, OSError):  # "Symlink loop", ELOOP
+        return None
 
 
 def entity_from_document(doc: Document, kind: str | None, slug: str) -> tuple[Entity | None, list[Diagnostic]]:
