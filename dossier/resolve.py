@@ -484,6 +484,18 @@ _RELATION_PHRASE = {
 
 
 def _derive_backlinks(res: Resolved) -> None:
+    # contexts already in each backlink: a list scan per sentence was
+    # quadratic (9,000 paragraphs linking one page took 30 s)
+    seen: dict[int, set] = {}
+
+    def add(bl: Backlink, parts: list) -> None:
+        have = seen.get(id(bl))
+        if have is None:
+            have = seen[id(bl)] = {tuple(c) for c in bl.contexts}
+        if tuple(parts) not in have:
+            have.add(tuple(parts))
+            bl.contexts.append(parts)
+
     for key, page in res.pages.items():
         source = page.entity
         for sentence in page.rendered.sentences:
@@ -507,9 +519,7 @@ def _derive_backlinks(res: Resolved) -> None:
                         parts.append((text[1:], True))
                     elif text:
                         parts.append((text, False))
-                bl = res.page(target).backlinks.setdefault(source.key or "index", Backlink(source))
-                if parts not in bl.contexts:
-                    bl.contexts.append(parts)
+                add(res.page(target).backlinks.setdefault(source.key or "index", Backlink(source)), parts)
         if source.kind == "home":
             continue
         for keypath, slug, kinds in _iter_refs(source):
@@ -517,10 +527,7 @@ def _derive_backlinks(res: Resolved) -> None:
             if target is None or target is source:
                 continue
             phrase = _RELATION_PHRASE.get(keypath[0], f"names it in '{keypath[0]}'")
-            bl = res.page(target).backlinks.setdefault(source.key, Backlink(source))
-            parts = [(phrase, False)]
-            if parts not in bl.contexts:
-                bl.contexts.append(parts)
+            add(res.page(target).backlinks.setdefault(source.key, Backlink(source)), [(phrase, False)])
 
 
 # Citations ---------------------------------------------------------------------
