@@ -41,6 +41,7 @@ def _common(p: argparse.ArgumentParser, sub: bool = False) -> None:
     p.add_argument("--root", type=Path, default=d(None), metavar="DIR", help="project folder (default: the current one)")
     p.add_argument("--clean", action="store_true", default=d(False), help="ignore the cache and the last build: render every page")
     p.add_argument("--jobs", type=int, default=d(0), metavar="N", help="worker processes (default: one per core)")
+    p.add_argument("--no-search", action="store_true", default=d(False), help="skip the Pagefind search index (faster; the search page will not work)")
 
 
 def parser() -> argparse.ArgumentParser:
@@ -67,7 +68,9 @@ def _project(args):
     from .pipeline import Project
 
     root = args.root or Path.cwd()
-    return Project.at(root, args.content, args.output, strict=args.strict, jobs=args.jobs, use_cache=not args.clean)
+    project = Project.at(root, args.content, args.output, strict=args.strict, jobs=args.jobs, use_cache=not args.clean)
+    project.search = not args.no_search
+    return project
 
 
 def main(argv: list[str] | None = None) -> int:

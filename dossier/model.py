@@ -80,10 +80,22 @@ class Site:
     home: Entity | None = None
 
     def __iter__(self) -> Iterator[Entity]:
-        return iter(self.entities[k] for k in sorted(self.entities))
+        return iter(self._sorted()[0])
+
+    def _sorted(self) -> tuple[list[Entity], dict[str, list[Entity]]]:
+        """Entities in key order, and by kind; recomputed when the set changes."""
+        cache = self.__dict__.get("_order")
+        if cache is None or cache[0] != len(self.entities):
+            ordered = [self.entities[k] for k in sorted(self.entities)]
+            by_kind: dict[str, list[Entity]] = {}
+            for e in ordered:
+                by_kind.setdefault(e.kind, []).append(e)
+            cache = (len(self.entities), ordered, by_kind)
+            self.__dict__["_order"] = cache
+        return cache[1], cache[2]
 
     def of_kind(self, kind: str) -> list[Entity]:
-        return [e for e in self if e.kind == kind]
+        return list(self._sorted()[1].get(kind, []))
 
     def get(self, kind: str, slug: str) -> Entity | None:
         return self.entities.get(f"{URL_PREFIX[kind]}/{slug}")

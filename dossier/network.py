@@ -286,7 +286,19 @@ def neighbourhood(G: nx.MultiDiGraph, key: str, radius: int = 1) -> nx.MultiDiGr
             if m not in dist:
                 dist[m] = dist[n] + 1
                 queue.append(m)
-    edges = [(u, v, k) for u, v, k in G.edges(keys=True) if u in dist and v in dist and min(dist[u], dist[v]) < radius]
+    # only edges at nodes closer than ``radius`` qualify: look at those nodes'
+    # own edges instead of scanning the whole graph (one scan per page was
+    # quadratic over a site)
+    inner = [n for n, d in dist.items() if d < radius]
+    found = set()
+    for n in inner:
+        for u, v, k in G.out_edges(n, keys=True):
+            if v in dist:
+                found.add((u, v, k))
+        for u, v, k in G.in_edges(n, keys=True):
+            if u in dist:
+                found.add((u, v, k))
+    edges = found  # _sorted_copy orders them
     H = _sorted_copy(G, dist, edges)
     H.graph["center"] = key
     H.graph["radius"] = radius

@@ -771,6 +771,12 @@ class Rebuilder:
                 self._say(f"changed: {', '.join(shown[:3])}{more}")
             try:
                 report = build(self.project)
+                if report.resolved is not None or report.up_to_date:
+                    # The first build indexes the site for search; rebuilds
+                    # skip Pagefind (seconds per thousand pages) so that a
+                    # save reaches the browser at once. `build.py build`
+                    # always indexes.
+                    self.project.search = False
             except BuildFailed as failed:
                 self._say(failed.diagnostics.report(), error=True)
                 self._say("build failed: still serving the last good build", error=True)

@@ -6,6 +6,7 @@ scaffolding (``build.py new``) and the source importer.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
@@ -50,6 +51,7 @@ def transliterate(text: str) -> str:
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
+@functools.lru_cache(maxsize=262144)
 def fold(text: str) -> str:
     """Fold a name for matching: case, diacritics and punctuation ignored.
 

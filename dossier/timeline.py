@@ -161,7 +161,15 @@ def _kind_order(kind: str) -> int:
 
 
 def _events_of(site, field_name: str, slug: str) -> list:
-    return [ev for ev in site.of_kind("event") if slug in (ev.get(field_name) or []) and ev.get("date")]
+    index = site.__dict__.setdefault("_events_by", {})
+    if field_name not in index or index[field_name][0] != len(site.entities):
+        by: dict[str, list] = {}
+        for ev in site.of_kind("event"):
+            if ev.get("date"):
+                for s in ev.get(field_name) or []:
+                    by.setdefault(s, []).append(ev)
+        index[field_name] = (len(site.entities), by)
+    return list(index[field_name][1].get(slug, []))
 
 
 def _event_mark(ev) -> Mark:
