@@ -386,8 +386,11 @@ def substitute(html: str, link_html: Callable[[int, bool], str]) -> str:
     return "".join(parts)
 
 
+_DIGIT_TABLE = str.maketrans({chr(0xE010 + i): str(i) for i in range(10)})
+
+
 def _index(m: re.Match) -> int:
-    return int("".join(str(ord(c) - 0xE010) for c in m.group(2)))
+    return int(m.group(2).translate(_DIGIT_TABLE))
 
 
 def strip_placeholders(text: str) -> str:
