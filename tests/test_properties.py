@@ -196,15 +196,21 @@ def check_diagnostic(d: Diagnostic, files: dict[str, bytes]) -> None:
 def count(name: str) -> None:
     EXAMPLES[name] = EXAMPLES.get(name, 0) + 1
 
+def say(request, text: str) -> None:
+    """Print past pytest's output capture: the counts belong in the test log."""
+    capman = request.config.pluginmanager.getplugin("capturemanager")
+    tr = request.config.pluginmanager.get_plugin("terminalreporter")
+    if capman is None or tr is None:
+        print(text)
+        return
+    with capman.global_and_fixture_disabled():
+        tr.write_line("\n" + text)
+
 
 @pytest.fixture(scope="module", autouse=True)
 def report_examples(request):
     yield
-    tr = request.config.pluginmanager.get_plugin("terminalreporter")
-    line = "property examples run: " + ", ".join(f"{k}={v}" for k, v in sorted(EXAMPLES.items()))
-    if tr is not None:
-        tr.write_line("\n" + line)
-    print(line)
+    say(request, "property examples run: " + ", ".join(f"{k}={v}" for k, v in sorted(EXAMPLES.items())))
 
 
 class _Unsafe(HTMLParser):
