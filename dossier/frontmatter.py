@@ -118,7 +118,7 @@ def parse_document(path: str, raw: bytes) -> Document:
         node = yaml.compose(yaml_text, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
-        line, col = (mark.line + 2, mark.column + 1) if mark else (2, 1)
+        line, col = _place(yaml_text)(mark) if mark else (2, 1)
         problem = exc.problem or "invalid YAML"
         if exc.context:
             problem = f"{problem} ({exc.context})"
@@ -134,9 +134,9 @@ def parse_document(path: str, raw: bytes) -> Document:
         doc.diagnostics.append(_err(path, 1, 1, "required", "the front matter is empty; 'title' is required"))
         return doc
     if not isinstance(node, yaml.MappingNode):
-        doc.diagnostics.append(_err(path, node.start_mark.line + 2, node.start_mark.column + 1, "not-a-mapping", "the front matter must be a mapping of field names to values"))
+        doc.diagnostics.append(_err(path, *_place(yaml_text)(node.start_mark), "not-a-mapping", "the front matter must be a mapping of field names to values"))
         return doc
-    walker = _Walker(doc)
+    walker = _Walker(doc, _place(yaml_text))
     try:
         doc.meta = walker.mapping(node, ())
     except _TooComplex as exc:
@@ -168,6 +168,25 @@ _YAML_LINES_RE = re.compile("[\n\x85\u2028\u2029]")
 _BLOCK_PREFIX_RE = re.compile(r"(?:[ \t]|[-?:](?=[ \t]|$))*")
 
 
+def _place(yaml_text: str):
+    """mark -> (file line, column). YAML also breaks lines at NEL, LS and PS,
+    which the file's lines do not: there, count from the mark's offset."""
+    if not _ODD_BREAK_RE.search(yaml_text):
+        return lambda mark: (mark.line + 2, mark.column + 1)
+    import bisect
+
+    starts = [0] + [m.end() for m in re.finditer("\n", yaml_text)]
+
+    def place(mark) -> tuple[int, int]:
+        i = bisect.bisect_right(starts, mark.index) - 1
+        return i + 2, mark.index - starts[i] + 1
+
+    return place
+
+
+_ODD_BREAK_RE = re.compile("[\x85\u2028\u2029]")
+
+
 class _TooComplex(Exception):
     pass
 
@@ -179,8 +198,9 @@ class _Walker:
     exceeds :data:`MAX_YAML_NODES` long before it exhausts time or memory.
     """
 
-    def __init__(self, doc: Document):
+    def __init__(self, doc: Document, place=None):
         self.doc = doc
+        self.place = place or (lambda mark: (mark.line + 2, mark.column + 1))
         self.count = 0
 
     def visit(self, node: yaml.Node, keypath: KeyPath, depth: int = 0) -> Any:
@@ -189,7 +209,7 @@ class _Walker:
             raise _TooComplex(f"the front matter expands to more than {MAX_YAML_NODES} values (YAML aliases?)")
         if depth > MAX_YAML_DEPTH:
             raise _TooComplex(f"the front matter is nested more than {MAX_YAML_DEPTH} levels deep")
-        self.doc.marks[keypath] = (node.start_mark.line + 2, node.start_mark.column + 1)
+        self.doc.marks[keypath] = self.place(node.start_mark)
         if isinstance(node, yaml.MappingNode):
             return self.mapping(node, keypath, depth)
         if isinstance(node, yaml.SequenceNode):
@@ -198,7 +218,7 @@ class _Walker:
             return _scalar_constructor.construct_object(node, deep=True)
         except yaml.constructor.ConstructorError:
             # an unknown tag (!!python/object, !custom): say so, never swallow it
-            line, col = node.start_mark.line + 2, node.start_mark.column + 1
+            line, col = self.place(node.start_mark)
             self.doc.diagnostics.append(_err(self.doc.path, line, col, "yaml", f"the YAML tag '{node.tag}' is not supported in front matter"))
             return node.value
         except ValueError as exc:
@@ -207,7 +227,7 @@ class _Walker:
         except Exception:
             # an explicit tag on a value it cannot read (!!timestamp 'x',
             # !!bool 'maybe'): PyYAML fails with AttributeError, KeyError...
-            line, col = node.start_mark.line + 2, node.start_mark.column + 1
+            line, col = self.place(node.start_mark)
             self.doc.diagnostics.append(_err(self.doc.path, line, col, "yaml", f"the value {node.value[:40]!r} cannot be read as YAML '{node.tag.rsplit(':', 1)[-1]}'"))
             return node.value
 
@@ -215,15 +235,15 @@ class _Walker:
         result: dict[Any, Any] = {}
         for key_node, value_node in node.value:
             if key_node.tag == "tag:yaml.org,2002:merge":
-                line, col = key_node.start_mark.line + 2, key_node.start_mark.column + 1
+                line, col = self.place(key_node.start_mark)
                 self.doc.diagnostics.append(_err(self.doc.path, line, col, "yaml", "YAML merge keys ('<<') are not supported in front matter"))
                 continue
             if not isinstance(key_node, yaml.ScalarNode):
-                line, col = key_node.start_mark.line + 2, key_node.start_mark.column + 1
+                line, col = self.place(key_node.start_mark)
                 self.doc.diagnostics.append(_err(self.doc.path, line, col, "not-a-mapping", "a field name must be plain text"))
                 continue
             key = key_node.value
-            kline, kcol = key_node.start_mark.line + 2, key_node.start_mark.column + 1
+            kline, kcol = self.place(key_node.start_mark)
             if key in result:
                 self.doc.diagnostics.append(_err(self.doc.path, kline, kcol, "yaml", f"the field '{key}' appears twice"))
                 continue
