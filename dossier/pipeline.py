@@ -15,15 +15,16 @@ from __future__ import annotations
 
 import hashlib
 import os
+import stat
 import time
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from .cache import ContentCache, Manifest, digest_files, generator_version
-from .diagnostics import BuildFailed, Diagnostics
+from .diagnostics import BuildFailed, Diagnostics, relpath
 from .markup import Rendered, render_markdown
-from .model import Site, load_site
+from .model import MAX_FILE_BYTES, Site, load_site
 from .resolve import Resolved, resolve
 
 __all__ = ["Project", "read_and_resolve", "build", "BuildReport"]
@@ -158,7 +159,18 @@ def _input_digests(project: Project) -> dict[str, str] | None:
                 continue
             p = Path(dirpath) / name
             try:
-                out[p.relative_to(project.root).as_posix() if project.root in p.parents else str(p)] = hashlib.sha256(p.read_bytes()).hexdigest()
+                st = os.lstat(p)
+            except OSError:
+                return None
+            # Anything but a plain file of bounded size (a symlink, a pipe, a
+            # device, a huge file) is for the full build to judge and report:
+            # never read it here.
+            if not stat.S_ISREG(st.st_mode) or st.st_size > MAX_FILE_BYTES:
+                return None
+            if not name.endswith(".md"):
+                continue  # load_site reads only Markdown; the rest is a warning it repeats
+            try:
+                out[relpath(p, project.root)] = hashlib.sha256(p.read_bytes()).hexdigest()
             except OSError:
                 return None
     return out
