@@ -21,6 +21,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
+from markupsafe import escape as markup_escape
 import yaml
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
@@ -397,7 +398,8 @@ def test_build_any_site(build_project, good, bad, only_good, clean):
         assert (out / MARKER).is_file() and (out / "index.html").is_file()
         for key, page in report.resolved.pages.items():
             html = (out / page.entity.url / "index.html").read_text(encoding="utf-8")
-            assert html_escape(page.entity.title, quote=False) in html, key
+            # escaped exactly as the templates' autoescape does (quotes too)
+            assert str(markup_escape(page.entity.title)) in html, key
             assert audit_html(html) == [], key
     assert leftovers(project.output) == []
     fresh_content(project.root, {})
