@@ -16,7 +16,6 @@ import datetime as dt
 import re
 import shutil
 import tempfile
-from html import escape as html_escape
 from html.parser import HTMLParser
 from pathlib import Path
 
