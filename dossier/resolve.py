@@ -30,6 +30,7 @@ class Link:
     target: Entity | None  # None: unresolved (the build fails; rendered as text)
     label: str
     fragment: str = ""
+    titled: bool = False  # the label is the target's title: it changes with it
 
 
 @dataclass(frozen=True)
@@ -49,6 +50,7 @@ class Mention:
 class Backlink:
     source: Entity
     contexts: list[list[tuple[str, bool]]] = field(default_factory=list)
+    shows: set[str] = field(default_factory=set)  # keys whose titles the contexts show
 
 
 @dataclass(frozen=True)
@@ -66,6 +68,7 @@ class CitedBy:
     locator: str
     sentence: list[tuple[str, bool]]  # empty when cited from a field or debate
     where: str = ""  # "body", or the field, or "debate"
+    shows: frozenset[str] = frozenset()  # keys whose titles the sentence shows
 
 
 @dataclass
@@ -343,11 +346,13 @@ def _resolve_link(res: Resolved, e: Entity, ref: Ref, diags: Diagnostics) -> Lin
         if not fragment:
             avail = ", ".join(f"'{t}'" for _, _, t in res.page(target).rendered.headings) or "none"
             diags.error(e.path, line, col, "link-section", f"the link {ref.raw}: '{target.title}' has no section '{section}'", f"its sections: {avail}")
+    titled = False
     if not label:
         label = target.title if by_slug else target_text
+        titled = by_slug
         if section:
             label = f"{label} § {section}"
-    return Link(target, label, fragment)
+    return Link(target, label, fragment, titled)
 
 
 def _find_section(res: Resolved, target: Entity, section: str) -> str:
@@ -488,7 +493,8 @@ def _derive_backlinks(res: Resolved) -> None:
     # quadratic (9,000 paragraphs linking one page took 30 s)
     seen: dict[int, set] = {}
 
-    def add(bl: Backlink, parts: list) -> None:
+    def add(bl: Backlink, parts: list, shows: set[str] | frozenset[str] = frozenset()) -> None:
+        bl.shows |= shows
         have = seen.get(id(bl))
         if have is None:
             have = seen[id(bl)] = {tuple(c) for c in bl.contexts}
@@ -505,6 +511,7 @@ def _derive_backlinks(res: Resolved) -> None:
                 ref = page.refs[idx] if idx < len(page.refs) else None
                 if isinstance(ref, Link) and ref.target is not None and ref.target is not source and ref.target not in targets:
                     targets.append(ref.target)
+            shows = _titles_shown(page, found)
             for target in targets:
 
                 def label(kind: str, idx: int, _t=target) -> str | None:
@@ -519,7 +526,7 @@ def _derive_backlinks(res: Resolved) -> None:
                         parts.append((text[1:], True))
                     elif text:
                         parts.append((text, False))
-                add(res.page(target).backlinks.setdefault(source.key or "index", Backlink(source)), parts)
+                add(res.page(target).backlinks.setdefault(source.key or "index", Backlink(source)), parts, shows)
         if source.kind == "home":
             continue
         for keypath, slug, kinds in _iter_refs(source):
@@ -533,12 +540,24 @@ def _derive_backlinks(res: Resolved) -> None:
 # Citations ---------------------------------------------------------------------
 
 
+def _titles_shown(page: PageData, found: list[tuple[str, int]]) -> frozenset[str]:
+    """Keys of the pages whose titles a sentence shows as link labels: a
+    page quoting the sentence changes when one of those titles does."""
+    out = set()
+    for _kind, idx in found:
+        ref = page.refs[idx] if idx < len(page.refs) else None
+        if isinstance(ref, Link) and ref.titled and ref.target is not None:
+            out.add(ref.target.key)
+    return frozenset(out)
+
+
 def _derive_citations(res: Resolved, diags: Diagnostics) -> None:
     cited: set[str] = set()
     for key, page in res.pages.items():
         src = page.entity
         for sentence in page.rendered.sentences:
-            for kind, idx in refs_in(sentence):
+            found = refs_in(sentence)
+            for kind, idx in found:
                 ref = page.refs[idx] if idx < len(page.refs) else None
                 if not isinstance(ref, CiteGroup):
                     continue
@@ -553,7 +572,7 @@ def _derive_citations(res: Resolved, diags: Diagnostics) -> None:
                     if target is None:
                         continue
                     cited.add(target.key)
-                    entry = CitedBy(src, cite.locator, [(text, False)], "body")
+                    entry = CitedBy(src, cite.locator, [(text, False)], "body", _titles_shown(page, found))
                     tp = res.page(target)
                     if not any(c.source is src and c.locator == cite.locator and c.sentence == entry.sentence for c in tp.cited_by):
                         tp.cited_by.append(entry)

@@ -306,6 +306,7 @@ class PageBuilder:
         groups: dict[str, list] = defaultdict(list)
         for key in sorted(self.data.backlinks):
             bl = self.data.backlinks[key]
+            self.depends |= bl.shows
             contexts = []
             for parts in bl.contexts:
                 contexts.append(Markup("").join(Markup("<mark>{}</mark>").format(t) if m else escape(t) for t, m in parts))
@@ -344,6 +345,7 @@ class PageBuilder:
         out = []
         for c in sorted(self.data.cited_by, key=lambda c: (KIND_ORDER.index(c.source.kind), fold(sort_name(c.source)), c.where, c.locator)):
             where = {"body": "", "sources": "as a source of the whole page", "debate": "in a debate"}.get(c.where, f"for '{c.where}'")
+            self.depends |= c.shows
             out.append({"link": self.link(c.source), "locator": c.locator, "where": where, "sentence": "".join(t for t, _ in c.sentence)})
         return out
 

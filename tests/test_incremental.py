@@ -88,6 +88,25 @@ def test_title_change_rewrites_exactly_the_pages_that_show_it(site, tmp_path):
     assert after == clean_copy(site, tmp_path)
 
 
+def test_title_quoted_in_another_pages_sentence_is_rewritten(site, tmp_path):
+    # Smirnov's title shows, through a by-slug link, in a sentence of
+    # Trotsky's page; that sentence is quoted in the source's "Cited by" and
+    # in Bauer's "What links here", pages that never link to Smirnov
+    path = site.content / "people" / "leon-trotsky.md"
+    path.write_text(path.read_text(encoding="utf-8") + "\nHe wrote to [[people/ivan-smirnov]] about [[Otto Bauer]] [@broue-1980, p. 7].\n", encoding="utf-8")
+    build(site)
+    before = files(site.output)
+    for page in ("sources/broue-1980/index.html", "people/otto-bauer/index.html"):
+        assert b"He wrote to Ivan Smirnov about" in before[page]
+    path = site.content / "people" / "ivan-smirnov.md"
+    path.write_text(path.read_text(encoding="utf-8").replace("title: Ivan Smirnov", "title: Ivan N. Smirnov"), encoding="utf-8")
+    build(site)
+    after = files(site.output)
+    for page in ("sources/broue-1980/index.html", "people/otto-bauer/index.html"):
+        assert b"He wrote to Ivan N. Smirnov about" in after[page]
+    assert after == clean_copy(site, tmp_path)
+
+
 def test_deleting_a_page_removes_it_and_its_backlinks(site, tmp_path):
     (site.content / "people" / "otto-bauer.md").unlink()
     build(site)
