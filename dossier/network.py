@@ -260,7 +260,7 @@ def _sorted_copy(G: nx.MultiDiGraph, nodes: Iterable[str], edges: Iterable[tuple
     return H
 
 
-def neighbourhood(G: nx.MultiDiGraph, key: str, radius: int = 1) -> nx.MultiDiGraph:
+def neighbourhood(G: nx.MultiDiGraph, key: str, radius: int = 1, max_nodes: int | None = None) -> nx.MultiDiGraph:
     """The node ``key`` and the relations reaching it, in both directions.
 
     With ``radius=1`` (the entity page's small graph): the node, every node
@@ -273,6 +273,13 @@ def neighbourhood(G: nx.MultiDiGraph, key: str, radius: int = 1) -> nx.MultiDiGr
     out radially around ``key`` and :func:`render_svg` places labels outward.
     Raises ``KeyError`` when ``key`` is not a node (sources and articles are
     not in the network).
+
+    With ``max_nodes`` (radius 1 only), a page linked from hundreds of others
+    keeps its ``max_nodes - 1`` closest neighbours: those joined by the
+    strongest relation first (leadership, membership, participation, … before
+    a mere mention), then by more edges, then the better connected, then by
+    key. ``graph["total_nodes"]``/``["total_edges"]`` then record the uncut
+    neighbourhood, and :func:`render_svg` says so.
     """
     if key not in G:
         raise KeyError(key)
@@ -299,7 +306,19 @@ def neighbourhood(G: nx.MultiDiGraph, key: str, radius: int = 1) -> nx.MultiDiGr
             if u in dist:
                 found.add((u, v, k))
     edges = found  # _sorted_copy orders them
+    total_nodes, total_edges = len(dist), len(found)
+    if max_nodes is not None and radius == 1 and len(dist) > max_nodes:
+        best: dict[str, tuple[int, int]] = {}
+        for u, v, k in found:
+            other = v if u == key else u
+            rank, count = best.get(other, (len(_REL_ORDER), 0))
+            best[other] = (min(rank, _REL_ORDER.get(G.edges[u, v, k].get("relation"), len(_REL_ORDER))), count + 1)
+        ranked = sorted(best, key=lambda n: (best[n][0], -best[n][1], -G.degree(n), n))
+        dist = {key: 0, **{n: 1 for n in ranked[: max(0, max_nodes - 1)]}}
+        edges = {(u, v, k) for u, v, k in found if u in dist and v in dist}
     H = _sorted_copy(G, dist, edges)
+    if len(dist) < total_nodes:
+        H.graph["total_nodes"], H.graph["total_edges"] = total_nodes, total_edges
     H.graph["center"] = key
     H.graph["radius"] = radius
     return H
@@ -873,7 +892,10 @@ def render_svg(
     )
     total = G.graph.get("total_nodes")
     if isinstance(total, int) and total > len(nodes):
-        desc += f": the {len(nodes):,} best-connected of {total:,} people, groups and events"
+        if center is not None:
+            desc += f": the {len(nodes) - 1:,} closest of {total - 1:,} connections"
+        else:
+            desc += f": the {len(nodes):,} best-connected of {total:,} people, groups and events"
     if center is not None:
         desc += f", around {G.nodes[center].get('title', center)}"
     desc += "."

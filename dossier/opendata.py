@@ -247,7 +247,10 @@ def dataset(resolved) -> dict:
 
 
 def dataset_json(resolved) -> str:
-    return json.dumps(dataset(resolved), sort_keys=True, ensure_ascii=False, indent=1) + "\n"
+    text = json.dumps(dataset(resolved), sort_keys=True, ensure_ascii=False, indent=1)
+    # the same data, with no "<", ">" or "&" a browser sniffing the file as
+    # HTML could act on
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026") + "\n"
 
 
 # CSV ----------------------------------------------------------------------------

@@ -398,14 +398,7 @@ def _files(output: Path, kind: str) -> list[Path]:
     [
         ".html",
         ".xml",
-        pytest.param(
-            ".json",
-            marks=pytest.mark.xfail(
-                strict=True,
-                reason="open: opendata.dataset_json writes titles raw ('<script>' in data/dossier.json); "
-                "json_ld_script's \\u003c escaping would fix it (opendata.py is not ours to edit)",
-            ),
-        ),
+        ".json",
         ".csv",
     ],
 )

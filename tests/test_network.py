@@ -480,6 +480,32 @@ def test_big_neighbourhood_gets_columns_and_room(G):
     assert len(labels) == 31  # every neighbour labelled: columns leave room
 
 
+def test_capped_neighbourhood_keeps_the_strongest_relations_first():
+    hub = nx.MultiDiGraph()
+    hub.add_node("groups/hub", kind="group", title="Hub")
+    for i in range(60):  # sixty pages that only mention the hub
+        hub.add_node(f"people/m{i:02d}", kind="person", title=f"M {i:02d}")
+        hub.add_edge(f"people/m{i:02d}", "groups/hub", key="mention", relation="mention", label="mentions")
+    for i in range(3):  # three members, one of whom also mentions it
+        hub.add_node(f"people/x{i}", kind="person", title=f"X {i}")
+        hub.add_edge(f"people/x{i}", "groups/hub", key="member", relation="member", label="member")
+    hub.add_edge("people/x2", "groups/hub", key="mention", relation="mention", label="mentions")
+    hub.add_edge("people/m59", "people/m00", key="mention", relation="mention", label="mentions")
+    hub.add_edge("people/m58", "people/m00", key="mention2", relation="mention", label="mentions")
+    whole = N.neighbourhood(hub, "groups/hub")
+    assert whole.number_of_nodes() == 64 and "total_nodes" not in whole.graph
+    near = N.neighbourhood(hub, "groups/hub", max_nodes=10)
+    assert near.number_of_nodes() == 10
+    # the members first, then the mentions of the best-connected mentioners
+    # (m00 is mentioned twice, m58 and m59 mention twice), then by key
+    assert sorted(near) == sorted(["groups/hub", "people/x0", "people/x1", "people/x2", "people/m00", "people/m58", "people/m59", "people/m01", "people/m02", "people/m03"])
+    assert near.number_of_edges() == 3 + 1 + 6  # member edges, x2's mention, six mentions; none among the neighbours
+    assert near.graph["total_nodes"] == 64 and near.graph["total_edges"] == 64
+    assert list(N.neighbourhood(hub, "groups/hub", max_nodes=10).edges(keys=True)) == list(near.edges(keys=True))
+    root = parse(N.render_svg(near, N.layout(near), href=href, title="Hub", highlight="groups/hub"))
+    assert "the 9 closest of 63 connections" in root.find(SVG + "desc").text
+
+
 def test_overview_keeps_the_best_connected(G):
     small = N.overview(G, max_nodes=4)
     assert len(small) == 4
