@@ -13,6 +13,8 @@ non-zero when any is an error (or, under ``--strict``, a warning).
 
 from __future__ import annotations
 
+import functools
+
 import enum
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -161,13 +163,20 @@ class UnsafeOutputPath(DossierError):
     """The output folder is the project root, the content folder or a parent."""
 
 
+@functools.lru_cache(maxsize=1024)
+def _resolved(folder: Path) -> Path:
+    # a thousand files share a few folders: resolve each once per process
+    # (this is for showing paths; the symlink checks resolve afresh)
+    return folder.resolve()
+
+
 def relpath(path: Path, root: Path) -> str:
     """A path as shown in diagnostics: relative to the project when possible."""
     # Resolve the folder, not the file: a symlink is shown where it is, not
     # where it points (the diagnostic is about the link itself).
     full = path.absolute()
-    full = full.parent.resolve() / full.name if full.name else full.resolve()
+    full = _resolved(full.parent) / full.name if full.name else _resolved(full)
     try:
-        return full.relative_to(root.resolve()).as_posix()
+        return full.relative_to(_resolved(root.absolute())).as_posix()
     except ValueError:
         return path.as_posix()

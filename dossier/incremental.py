@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
+from typing import Any
 
 from .cache import Manifest
 from .resolve import CiteGroup, Link, Resolved, _iter_refs, _lookup
@@ -25,6 +26,7 @@ class RenderResult:
     written: int = 0
     pages: dict[str, tuple[frozenset, str]] = field(default_factory=dict)
     files: list[str] = field(default_factory=list)
+    renderer: Any = None  # (Jinja environment, base context) the pages were rendered with
 
 
 def changed_keys(previous: Manifest, entities: dict[str, str]) -> set[str]:

@@ -93,7 +93,7 @@ class DossierGenerator(Generator):
                 target.parent.mkdir(parents=True, exist_ok=True)
                 target.write_text(html, encoding="utf-8")
             return
-        result = RenderResult()
+        result = RenderResult(renderer=(self.env, base))
         selected = select_pages(self.pages, self.resolved, previous, entities)
         current = {p.path for p in self.pages}
         if previous is not None:

@@ -20,6 +20,7 @@ import time
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from .cache import ContentCache, Manifest, digest_files, generator_version
 from .diagnostics import BuildFailed, Diagnostics, relpath
@@ -73,6 +74,7 @@ class BuildReport:
     up_to_date: bool = False
     seconds: float = 0.0
     timings: dict[str, float] = field(default_factory=dict)
+    renderer: Any = None  # (Jinja environment, base context): the devserver's previews use it
 
 
 # Stage: Markdown ----------------------------------------------------------------
@@ -191,12 +193,14 @@ def _output_intact(project: Project, manifest: Manifest) -> bool:
 # The build ----------------------------------------------------------------------
 
 
-def build(project: Project, check_only: bool = False, clean: bool = False) -> BuildReport:
+def build(project: Project, check_only: bool = False, clean: bool = False, resolve_always: bool = False) -> BuildReport:
     """Build the site (or only check it). Raises :class:`BuildFailed`.
 
     Incremental unless ``clean``: when a manifest of the last build exists,
     only the pages whose inputs changed are rendered, and only files whose
     bytes changed are written; the result is identical to a clean build.
+    ``resolve_always`` reads and resolves even an up-to-date site (rendering
+    nothing): the devserver wants the resolved site for its previews.
     """
     from .output import Staging, check_output_path
 
@@ -211,7 +215,7 @@ def build(project: Project, check_only: bool = False, clean: bool = False) -> Bu
     if manifest is not None:
         env_digest = environment_digest(project)
         inputs = _input_digests(project)
-        if inputs == manifest.inputs and env_digest == manifest.environment and _output_intact(project, manifest):
+        if not resolve_always and inputs == manifest.inputs and env_digest == manifest.environment and _output_intact(project, manifest):
             # nothing to read again: the last build's warnings still hold
             diags.extend(getattr(manifest, "warnings", []))
             if diags.fails(project.strict):
@@ -241,6 +245,7 @@ def build(project: Project, check_only: bool = False, clean: bool = False) -> Bu
         result = pelican_plugin.run_pelican(project, resolved, staging, previous, entities)
         report.timings["write"] = time.perf_counter() - t
         report.pages, report.written = result.rendered, result.written
+        report.renderer = result.renderer
         if project.search and (previous is None or result.written or not (staging.path / "pagefind").is_dir()):
             from .search import index_site
 

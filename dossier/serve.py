@@ -745,13 +745,15 @@ class DevServer:
 class Rebuilder:
     """Builds the project, one build at a time, and tells the server."""
 
-    def __init__(self, project: "Project", server: DevServer, out: TextIO | None = None, err: TextIO | None = None):
+    def __init__(self, project: "Project", server: DevServer, out: TextIO | None = None, err: TextIO | None = None, preview: bool = True):
         self.project = project
         self.server = server
         self.out = out
         self.err = err
+        self.preview = preview  # show an edited body ahead of the build (preview.py)
         self._lock = threading.Lock()
         self.builds = 0
+        self.state = None  # (resolved site, (Jinja env, base context)) of the last full build
 
     def _say(self, text: str, error: bool = False) -> None:
         stream = (self.err or sys.stderr) if error else (self.out or sys.stdout)
@@ -759,44 +761,79 @@ class Rebuilder:
 
     def __call__(self, changes: Iterable[str] = ()) -> bool:
         """Build now; True when the build succeeded. Never raises for a
-        content, template or output problem: it is reported and served."""
+        content, template or output problem: it is reported and served.
+
+        An edited body is first written as a preview (the browser reloads at
+        once), then the incremental build follows; when it fails, the
+        previewed pages are put back as they were and the overlay shows why.
+        """
         from .pipeline import build
 
         with self._lock:
             first = self.builds == 0
             self.builds += 1
+            changes = [str(c) for c in changes]
             shown = [self._shown(p) for p in changes]
             if shown:
                 more = f" and {len(shown) - 3} more" if len(shown) > 3 else ""
                 self._say(f"changed: {', '.join(shown[:3])}{more}")
+            preview = self._preview(changes)
             try:
-                report = build(self.project)
-                if report.resolved is not None or report.up_to_date:
-                    # The first build indexes the site for search; rebuilds
-                    # skip Pagefind (seconds per thousand pages) so that a
-                    # save reaches the browser at once. `build.py build`
-                    # always indexes.
-                    self.project.search = False
-            except BuildFailed as failed:
-                self._say(failed.diagnostics.report(), error=True)
-                self._say("build failed: still serving the last good build", error=True)
-                self.server.notify_error(failed.diagnostics)
-                return False
-            except DossierError as exc:
-                self._say(f"error: {exc}", error=True)
-                self.server.notify_error([f"error: {exc}"])
-                return False
-            except Exception as exc:  # a broken template, say: keep serving
-                self._say("".join(traceback.format_exception(exc)).rstrip(), error=True)
-                self._say("build failed: still serving the last good build", error=True)
-                self.server.notify_error(exc)
-                return False
+                # the first build resolves even an up-to-date site, for previews
+                report = build(self.project, resolve_always=self.preview and self.state is None)
+            except BaseException as exc:
+                if preview is not None:
+                    preview.restore()
+                if not isinstance(exc, Exception):
+                    raise
+                return self._failed(exc)
+            if report.resolved is not None and report.renderer is not None:
+                self.state = (report.resolved, report.renderer)
+            if report.resolved is not None or report.up_to_date:
+                # The first build indexes the site for search; rebuilds skip
+                # Pagefind (seconds per thousand pages) so that a save reaches
+                # the browser at once. `build.py build` always indexes.
+                self.project.search = False
             if report.diagnostics.items:  # warnings
                 self._say(report.diagnostics.report(), error=True)
             verb = "built" if first else "rebuilt"
             self._say(f"{verb} in {report.seconds:.2f}s ({report.pages} pages)")
+            if preview is not None and report.written == 0 and preview.matches():
+                return True  # the browser shows this already
             self.server.notify_reload()
             return True
+
+    def _failed(self, exc: Exception) -> bool:
+        if isinstance(exc, BuildFailed):
+            self._say(exc.diagnostics.report(), error=True)
+            self._say("build failed: still serving the last good build", error=True)
+            self.server.notify_error(exc.diagnostics)
+        elif isinstance(exc, DossierError):
+            self._say(f"error: {exc}", error=True)
+            self.server.notify_error([f"error: {exc}"])
+        else:  # a broken template, say: keep serving
+            self._say("".join(traceback.format_exception(exc)).rstrip(), error=True)
+            self._say("build failed: still serving the last good build", error=True)
+            self.server.notify_error(exc)
+        return False
+
+    def _preview(self, changes: list[str]):
+        """Write the pages of edited bodies at once and reload the browser."""
+        if not (self.preview and changes and self.state is not None):
+            return None
+        from .preview import preview_edits
+
+        resolved, (env, base) = self.state
+        t = time.perf_counter()
+        try:
+            preview = preview_edits(changes, resolved, env, base, self.project.content, self.project.root, self.project.output)
+        except Exception as exc:  # never worse than no preview: the build follows
+            self._say(f"no preview ({type(exc).__name__}: {exc})", error=True)
+            return None
+        if preview is not None:
+            self.server.notify_reload()
+            self._say(f"previewed {', '.join(preview.written)} in {time.perf_counter() - t:.2f}s; rebuilding the rest")
+        return preview
 
     def _shown(self, path: str) -> str:
         try:

@@ -461,6 +461,68 @@ def test_broken_content_keeps_the_last_good_page_with_the_overlay_then_fixing_re
     print(f"save → error event {to_error:.2f}s, save → reload event {to_reload:.2f}s")
 
 
+def test_an_edited_body_is_previewed_before_the_build_and_the_build_makes_it_exact(server: DevServer, project: Project, tmp_path: Path):
+    out, err = io.StringIO(), io.StringIO()
+    rebuild = Rebuilder(project, server, out=out, err=err)
+    assert rebuild()  # an up-to-date site: resolved all the same, for previews
+    assert rebuild.state is not None
+    events = Events(server)
+    try:
+        b = project.content / "people" / "b.md"
+        b.write_text(B_FIXED, encoding="utf-8")
+        assert rebuild([str(b)])
+        assert events.next()[0] == "reload"  # the preview
+        assert events.next()[0] == "reload"  # the build: A's backlink quotes the new sentence
+    finally:
+        events.close()
+    log = out.getvalue()
+    assert "previewed people/b/index.html in " in log and "rebuilt in " in log
+    assert "well." in (project.output / "people" / "b" / "index.html").read_text(encoding="utf-8")
+    assert "well." in (project.output / "people" / "a" / "index.html").read_text(encoding="utf-8")
+    clean = tmp_path / "clean"
+    shutil.copytree(project.content, clean / "content")
+    build(Project.at(clean))
+
+    def pages(root: Path) -> dict[str, bytes]:  # the search bundle is left stale while serving
+        return {f.relative_to(root).as_posix(): f.read_bytes() for f in root.rglob("*") if f.is_file() and "pagefind" not in f.parts and not f.name.startswith(".dossier")}
+
+    assert pages(project.output) == pages(clean / "output")
+
+
+def test_a_preview_is_skipped_for_a_broken_link_or_a_changed_front_matter(server: DevServer, project: Project):
+    out = io.StringIO()
+    rebuild = Rebuilder(project, server, out=out, err=io.StringIO())
+    rebuild()
+    b = project.content / "people" / "b.md"
+    b.write_text(B_BROKEN, encoding="utf-8")
+    assert not rebuild([str(b)])
+    b.write_text(B_FIXED.replace("title: B", "title: B\naliases: [Bee]"), encoding="utf-8")
+    assert rebuild([str(b)])
+    assert "previewed" not in out.getvalue()
+
+
+def test_a_previewed_page_is_put_back_when_the_build_fails(tmp_path: Path):
+    root = tmp_path / "site"
+    make_project(root)
+    write(root / "content" / "sources" / "s.md", "---\ntitle: S\nkind: primary\n---\nA source.\n")
+    write(root / "content" / "people" / "b.md", "---\ntitle: B\n---\nKnows [[A]] [@s].\n")
+    p = Project.at(root, strict=True)
+    build(p)
+    page = p.output / "people" / "b" / "index.html"
+    before = page.read_bytes()
+    with DevServer(p.output, "127.0.0.1", 0) as dev:
+        out, err = io.StringIO(), io.StringIO()
+        rebuild = Rebuilder(p, dev, out=out, err=err)
+        assert rebuild()
+        # the preview shows it; the build fails: source 's' is now cited by nothing (--strict)
+        (root / "content" / "people" / "b.md").write_text("---\ntitle: B\n---\nKnows [[A]].\n", encoding="utf-8")
+        assert not rebuild([str(root / "content" / "people" / "b.md")])
+        assert "previewed people/b/index.html" in out.getvalue()
+        assert "uncited" in err.getvalue()
+        assert not dev.status()["ok"]
+    assert page.read_bytes() == before
+
+
 def test_a_template_error_is_shown_too(tmp_path: Path):
     p = make_project(tmp_path / "site")
     shutil.copytree(REPO / "theme", p.root / "theme")
