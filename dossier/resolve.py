@@ -159,8 +159,10 @@ def resolve(site: Site, rendered: dict[str, Rendered], diags: Diagnostics) -> Re
         _resolve_body(res, e, diags)
     _check_field_sources(site, diags)
     _derive_relations(res)
-    _derive_backlinks(res)
-    _derive_citations(res, diags)
+    # the placeholders of every sentence, found once for both passes below
+    sentences = {key: [(s, refs_in(s)) for s in page.rendered.sentences] for key, page in res.pages.items()}
+    _derive_backlinks(res, sentences)
+    _derive_citations(res, diags, sentences)
     return res
 
 
@@ -488,7 +490,7 @@ _RELATION_PHRASE = {
 }
 
 
-def _derive_backlinks(res: Resolved) -> None:
+def _derive_backlinks(res: Resolved, sentences: dict[str, list[tuple[str, list]]]) -> None:
     # contexts already in each backlink: a list scan per sentence was
     # quadratic (9,000 paragraphs linking one page took 30 s)
     seen: dict[int, set] = {}
@@ -504,8 +506,7 @@ def _derive_backlinks(res: Resolved) -> None:
 
     for key, page in res.pages.items():
         source = page.entity
-        for sentence in page.rendered.sentences:
-            found = refs_in(sentence)
+        for sentence, found in sentences[key]:
             targets = []
             for kind, idx in found:
                 ref = page.refs[idx] if idx < len(page.refs) else None
@@ -551,12 +552,11 @@ def _titles_shown(page: PageData, found: list[tuple[str, int]]) -> frozenset[str
     return frozenset(out)
 
 
-def _derive_citations(res: Resolved, diags: Diagnostics) -> None:
+def _derive_citations(res: Resolved, diags: Diagnostics, sentences: dict[str, list[tuple[str, list]]]) -> None:
     cited: set[str] = set()
     for key, page in res.pages.items():
         src = page.entity
-        for sentence in page.rendered.sentences:
-            found = refs_in(sentence)
+        for sentence, found in sentences[key]:
             for kind, idx in found:
                 ref = page.refs[idx] if idx < len(page.refs) else None
                 if not isinstance(ref, CiteGroup):
