@@ -63,7 +63,6 @@ CODES: dict[str, str] = {
     "duplicate-name": "Two entities claim the same title or alias.",
     "cycle": "A part_of chain loops back on itself.",
     "field-sources": "A field_sources key that is not a field of the page.",
-    "debate": "A debate position that names no person, or a debate without positions.",
     "uncited-source": "A source that no page cites or lists (warning).",
     "self-relation": "An entity related to itself.",
     "too-large": "An input that exceeds a safety limit.",

@@ -45,7 +45,6 @@ FIXES: dict[str, str] = {
     "duplicate-name": "Two pages share a title or alias, so `[[links]]` to it would be ambiguous: change or remove one of them.",
     "cycle": "A `part_of` chain leads back to where it started: one of the `part_of` values is wrong.",
     "field-sources": "A key of `field_sources` must be a field the page has (`born`, `leaders`, …).",
-    "debate": "Each debate needs a question and positions; each position a `by` (a person slug) and a `view`.",
     "uncited-source": "Cite the source somewhere (`[@slug]` in a body, `sources:`, `field_sources` or a debate position), or delete it. A warning: `--strict` makes it fail the build.",
     "self-relation": "A page cannot be its own leader, member, predecessor or part: correct the slug.",
     "too-large": "Split the file, or shorten the front matter; the limits keep builds bounded.",

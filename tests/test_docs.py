@@ -79,3 +79,23 @@ def test_guide_examples_match_the_tools():
 
     guide = (REPO / "docs" / "guide.md").read_text(encoding="utf-8")
     assert slugify("Иван Смирнов") == "ivan-smirnov" and "`ivan-smirnov.md`" in guide
+
+
+def test_the_broken_examples_show_every_diagnostic_code_as_their_readme_says():
+    import re
+    import subprocess
+    import sys
+
+    folder = REPO / "docs" / "examples" / "broken"
+    proc = subprocess.run([sys.executable, "build.py", "check", "--content", str(folder / "content")], cwd=REPO, capture_output=True, text=True)
+    assert proc.returncode == 1
+    found = set()
+    for line in proc.stderr.splitlines() + proc.stdout.splitlines():
+        m = re.match(r"docs/examples/broken/(content/[^:]+):\d+:\d+: (?:error|warning)\[([a-z-]+)\]: ", line)
+        if m:
+            found.add((m.group(1), m.group(2)))
+    assert {code for _f, code in found} == set(CODES)  # every code, and none the docs do not know
+    table = set()
+    for row in re.findall(r"^\| `(content/[^`]+)`[^|]*\| (.+) \|$", (folder / "README.md").read_text(encoding="utf-8"), re.M):
+        table |= {(row[0], code) for code in re.findall(r"`([a-z-]+)`", row[1])}
+    assert table == found
