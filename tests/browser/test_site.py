@@ -241,3 +241,52 @@ def test_page_type_has_no_horizontal_scroll_on_a_phone(open_page, page_urls, kin
         pytest.fail(f"{path} scrolls sideways on a {screen}px phone: scrollWidth {scroll_width}, innerWidth {inner_width}; "
                     "wider than the screen:\n  " + "\n  ".join(v.page.evaluate(OVERFLOWING, screen)), pytrace=False)
     assert not v.problems(), f"{path}:\n" + "\n".join(v.problems())
+
+
+# Link previews -------------------------------------------------------------------------
+
+
+def test_link_preview_on_focus_and_hover_without_moving_the_page(open_page, page_urls):
+    v = open_page()
+    v.goto(page_url_or_skip(page_urls, "group"))
+    data = v.page.evaluate("JSON.parse(document.getElementById('dossier-previews').textContent)")
+    links = v.page.locator(".body a.xref[data-key]")
+    assert links.count() >= 2
+    first, second = links.nth(0), links.nth(1)
+    key = first.get_attribute("data-key")
+    card = v.page.locator("#dossier-preview")
+    expect(card).to_be_hidden()
+    layout = "JSON.stringify([document.documentElement.scrollHeight, document.querySelector('main h1').getBoundingClientRect().top, document.querySelector('.body').getBoundingClientRect().height])"
+    before = v.page.evaluate(layout)
+
+    # keyboard: focusing the link shows the card, describes the link, Escape closes it
+    first.focus()
+    expect(card).to_be_visible()
+    expect(card.locator(".preview-title")).to_have_text(data[key]["title"])
+    if data[key]["summary"]:
+        expect(card.locator(".preview-summary")).to_have_text(data[key]["summary"])
+    expect(card).to_have_attribute("role", "tooltip")
+    assert first.get_attribute("aria-describedby") == "dossier-preview"
+    assert v.page.evaluate(layout) == before  # nothing on the page moved
+    box, link_box = card.bounding_box(), first.bounding_box()
+    assert box["y"] >= link_box["y"] + link_box["height"]  # under the link, not over it
+    v.page.keyboard.press("Escape")
+    expect(card).to_be_hidden()
+
+    # pointer: hovering another link shows its own target
+    second.hover()
+    expect(card).to_be_visible()
+    expect(card.locator(".preview-title")).to_have_text(data[second.get_attribute("data-key")]["title"])
+    v.page.mouse.move(0, 0)
+    expect(card).to_be_hidden()
+    assert not v.problems(), v.problems()
+
+
+def test_no_link_previews_on_a_touch_screen(open_page, page_urls):
+    v = open_page(viewport=PHONE, has_touch=True, is_mobile=True)
+    v.goto(page_url_or_skip(page_urls, "group"))
+    assert v.page.evaluate("matchMedia('(hover: hover)').matches") is False
+    link = v.page.locator(".body a.xref[data-key]").first
+    link.focus()
+    assert v.page.locator("#dossier-preview").count() == 0
+    assert not v.problems(), v.problems()
