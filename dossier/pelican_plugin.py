@@ -21,6 +21,7 @@ from pelican.settings import read_settings
 
 from .diagnostics import BuildFailed, Diagnostics
 from .incremental import RenderResult, digest, select_pages
+from .pipeline import theme_folder
 from .views import render_page, site_pages
 
 if TYPE_CHECKING:
@@ -154,12 +155,6 @@ def get_generators(pelican_object):
 
 def register() -> None:
     signals.get_generators.connect(get_generators)
-
-
-def theme_folder(root: Path) -> Path:
-    """The project's own theme/, or the one beside the package (fixtures)."""
-    own = root / "theme"
-    return own if (own / "templates").is_dir() else Path(__file__).resolve().parent.parent / "theme"
 
 
 def pelican_settings(project: "Project", output: Path) -> dict:

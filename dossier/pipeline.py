@@ -139,10 +139,14 @@ def read_and_resolve(project: Project, diags: Diagnostics, timings: dict[str, fl
     return resolved
 
 
+def theme_folder(root: Path) -> Path:
+    """The project's own theme/, or the one beside the package (fixtures)."""
+    own = root / "theme"
+    return own if (own / "templates").is_dir() else Path(__file__).resolve().parent.parent / "theme"
+
+
 def environment_digest(project: Project) -> str:
     """Everything besides content that shapes the output."""
-    from .pelican_plugin import theme_folder
-
     theme = theme_folder(project.root)
     files = [p for p in theme.rglob("*") if p.is_file()]
     parts = [generator_version(), digest_files(files, theme)]
