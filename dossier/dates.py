@@ -78,7 +78,21 @@ import re
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 
-import edtf
+
+class _LazyEdtf:
+    """The ``edtf`` package, imported on first use: its pyparsing grammar
+    costs a tenth of a second to import, and the regular-expression fast
+    path below handles most dates without it (an up-to-date build imports
+    this module and parses no date at all)."""
+
+    def __getattr__(self, name: str):
+        import edtf as module
+
+        globals()["edtf"] = module
+        return getattr(module, name)
+
+
+edtf = _LazyEdtf()
 
 __all__ = [
     "Date",
@@ -384,11 +398,12 @@ def _end(obj: edtf.EDTFObject, text: str) -> _Point | None:
     return _point(obj, text)
 
 
-#: The package's classes for level 0 and 1 expressions (subclasses are level 2).
-_LEVEL_0_1 = (
-    edtf.Date, edtf.DateAndTime, edtf.Interval, edtf.Level1Interval,
-    edtf.UncertainOrApproximate, edtf.Unspecified, edtf.Season,
-)  # fmt: skip
+def _level_0_1() -> tuple[type, ...]:
+    """The package's classes for level 0 and 1 expressions (subclasses are level 2)."""
+    return (
+        edtf.Date, edtf.DateAndTime, edtf.Interval, edtf.Level1Interval,
+        edtf.UncertainOrApproximate, edtf.Unspecified, edtf.Season,
+    )  # fmt: skip
 
 
 def _analyse_slow(text: str) -> _Shape:
@@ -396,7 +411,7 @@ def _analyse_slow(text: str) -> _Shape:
     obj = _parse_edtf(text)
     if type(obj) is edtf.LongYear:
         raise DateError(f"{EXPECTED_YEAR} (long 'Y' years are not supported)", _quote(text))
-    if type(obj) not in _LEVEL_0_1:
+    if type(obj) not in _level_0_1():
         raise _level_2(text)
     if any(c.isspace() for c in text):  # the parser skips spaces between parts
         raise DateError(EXPECTED + ", written without spaces", _quote(text))
