@@ -13,6 +13,8 @@ before the templates are plain Python; only ``pelican_plugin`` imports Pelican.
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import hashlib
 import os
 import stat
@@ -197,7 +199,35 @@ def _output_intact(project: Project, manifest: Manifest) -> bool:
 # The build ----------------------------------------------------------------------
 
 
+@contextlib.contextmanager
+def _batch_gc():
+    """The garbage collector tuned for a batch of millions of long-lived
+    objects: the cache, the site and the resolved references live until the
+    build ends, yet every full collection walked all of them again (resolve
+    took 9.6 s at N = 5,000 instead of 4.2). The collector is off while the
+    site is read and resolved, collections are rarer afterwards, and what has
+    been read is frozen out of them (which also keeps forked workers from
+    copying the pages the collector would touch); all is undone at the end,
+    for the devserver's long-lived process."""
+    old = gc.get_threshold()
+    gc.set_threshold(50_000, 20, 100)
+    try:
+        yield
+    finally:
+        gc.enable()
+        gc.unfreeze()
+        gc.set_threshold(*old)
+
+
 def build(project: Project, check_only: bool = False, clean: bool = False, resolve_always: bool = False) -> BuildReport:
+    """Build the site (or only check it). Raises :class:`BuildFailed`.
+
+    See :func:`_build`."""
+    with _batch_gc():
+        return _build(project, check_only, clean, resolve_always)
+
+
+def _build(project: Project, check_only: bool = False, clean: bool = False, resolve_always: bool = False) -> BuildReport:
     """Build the site (or only check it). Raises :class:`BuildFailed`.
 
     Incremental unless ``clean``: when a manifest of the last build exists,
@@ -229,8 +259,12 @@ def build(project: Project, check_only: bool = False, clean: bool = False, resol
             return report
 
     cache = ContentCache(project.cache_dir if project.use_cache else None)
+    gc.freeze()
+    gc.disable()  # reading and resolving make few cycles and many objects
     digests: dict[str, str] = {}
     resolved = read_and_resolve(project, diags, report.timings, cache, digests)
+    gc.enable()
+    gc.freeze()
     report.resolved = resolved
     cache.save()
     if diags.fails(project.strict):
