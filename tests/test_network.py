@@ -612,3 +612,27 @@ def test_large_network_is_capped_and_drawn():
     full = N.layout(mid)
     assert len(full) == 1000 and all(0 <= x <= 1 and 0 <= y <= 1 for x, y in full.values())
     assert full == N.layout(mid)
+
+
+def _networkx_graphml(G):
+    H = N._export_copy(G)
+    return N._XML_DECL + "\n".join(nx.generate_graphml(H, encoding="utf-8", prettyprint=True, edge_id_from_attribute="id")) + "\n"
+
+
+def test_streamed_exports_are_byte_for_byte_what_networkx_writes(G):
+    tricky = nx.MultiDiGraph()
+    for i, title in enumerate(['Quote " and <tag> & amp', "Line\nbreak\tand tab", "Zinov'ev · Зиновьев · Grünstein", ""]):
+        tricky.add_node(f"people/p{i}", kind="person", title=title, url=f"people/p{i}/", dates="", summary=title * 2)
+    tricky.add_node("groups/g", kind="group", title="G", url="groups/g/", dates="1932–1933", summary="")
+    tricky.add_edge("people/p0", "groups/g", key="member", relation="member", label='member (a "leader")', role="leader", dates="1932")
+    tricky.add_edge("people/p1", "people/p2", key="mention", relation="mention", label="mentions", role="", dates="")
+    for graph in (G, tricky):
+        assert N.to_graphml(graph) == _networkx_graphml(graph)
+        for pos in (None, N.layout(graph)):
+            assert N.to_gexf(graph, pos, "2024-01-31") == N._to_gexf_networkx(graph, pos, ' lastmodifieddate="2024-01-31"')
+            assert N.to_gexf(graph, pos) == N._to_gexf_networkx(graph, pos, "")
+    # anything but text attributes goes through networkx itself
+    odd = tricky.copy()
+    odd.nodes["groups/g"]["size"] = 3
+    assert N.to_graphml(odd) == _networkx_graphml(odd)
+    assert re.search(r'attr.name="size" attr.type="(int|long)"', N.to_graphml(odd))
