@@ -62,3 +62,25 @@ def test_links_and_citations_are_plentiful(resolved):
     links = sum(isinstance(r, Link) for p in resolved.pages.values() for r in p.refs)
     cites = sum(isinstance(r, CiteGroup) for p in resolved.pages.values() for r in p.refs)
     assert links >= 500 and cites >= 150
+
+
+def test_every_page_is_reachable_from_the_home_page_by_links_alone(resolved):
+    # what a reader can click on a page: its body's links, its infobox, its
+    # derived relations and its "What links here"
+    from dossier.incremental import outgoing
+
+    def clickable(key: str) -> set[str]:
+        page = resolved.pages[key]
+        out = outgoing(resolved, key)
+        out |= set(page.backlinks)
+        out |= {r.entity.key for items in page.derived.values() for r in items}
+        return out & set(resolved.pages)
+
+    seen, todo = {"index"}, ["index"]
+    while todo:
+        for nxt in sorted(clickable(todo.pop()) - seen):
+            seen.add(nxt)
+            todo.append(nxt)
+    assert sorted(set(resolved.pages) - seen) == []
+    # and the story itself, the three articles, are one click from the home page
+    assert {a.key for a in resolved.site.of_kind("article")} <= outgoing(resolved, "index")
