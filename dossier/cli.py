@@ -42,6 +42,22 @@ def _common(p: argparse.ArgumentParser, sub: bool = False) -> None:
     p.add_argument("--clean", action="store_true", default=d(False), help="ignore the cache and the last build: render every page")
     p.add_argument("--jobs", type=int, default=d(0), metavar="N", help="worker processes (default: one per core)")
     p.add_argument("--no-search", action="store_true", default=d(False), help="skip the Pagefind search index (faster; the search page will not work)")
+    p.add_argument(
+        "--site-url",
+        type=_site_url,
+        default=d(None),
+        metavar="URL",
+        help="the address the site is published at, e.g. https://example.org/dossier (default: SITEURL in pelicanconf.py); "
+        "sitemap.xml, the feed, JSON-LD and OpenGraph need it to give absolute addresses",
+    )
+
+
+def _site_url(text: str) -> str:
+    import re
+
+    if not re.fullmatch(r"https?://[^\s/?#]+(/[^\s?#]*)?", text):
+        raise argparse.ArgumentTypeError(f"not an http(s) address: {text!r}")
+    return text.rstrip("/")
 
 
 def parser() -> argparse.ArgumentParser:
@@ -70,6 +86,7 @@ def _project(args):
     root = args.root or Path.cwd()
     project = Project.at(root, args.content, args.output, strict=args.strict, jobs=args.jobs, use_cache=not args.clean)
     project.search = not args.no_search
+    project.site_url = getattr(args, "site_url", None)
     return project
 
 

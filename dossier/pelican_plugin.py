@@ -170,6 +170,8 @@ def pelican_settings(project: "Project", output: Path) -> dict:
     settings["PLUGINS"] = [__import__(__name__, fromlist=["register"])]
     settings["JINJA_ENVIRONMENT"] = {**settings.get("JINJA_ENVIRONMENT", {}), "autoescape": True}
     settings["DOSSIER_ROOT"] = str(project.root)
+    if project.site_url:
+        settings["SITEURL"] = project.site_url.rstrip("/")
     return settings
 
 

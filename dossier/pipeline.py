@@ -45,6 +45,7 @@ class Project:
     jobs: int = 0  # worker processes; 0 = one per core
     use_cache: bool = True
     search: bool = True  # run Pagefind over the finished site
+    site_url: str | None = None  # where the site is published (overrides SITEURL)
 
     @classmethod
     def at(cls, root: Path, content: Path | None = None, output: Path | None = None, strict: bool = False, jobs: int = 0, use_cache: bool = True) -> "Project":
@@ -151,7 +152,7 @@ def environment_digest(project: Project) -> str:
     """Everything besides content that shapes the output."""
     theme = theme_folder(project.root)
     files = [p for p in theme.rglob("*") if p.is_file()]
-    parts = [generator_version(), digest_files(files, theme)]
+    parts = [generator_version(), digest_files(files, theme), project.site_url or ""]
     if project.settings_file:
         parts.append(digest_files([project.settings_file], project.root))
     return hashlib.sha256("|".join(parts).encode()).hexdigest()

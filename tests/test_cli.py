@@ -144,3 +144,20 @@ def test_strict_fails_on_a_warning_even_when_the_output_is_up_to_date(make_site,
     code, _, err = run(capsys, "build", "--strict", "--root", str(root))
     assert code == 1
     assert "warning[uncited-source]" in err
+
+
+def test_site_url_makes_the_sitemap_and_absolute_addresses(make_site, capsys):
+    root = make_site({"people/a.md": "---\ntitle: A\n---\nBody.\n"})
+    code, out, err = run(capsys, "--root", str(root), "--no-search", "build")
+    assert code == 0 and not (root / "output" / "sitemap.xml").exists()  # no address, no sitemap
+    code, out, err = run(capsys, "--root", str(root), "--no-search", "build", "--site-url", "https://example.org/dossier/")
+    assert code == 0, err
+    sitemap = (root / "output" / "sitemap.xml").read_text(encoding="utf-8")
+    assert "<loc>https://example.org/dossier/people/a/</loc>" in sitemap
+    assert "Sitemap: https://example.org/dossier/sitemap.xml" in (root / "output" / "robots.txt").read_text(encoding="utf-8")
+    page = (root / "output" / "people" / "a" / "index.html").read_text(encoding="utf-8")
+    assert 'property="og:url" content="https://example.org/dossier/people/a/"' in page
+    assert 'href="../../' in page  # links stay relative: the site works from any folder
+    with pytest.raises(SystemExit) as exit_:
+        main(["--root", str(root), "build", "--site-url", "javascript:alert(1)"])
+    assert exit_.value.code == 2 and "not an http(s) address" in capsys.readouterr().err
