@@ -688,7 +688,7 @@ def runs_info(results: list[dict], mach: dict, gen: dict) -> str:
         m, g = res.get("machine", mach), res.get("generator", gen)
         dirty = f" + uncommitted changes in {', '.join(g['dirty'])}" if g.get("dirty") else ""
         where = "snapshotted at the start of the run" if "work" in g["path"] else "live checkout"
-        lines.append(f"- N = {res['n']}: run on {m['date']}, {res.get('repeat', '?')} repeats; generator at commit {g['commit']}{dirty} (code digest {g['digest']}, {where})")
+        lines.append(f"- N = {res['n']}: run on {m['date']}, {res.get('repeat', '?')} repeat{'' if res.get('repeat') == 1 else 's'}; generator at commit {g['commit']}{dirty} (code digest {g['digest']}, {where})")
     return "\n".join(lines)
 
 

@@ -133,7 +133,10 @@ def test_a_citation_note_and_its_reference_entry(open_page, page_urls):
 # Search -------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("query, person", [("Zinov'ev", "grigory-zinoviev"), ("Trotskii", "leon-trotsky")])
+@pytest.mark.parametrize(
+    "query, person",
+    [("Zinov'ev", "grigory-zinoviev"), ("Зиновьев", "grigory-zinoviev"), ("Trotskii", "leon-trotsky"), ("Grunstein", "grunstein"), ("Trotsky", "leon-trotsky")],
+)
 def test_search_finds_the_person(open_page, query, person):
     v = open_page()
     v.goto("/search/")
