@@ -22,7 +22,7 @@ from pelican.settings import read_settings
 from .diagnostics import BuildFailed, Diagnostics
 from .incremental import RenderResult, digest, select_pages
 from .pipeline import theme_folder
-from .views import render_page, site_pages
+from .views import render_page, site_options, site_pages
 
 if TYPE_CHECKING:
     from .output import Staging
@@ -76,8 +76,7 @@ class DossierGenerator(Generator):
             if diags.fails(self.settings.get("DOSSIER_STRICT", False)):
                 raise BuildFailed(diags)
         self.resolved = resolved
-        options = {"site_url": self.settings.get("SITEURL", "") or "", "site_name": self.settings.get("SITENAME", "") or ""}
-        self.pages = site_pages(resolved, options)
+        self.pages = site_pages(resolved, site_options(self.settings))
         self.context["DOSSIER_PAGES"] = self.pages
 
     def generate_output(self, writer) -> None:

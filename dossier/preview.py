@@ -30,7 +30,7 @@ from .frontmatter import parse_document
 from .markup import render_markdown
 from .model import MAX_FILE_BYTES, TYPE_BY_FOLDER, entity_from_document
 from .resolve import PageData, Resolved, _resolve_body
-from .views import _entity_page, render_page
+from .views import _entity_page, render_page, site_options
 
 __all__ = ["Preview", "preview_edits"]
 
@@ -116,7 +116,7 @@ def preview_edits(
     if diags.items:
         return None  # a broken link: the full build reports it
 
-    options = {"site_url": base.get("SITEURL", "") or "", "site_name": base.get("SITENAME", "") or ""}
+    options = site_options(base)
     preview = Preview(output)
     for _old, new in edits:
         page = _entity_page(ahead, new, options)

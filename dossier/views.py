@@ -543,6 +543,12 @@ def _data_files(resolved: Resolved, options: dict[str, str]) -> list[Page]:
     return out
 
 
+def site_options(settings: dict[str, Any]) -> dict[str, str]:
+    """What pages take from the settings (or the base context): the site's
+    address and name."""
+    return {"site_url": settings.get("SITEURL", "") or "", "site_name": settings.get("SITENAME", "") or ""}
+
+
 def site_pages(resolved: Resolved, options: dict[str, str] | None = None) -> list[Page]:
     """Every page of the site, in output-path order (contexts not built yet)."""
     options = options or {}
