@@ -162,7 +162,7 @@ class Notes:
                 {
                     "n": n,
                     "id": f"ref-{n}",
-                    "entry": bibliography.format_bibliography(source_fields(source)),
+                    "entry": source_entry(self.resolved, source),
                     "url": rel(self.page_url, source.url),
                     "backrefs": backrefs,
                     "source": source,
@@ -178,6 +178,25 @@ def _letter(i: int) -> str:
 
 def source_fields(source: Entity) -> dict[str, Any]:
     return {"title": source.title, **source.fields}
+
+
+def source_entry(resolved: Resolved, source: Entity) -> Markup:
+    """A source's bibliography entry, formatted once per build (a source
+    cited from a hundred pages was formatted a hundred times)."""
+    cache = resolved.__dict__.setdefault("_entries", {})
+    entry = cache.get(source.key)
+    if entry is None:
+        entry = cache[source.key] = bibliography.format_bibliography(source_fields(source))
+    return entry
+
+
+def preview_data(resolved: Resolved, target: Entity) -> dict[str, str]:
+    """What a link preview shows of a page, computed once per build."""
+    cache = resolved.__dict__.setdefault("_previews", {})
+    data = cache.get(target.key)
+    if data is None:
+        data = cache[target.key] = {"title": target.title, "kind": KIND_LABEL[target.kind], "dates": life_dates(target), "summary": target.get("summary", "")}
+    return data
 
 
 def site_graph(resolved: Resolved):
@@ -359,8 +378,7 @@ class PageBuilder:
             page = self.resolved.pages.get(key)
             if page is None or page.entity is self.entity or page.entity.kind == "home":
                 continue
-            t = page.entity
-            data[key] = {"title": t.title, "kind": KIND_LABEL[t.kind], "dates": life_dates(t), "summary": t.get("summary", "")}
+            data[key] = preview_data(self.resolved, page.entity)
         if not data:
             return Markup("")
         text = json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
@@ -382,7 +400,7 @@ class PageBuilder:
         ctx["backlinks"] = self.backlinks()
         ctx["cited_by"] = self.cited_by() if e.kind == "source" else []
         if e.kind == "source":
-            ctx["entry"] = bibliography.format_bibliography(source_fields(e))
+            ctx["entry"] = source_entry(self.resolved, e)
         ctx["page_sources"] = [self.link(s) for s in (self.resolved.site.get("source", x) for x in e.get("sources", [])) if s]
         ctx["references"] = self.notes.references()
         ctx["toc"] = [h for h in self.data.rendered.headings if h[0] == 2] if e.kind == "article" else []
@@ -612,7 +630,7 @@ def _source_pages(resolved: Resolved) -> list[Page]:
     out = []
 
     def entries(items, from_url):
-        return [{"entry": bibliography.format_bibliography(source_fields(s)), "url": rel(from_url, s.url), "title": s.title, "genre": s.get("genre"), "genre_label": GENRE_LABEL.get(s.get("genre"), ""), "kind": s.get("kind")} for s in items]
+        return [{"entry": source_entry(resolved, s), "url": rel(from_url, s.url), "title": s.title, "genre": s.get("genre"), "genre_label": GENRE_LABEL.get(s.get("genre"), ""), "kind": s.get("kind")} for s in items]
 
     def groups(items, from_url):
         return [{"kind": k, "label": "Primary sources" if k == "primary" else "Secondary sources", "items": entries([s for s in items if s.get("kind") == k], from_url)} for k in ("primary", "secondary")]
