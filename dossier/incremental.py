@@ -26,6 +26,7 @@ class RenderResult:
     written: int = 0
     pages: dict[str, tuple[frozenset, str]] = field(default_factory=dict)
     files: list[str] = field(default_factory=list)
+    changed: list[str] = field(default_factory=list)  # pages written or removed by this build
     renderer: Any = None  # (Jinja environment, base context) the pages were rendered with
 
 

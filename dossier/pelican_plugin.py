@@ -100,6 +100,7 @@ class DossierGenerator(Generator):
             for path in previous.pages:
                 if path not in current:
                     staging.remove(path)
+                    result.changed.append(path)
             # keep the record of every page that is not rendered again
             chosen = {p.path for p in selected}
             for path, record in previous.pages.items():
@@ -110,6 +111,8 @@ class DossierGenerator(Generator):
             result.pages[path] = (deps, digest)
             result.rendered += 1
             result.written += written
+            if written:
+                result.changed.append(path)
         self.settings["DOSSIER_RESULT"] = result
 
 

@@ -285,12 +285,17 @@ def _build(project: Project, check_only: bool = False, clean: bool = False, reso
         report.timings["write"] = time.perf_counter() - t
         report.pages, report.written = result.rendered, result.written
         report.renderer = result.renderer
-        if project.search and (previous is None or result.written or not (staging.path / "pagefind").is_dir()):
-            from .search import index_site
+        if project.search:
+            from .search import index_site, page_file
 
             t = time.perf_counter()
-            index_site(staging.path)
-            report.timings["search"] = time.perf_counter() - t
+            keys = sorted(resolved.pages)
+            changed = None
+            if previous is not None:  # only the shards of pages written or removed
+                by_file = {page_file(k): k for k in set(keys) | set(previous.entities)}
+                changed = {by_file[p] for p in result.changed if p in by_file}
+            if index_site(staging.path, keys, changed):
+                report.timings["search"] = time.perf_counter() - t
         build_id = hashlib.sha256(repr((sorted(digests.items()), env_digest)).encode()).hexdigest()[:16]
         new_manifest = Manifest(build_id, digests, entities, env_digest, result.pages, result.files, diags.warnings)
         report.files = len(result.files)

@@ -11,12 +11,14 @@ folded names (see ``search_names``).
 
 from __future__ import annotations
 
+import hashlib
+import os
 import shutil
 from pathlib import Path
 
 from .text import fold, transliterate
 
-__all__ = ["index_site", "search_names", "SearchFailed"]
+__all__ = ["index_site", "search_names", "shard_count", "shard_of", "shards", "SearchFailed", "SHARD_PAGES"]
 
 BUNDLE = "pagefind"
 
@@ -39,21 +41,80 @@ def search_names(names: list[str]) -> list[str]:
     return out
 
 
-def index_site(site_dir: Path) -> int:
-    """Index every HTML page of ``site_dir`` with Pagefind; returns the count.
+#: Pages per search shard, at most (about). Pagefind's memory grows with the
+#: pages it indexes at once (about 0.28 MB a page: 2.7 GB for 9,452), and it
+#: cannot update an index: one shard per ~1,000 pages bounds the first, and an
+#: incremental build re-indexes only the shards whose pages changed. The
+#: search page merges the shards in the browser (Pagefind's ``mergeIndex``).
+SHARD_PAGES = 1000
 
-    Runs Pagefind's own command (``python -m pagefind``, from the
-    ``pagefind[bin]`` package): it indexes in parallel, about ten times faster
-    than feeding pages one by one through its Python API. Its output is
-    byte-identical for identical sites whatever order the files were written
-    in (tests/test_build.py), as long as no ``data-pagefind-filter`` is used.
+
+def shard_count(pages: int) -> int:
+    return max(1, -(-pages // SHARD_PAGES))
+
+
+def shard_of(key: str, count: int) -> int:
+    """The shard of a page: fixed by its key, so that it stays put."""
+    return int(hashlib.sha256(key.encode("utf-8")).hexdigest()[:8], 16) % count
+
+
+def shards(keys: list[str]) -> list[int]:
+    """The shards that hold pages (one may be empty on a small site)."""
+    count = shard_count(len(keys))
+    return sorted({shard_of(k, count) for k in keys})
+
+
+def page_file(key: str) -> str:
+    """The output file of an entity page (or of the home page, "index")."""
+    return "index.html" if key == "index" else f"{key}/index.html"
+
+
+def index_site(site_dir: Path, keys: list[str], changed: set[str] | None = None) -> int:
+    """Index the pages of ``keys`` (entity keys, "index" for the home page)
+    with Pagefind, shard by shard, into ``pagefind/<n>/`` (the shards of
+    :func:`shards`); returns the number of shards indexed.
+
+    ``changed`` (keys whose page was written or removed) limits the work to
+    their shards when the last bundle has the same shards; None indexes all.
+    Each shard is indexed from a folder of hard links to its pages, laid out
+    as in the site, so result URLs are the pages' own. Runs Pagefind's own
+    command (``python -m pagefind``, from the ``pagefind[bin]`` package),
+    which indexes in parallel; its output is byte-identical for identical
+    pages whatever order they were written in (tests/test_build.py), as long
+    as no ``data-pagefind-filter`` is used.
     """
     import subprocess
     import sys
+    import tempfile
 
-    shutil.rmtree(site_dir / BUNDLE, ignore_errors=True)
-    cmd = [sys.executable, "-m", "pagefind", "--site", str(site_dir), "--output-subdir", BUNDLE, "--force-language", "en", "--silent"]
-    proc = subprocess.run(cmd, capture_output=True, text=True)
-    if proc.returncode != 0 or not (site_dir / BUNDLE / "pagefind.js").is_file():
-        raise SearchFailed(f"pagefind failed ({proc.returncode}): {(proc.stderr or proc.stdout).strip()}")
-    return sum(1 for _ in site_dir.rglob("*.html"))
+    bundle = site_dir / BUNDLE
+    count, wanted = shard_count(len(keys)), shards(keys)
+    existing = sorted(int(p.name) for p in bundle.iterdir() if p.is_dir() and p.name.isdigit()) if bundle.is_dir() else []
+    if changed is None or existing != wanted or any(not (bundle / str(n) / "pagefind.js").is_file() for n in existing):
+        shutil.rmtree(bundle, ignore_errors=True)
+        todo = set(wanted)
+    else:
+        todo = {shard_of(k, count) for k in changed} & set(wanted)
+    for n in set(existing) - set(wanted):  # a shard whose last page went
+        shutil.rmtree(bundle / str(n), ignore_errors=True)
+    members: dict[int, list[str]] = {n: [] for n in todo}
+    for key in keys:
+        n = shard_of(key, count)
+        if n in members:
+            members[n].append(key)
+    bundle.mkdir(parents=True, exist_ok=True)
+    for n in sorted(todo):
+        out = bundle / str(n)
+        shutil.rmtree(out, ignore_errors=True)
+        # inside the folder being built: a killed build leaves nothing elsewhere
+        with tempfile.TemporaryDirectory(prefix=f".search-{n}-", dir=site_dir) as tmp:
+            for key in members[n]:
+                source, target = site_dir / page_file(key), Path(tmp) / page_file(key)
+                if source.is_file():
+                    target.parent.mkdir(parents=True, exist_ok=True)
+                    os.link(source, target)
+            cmd = [sys.executable, "-m", "pagefind", "--site", tmp, "--output-path", str(out), "--force-language", "en", "--silent"]
+            proc = subprocess.run(cmd, capture_output=True, text=True)
+        if proc.returncode != 0 or not (out / "pagefind.js").is_file():
+            raise SearchFailed(f"pagefind failed on shard {n} ({proc.returncode}): {(proc.stderr or proc.stdout).strip()}")
+    return len(todo)

@@ -22,7 +22,7 @@ from .markup import substitute
 from .model import Entity, Site
 from .resolve import KIND_ORDER, CiteGroup, Link, PageData, Resolved
 from .schema import CONTENT_TYPES, Citation, Field, RecordList, RefList, RefType, TextList
-from .search import search_names
+from .search import search_names, shards
 from .text import fold
 
 __all__ = ["Page", "site_pages", "render_pages"]
@@ -579,7 +579,8 @@ def site_pages(resolved: Resolved, options: dict[str, str] | None = None) -> lis
     pages.append(_home_page(resolved))
     pages.append(_fixed("404.html", "", "404.html", {"title": "Page not found", "absolute": True}, set()))
     types = [(k, KIND_PLURAL[k]) for k in KIND_ORDER[:5]]
-    pages.append(_fixed("search/index.html", "search/", "search.html", {"title": "Search", "types": types}, set()))
+    bundles = " ".join(str(n) for n in shards(sorted(resolved.pages)))
+    pages.append(_fixed("search/index.html", "search/", "search.html", {"title": "Search", "types": types, "shards": bundles}, {"kinds"}))
     urls = sorted(p.url for p in pages if p.template and p.path.endswith("index.html"))
     if options.get("site_url"):
         pages.append(_raw("sitemap.xml", lambda: opendata.sitemap_xml(urls, site_url=options["site_url"]), {"kinds"}))

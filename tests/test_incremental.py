@@ -125,3 +125,32 @@ def test_theme_change_rebuilds_everything(site, tmp_path):
     assert not report.up_to_date
     assert "Nothing here" in (site.output / "404.html").read_text(encoding="utf-8")
     assert report.written >= 1
+
+
+def test_an_edit_reindexes_only_the_search_shard_of_its_page(make_site, tmp_path, monkeypatch):
+    from dossier import search
+
+    monkeypatch.setattr(search, "SHARD_PAGES", 2)  # 8 pages: 4 shards, those with pages written
+    project = Project.at(make_site(SITE))
+    build(project, clean=True)
+    bundle = project.output / "pagefind"
+    held = search.shards(sorted(build(project, check_only=True).resolved.pages))
+    assert len(held) >= 2 and sorted(p.name for p in bundle.iterdir()) == [str(n) for n in held]
+    inodes = {p.relative_to(bundle).as_posix(): p.stat().st_ino for p in bundle.rglob("*") if p.is_file()}
+    path = project.content / "people" / "otto-bauer.md"  # linked from nowhere: only its own page changes
+    path.write_text(path.read_text(encoding="utf-8").replace("unrelated to the others", "unrelated to the others, and a marxist"), encoding="utf-8")
+    report = build(project)
+    assert report.written == 1 and "search" in report.timings
+    shard = str(search.shard_of("people/otto-bauer", 4))
+    rewritten = {p.relative_to(bundle).parts[0] for p in bundle.rglob("*") if p.is_file() and inodes.get(p.relative_to(bundle).as_posix()) != p.stat().st_ino}
+    assert rewritten == {shard}
+    # and the result is what a clean build writes
+    root = tmp_path / "clean"
+    shutil.copytree(project.content, root / "content")
+    build(Project.at(root), clean=True)
+
+    def bundle_files(out: Path) -> dict[str, bytes]:
+        return {p.relative_to(out).as_posix(): p.read_bytes() for p in sorted((out / "pagefind").rglob("*")) if p.is_file()}
+
+    assert bundle_files(project.output) == bundle_files(root / "output")
+    assert build(project).up_to_date

@@ -11,11 +11,15 @@ const base = new URL(form.dataset.bundle, location.href).href; // import() resol
 let pagefind = null;
 async function engine() {
   if (!pagefind) {
-    pagefind = await import(base + "pagefind.js");
+    // the index is written in shards (pagefind/0/, pagefind/1/, …): the
+    // first is the engine, the others are merged into it
+    const shards = (form.dataset.shards || "0").split(" ");
+    pagefind = await import(base + shards[0] + "/pagefind.js");
     // result URLs are site-absolute ("/people/x/"): make them work when the
     // site is served from a sub-folder too
     const baseUrl = new URL(form.dataset.root, location.href).pathname;
     await pagefind.options({ excerptLength: 24, baseUrl });
+    for (const n of shards.slice(1)) await pagefind.mergeIndex(base + n + "/", { baseUrl });
     pagefind.init();
   }
   return pagefind;
