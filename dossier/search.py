@@ -1,5 +1,7 @@
 """Full-text search: Pagefind indexes the finished site (in the staging
-folder, before it is swapped in) and writes its bundle into ``pagefind/``.
+folder, before it is swapped in) and writes its bundles into ``pagefind/<n>/``,
+one per shard of about a thousand pages (see ``SHARD_PAGES``); the search page
+loads the first and merges the others.
 
 Pages mark what is indexed (``data-pagefind-body`` on the main content only),
 and the type and summary shown in results (``data-pagefind-meta``; Pagefind's
