@@ -97,8 +97,6 @@ def index_site(site_dir: Path, keys: list[str], changed: set[str] | None = None)
         todo = set(wanted)
     else:
         todo = {shard_of(k, count) for k in changed} & set(wanted)
-    for n in set(existing) - set(wanted):  # a shard whose last page went
-        shutil.rmtree(bundle / str(n), ignore_errors=True)
     members: dict[int, list[str]] = {n: [] for n in todo}
     for key in keys:
         n = shard_of(key, count)

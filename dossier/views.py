@@ -180,23 +180,26 @@ def source_fields(source: Entity) -> dict[str, Any]:
     return {"title": source.title, **source.fields}
 
 
+def _once(resolved: Resolved, table: str, key: str, make: Callable[[], Any]) -> Any:
+    """A value made once per build (kept on the resolved site, so it is
+    gone with it), for values many pages show."""
+    cache = resolved.__dict__.setdefault(table, {})
+    if key not in cache:
+        cache[key] = make()
+    return cache[key]
+
+
 def source_entry(resolved: Resolved, source: Entity) -> Markup:
-    """A source's bibliography entry, formatted once per build (a source
-    cited from a hundred pages was formatted a hundred times)."""
-    cache = resolved.__dict__.setdefault("_entries", {})
-    entry = cache.get(source.key)
-    if entry is None:
-        entry = cache[source.key] = bibliography.format_bibliography(source_fields(source))
-    return entry
+    """A source's bibliography entry (a source cited from a hundred pages
+    was formatted a hundred times)."""
+    return _once(resolved, "_entries", source.key, lambda: bibliography.format_bibliography(source_fields(source)))
 
 
 def preview_data(resolved: Resolved, target: Entity) -> dict[str, str]:
-    """What a link preview shows of a page, computed once per build."""
-    cache = resolved.__dict__.setdefault("_previews", {})
-    data = cache.get(target.key)
-    if data is None:
-        data = cache[target.key] = {"title": target.title, "kind": KIND_LABEL[target.kind], "dates": life_dates(target), "summary": target.get("summary", "")}
-    return data
+    """What a link preview shows of a page."""
+    return _once(
+        resolved, "_previews", target.key, lambda: {"title": target.title, "kind": KIND_LABEL[target.kind], "dates": life_dates(target), "summary": target.get("summary", "")}
+    )
 
 
 def site_graph(resolved: Resolved):
