@@ -413,7 +413,7 @@ def json_ld(entity, resolved, *, site_url: str) -> dict:
             data["location"] = _place(e.get("place"))
         about = refs("person", e.get("participants") or []) + refs("group", e.get("groups") or [])
         if about:
-            data["about"] = about
+            data["about"] = sorted(about, key=lambda r: r["@id"])
         if e.get("part_of"):
             parent = refs("event", [e.get("part_of")])
             if parent:
