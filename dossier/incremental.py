@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .cache import Manifest
-from .resolve import CiteGroup, Link, Resolved, _iter_refs, _lookup
+from .resolve import CiteGroup, Link, Resolved
 from .views import Page
 
 __all__ = ["select_pages", "changed_keys", "outgoing", "RenderResult"]
@@ -48,10 +48,8 @@ def outgoing(resolved: Resolved, key: str) -> set[str]:
         elif isinstance(ref, CiteGroup):
             out.update(f"sources/{c.key}" for c in ref.cites)
     if e.kind != "home":
-        for _keypath, slug, kinds in _iter_refs(e):
-            t = _lookup(resolved.site, slug, kinds)
-            if t is not None:
-                out.add(t.key)
+        for _ref, t in resolved.site.targets(e):
+            out.add(t.key)
         for cites in (e.get("field_sources") or {}).values():
             out.update(f"sources/{c.key}" for c in cites)
         for d in e.get("debates", []):

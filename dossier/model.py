@@ -16,7 +16,7 @@ from typing import Any, Iterator
 
 from .diagnostics import Diagnostic, Diagnostics
 from .frontmatter import Document, parse_document
-from .schema import CONTENT_TYPES, HOME, TYPE_BY_FOLDER, ContentType, convert_fields
+from .schema import CONTENT_TYPES, HOME, SCHEMA, ContentType, Reference, Schema, convert_fields
 from .text import fold, is_slug
 
 __all__ = ["Entity", "Site", "load_site", "discover", "entity_from_document", "URL_PREFIX"]
@@ -78,23 +78,27 @@ class Entity:
 
 @dataclass
 class Site:
+    """Every entity of a site by key, the home page, and the schema they were
+    validated against."""
+
     entities: dict[str, Entity] = field(default_factory=dict)  # key -> entity
     home: Entity | None = None
+    schema: Schema = SCHEMA
+    #: (entity count, entities in key order, the same by kind): recomputed
+    #: when the set changes
+    _order: tuple | None = field(default=None, repr=False, compare=False)
 
     def __iter__(self) -> Iterator[Entity]:
         return iter(self._sorted()[0])
 
     def _sorted(self) -> tuple[list[Entity], dict[str, list[Entity]]]:
-        """Entities in key order, and by kind; recomputed when the set changes."""
-        cache = self.__dict__.get("_order")
-        if cache is None or cache[0] != len(self.entities):
+        if self._order is None or self._order[0] != len(self.entities):
             ordered = [self.entities[k] for k in sorted(self.entities)]
             by_kind: dict[str, list[Entity]] = {}
             for e in ordered:
                 by_kind.setdefault(e.kind, []).append(e)
-            cache = (len(self.entities), ordered, by_kind)
-            self.__dict__["_order"] = cache
-        return cache[1], cache[2]
+            self._order = (len(self.entities), ordered, by_kind)
+        return self._order[1], self._order[2]
 
     def of_kind(self, kind: str) -> list[Entity]:
         return list(self._sorted()[1].get(kind, []))
@@ -102,11 +106,36 @@ class Site:
     def get(self, kind: str, slug: str) -> Entity | None:
         return self.entities.get(f"{URL_PREFIX[kind]}/{slug}")
 
+    def find(self, slug: str, kinds: tuple[str, ...]) -> Entity | None:
+        """The entity a reference names: the first of ``kinds`` with that slug."""
+        for kind in kinds:
+            e = self.entities.get(f"{URL_PREFIX[kind]}/{slug}")
+            if e is not None:
+                return e
+        return None
+
     def by_slug(self, slug: str) -> list[Entity]:
         return [e for e in self if e.slug == slug]
 
+    def references(self, e: Entity) -> Iterator[Reference]:
+        """Every reference in ``e``'s fields (see :meth:`Schema.references`)."""
+        return self.schema.references(e.kind, e.fields)
 
-def discover(content_dir: Path, diags: Diagnostics, root: Path) -> list[tuple[Path, str | None]]:
+    def targets(self, e: Entity) -> Iterator[tuple[Reference, Entity]]:
+        """Every reference in ``e``'s fields that names another entity, with it."""
+        for ref in self.schema.references(e.kind, e.fields):
+            target = self.find(ref.slug, ref.kinds)
+            if target is not None and target is not e:
+                yield ref, target
+
+    def span(self, e: Entity) -> tuple[Any, Any]:
+        return self.schema.span(e.kind, e.fields)
+
+    def span_text(self, e: Entity, header: bool = False) -> str:
+        return self.schema.span_text(e.kind, e.fields, header)
+
+
+def discover(content_dir: Path, diags: Diagnostics, root: Path, schema: Schema = SCHEMA) -> list[tuple[Path, str | None]]:
     """Every content file, with its type name (None for the home page).
 
     Unexpected files are diagnostics, never silently skipped: a Markdown file
@@ -155,12 +184,12 @@ def discover(content_dir: Path, diags: Diagnostics, root: Path) -> list[tuple[Pa
                 if name == "index.md":
                     found.append((p, None))
                 else:
-                    diags.error(shown, 1, 1, "folder", "a content file must be in one of the folders " + ", ".join(sorted(TYPE_BY_FOLDER)), "or be index.md, the home page")
+                    diags.error(shown, 1, 1, "folder", "a content file must be in one of the folders " + ", ".join(sorted(schema.by_folder)), "or be index.md, the home page")
                 continue
-            ctype = TYPE_BY_FOLDER.get(parts[0])
+            ctype = schema.by_folder.get(parts[0])
             if ctype is None or len(parts) != 2:
                 where = "a subfolder" if ctype else f"the folder '{parts[0]}'"
-                diags.error(shown, 1, 1, "folder", f"content files cannot live in {where}; the type folders are " + ", ".join(sorted(TYPE_BY_FOLDER)))
+                diags.error(shown, 1, 1, "folder", f"content files cannot live in {where}; the type folders are " + ", ".join(sorted(schema.by_folder)))
                 continue
             slug = name[:-3]
             if not is_slug(slug) or "\n" in slug:  # (is_slug's "$" would let "evil\n" through)
@@ -180,9 +209,9 @@ def _link_target(p: Path) -> Path | None:
         return None
 
 
-def entity_from_document(doc: Document, kind: str | None, slug: str) -> tuple[Entity | None, list[Diagnostic]]:
+def entity_from_document(doc: Document, kind: str | None, slug: str, schema: Schema = SCHEMA) -> tuple[Entity | None, list[Diagnostic]]:
     """Validate a parsed document against its type's schema."""
-    ctype: ContentType = CONTENT_TYPES[kind] if kind else HOME
+    ctype: ContentType = schema[kind] if kind else HOME
     out: list[Diagnostic] = list(doc.diagnostics)
     if any(d.is_error for d in doc.diagnostics) and not doc.meta:
         return None, out
@@ -199,8 +228,8 @@ def entity_from_document(doc: Document, kind: str | None, slug: str) -> tuple[En
     return Entity(kind or "home", slug, doc.path, values, doc.body, doc), out
 
 
-def load_site(content_dir: Path, root: Path, diags: Diagnostics, cache=None, digests: dict[str, str] | None = None) -> Site:
-    """Discover, parse and validate every file under ``content_dir``.
+def load_site(content_dir: Path, root: Path, diags: Diagnostics, cache=None, digests: dict[str, str] | None = None, schema: Schema = SCHEMA) -> Site:
+    """Discover, parse and validate every file under ``content_dir`` against ``schema``.
 
     ``cache`` (a :class:`~dossier.cache.ContentCache`) skips files whose bytes
     were seen before; ``digests`` receives each file's SHA-256.
@@ -209,8 +238,8 @@ def load_site(content_dir: Path, root: Path, diags: Diagnostics, cache=None, dig
 
     from .diagnostics import relpath
 
-    site = Site()
-    for path, kind in discover(content_dir, diags, root):
+    site = Site(schema=schema)
+    for path, kind in discover(content_dir, diags, root, schema):
         shown = relpath(path, root)
         try:
             st = path.stat()
@@ -229,13 +258,13 @@ def load_site(content_dir: Path, root: Path, diags: Diagnostics, cache=None, dig
         digest = hashlib.sha256(raw).hexdigest()
         if digests is not None:
             digests[shown] = digest
-        ckey = f"doc:{digest}:{kind}:{shown}"
+        ckey = f"doc:{digest}:{kind}:{shown}:{schema.name}"
         hit = cache.get(ckey) if cache is not None else None
         if hit is not None:
             entity, found = hit
         else:
             doc = parse_document(shown, raw)
-            entity, found = entity_from_document(doc, kind, slug)
+            entity, found = entity_from_document(doc, kind, slug, schema)
             if cache is not None:
                 cache.put(ckey, (entity, found))
         diags.extend(found)

@@ -48,7 +48,8 @@ import networkx as nx
 from markupsafe import Markup, escape
 
 from .dates import Date, format_range
-from .resolve import Link
+from .resolve import Link, states
+from .schema import SCHEMA
 from .text import fold
 
 __all__ = [
@@ -71,17 +72,9 @@ __all__ = [
 #: The entity kinds that are nodes of the network, in legend order.
 NODE_KINDS = ("person", "group", "event")
 
-#: Every edge relation with its short human label, in table and legend order.
-RELATIONS: dict[str, str] = {
-    "member": "member",  # "member (leader)" when the membership has a role
-    "leader": "led",
-    "participant": "took part",
-    "group-in-event": "took part",
-    "predecessor": "preceded",
-    "merger": "merged into",
-    "part-of": "part of",
-    "mention": "mentions",
-}
+#: Every edge relation of the default schema with its short human label, in
+#: table and legend order (declared in the schema, beside each relation).
+RELATIONS: dict[str, str] = {edge.name: edge.label for edge in SCHEMA.edges()}
 _REL_ORDER = {r: i for i, r in enumerate(RELATIONS)}
 
 #: Fill colour and shape of each kind. Okabe-Ito colours (distinguishable
@@ -135,21 +128,6 @@ _EDGE_ATTRS = ("relation", "label", "role", "dates")
 # The graph ----------------------------------------------------------------
 
 
-def _entity_dates(e) -> str:
-    """The reader's wording of an entity's span ('1906–1938', '1932', '')."""
-    if e.kind == "person":
-        a, b = e.get("born"), e.get("died")
-    elif e.kind == "group":
-        a, b = e.get("founded"), e.get("dissolved")
-    else:
-        a, b = e.get("date"), e.get("end")
-        if b is None:
-            return a.human() if isinstance(a, Date) else ""
-    if a is None and b is None:
-        return ""
-    return format_range(a, b)
-
-
 def build_graph(resolved) -> nx.MultiDiGraph:
     """The network of every person, group and event of a resolved site.
 
@@ -188,7 +166,7 @@ def build_graph(resolved) -> nx.MultiDiGraph:
             kind=e.kind,
             title=e.title,
             url=e.url,
-            dates=_entity_dates(e),
+            dates=site.span_text(e),
             summary=e.get("summary") or "",
         )
 
@@ -199,33 +177,19 @@ def build_graph(resolved) -> nx.MultiDiGraph:
             return
         edges.append((u.key, v.key, relation, role, dates))
 
-    for person in site.of_kind("person"):
-        for m in person.get("memberships", []):
-            a, b = m.get("from"), m.get("to")
-            add(person, site.get("group", m["group"]), "member", m.get("role", ""), format_range(a, b) if (a or b) else "")
-    for group in site.of_kind("group"):
-        for slug in group.get("members", []):
-            p = site.get("person", slug)
-            if p is not None and not any(m["group"] == group.slug for m in p.get("memberships", [])):
-                add(p, group, "member")
-        for slug in group.get("leaders", []):
-            add(site.get("person", slug), group, "leader")
-        for slug in group.get("predecessor", []):
-            add(site.get("group", slug), group, "predecessor")
-        for slug in group.get("successor", []):
-            add(group, site.get("group", slug), "predecessor")
-        for slug in group.get("merger", []):
-            add(site.get("group", slug), group, "merger")
-        for slug in group.get("part_of", []):
-            add(group, site.get("group", slug), "part-of")
-    for event in site.of_kind("event"):
-        for slug in event.get("participants", []):
-            add(site.get("person", slug), event, "participant")
-        for slug in event.get("groups", []):
-            add(site.get("group", slug), event, "group-in-event")
-        parent = event.get("part_of")
-        if parent:
-            add(event, site.get("event", parent), "part-of")
+    for holder in entities:
+        for ref, target in site.targets(holder):
+            rel = ref.relation
+            if rel is None or rel.edge is None or target.kind not in NODE_KINDS:
+                continue
+            if rel.converse and states(site, target, rel.converse, holder) and not site.schema.mutual(holder.kind, ref.field):
+                continue  # drawn from the target's side, which says more
+            u, v = (target, holder) if rel.edge_from_target else (holder, target)
+            role = dates = ""
+            if rel.note == "record" and ref.record:
+                a, b = ref.record.get("from"), ref.record.get("to")
+                role, dates = ref.record.get("role", ""), format_range(a, b) if (a or b) else ""
+            add(u, v, rel.edge.name, role, dates)
     for e in entities:
         for ref in resolved.page(e).refs:
             if isinstance(ref, Link) and ref.target is not None and ref.target.kind in NODE_KINDS:
@@ -235,17 +199,19 @@ def build_graph(resolved) -> nx.MultiDiGraph:
     # with different roles or periods (identical ones are merged).
     seen: set[tuple] = set()
     counts: dict[tuple[str, str, str], int] = defaultdict(int)
-    for u, v, relation, role, dates in sorted(edges, key=lambda t: (t[0], t[1], _REL_ORDER[t[2]], t[3], t[4])):
-        ident = (u, v, relation, role, dates) if relation == "member" else (u, v, relation)
+    labels = {edge.name: edge.label for edge in site.schema.edges()}
+    rank = {edge.name: i for i, edge in enumerate(site.schema.edges())}
+    for u, v, relation, role, dates in sorted(edges, key=lambda t: (t[0], t[1], rank[t[2]], t[3], t[4])):
+        ident = (u, v, relation, role, dates)
         if ident in seen:
             continue
         seen.add(ident)
         counts[(u, v, relation)] += 1
         n = counts[(u, v, relation)]
         key = relation if n == 1 else f"{relation}-{n}"
-        label = RELATIONS[relation]
-        if relation == "member" and role and role.lower() != "member":
-            label = f"member ({role})"
+        label = labels[relation]
+        if role and role.lower() != label:
+            label = f"{label} ({role})"
         G.add_edge(u, v, key=key, relation=relation, label=label, role=role, dates=dates)
     return G
 

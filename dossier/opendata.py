@@ -52,7 +52,7 @@ from markupsafe import Markup
 
 from .bibliography import parse_name
 from .dates import Date, format_range
-from .schema import CONTENT_TYPES, Citation, RecordList, RefList, RefType
+from .schema import SCHEMA, Citation, FieldSourcesType, RecordList, RefType, Schema
 from .text import fold
 
 __all__ = [
@@ -65,14 +65,13 @@ __all__ = [
     "sitemap_xml",
     "atom_feed",
     "robots_txt",
-    "CSV_FILES",
+    "csv_names",
 ]
 
-KINDS = ("person", "group", "event", "source", "article")
-#: CSV file of each kind of entity.
-CSV_FILES = {"person": "people.csv", "group": "groups.csv", "event": "events.csv", "source": "sources.csv", "article": "articles.csv"}
-#: Fields that do not fit a flat table (memberships get their own file).
-_NOT_IN_CSV = {"title", "type", "debates", "field_sources", "memberships"}
+#: Fields that are not columns of a type's table: the title comes first
+#: anyway, ``type`` restates the file; records (memberships, debates) and
+#: per-field citations do not fit a flat table.
+_NOT_IN_CSV = {"title", "type"}
 _LIST_SEP = "; "
 
 
@@ -114,47 +113,14 @@ def _csv_value(value: Any) -> str:
     return str(value)
 
 
-def _lookup(site, slug: str, kinds: Iterable[str]):
-    for k in kinds:
-        e = site.get(k, slug)
-        if e is not None:
-            return e
-    return None
-
-
 def _references(site, entity) -> list[tuple[str, str]]:
-    """(relation, target key) for every reference in the entity's fields.
-
-    The relation is the field name (``leaders``, ``participants``,
-    ``memberships`` …); a debate position gives ``debates`` (its author).
-    Unresolvable references (the build reports them) are left out.
-    """
+    """(field, target key) for every reference in the entity's fields (a
+    debate position gives ``debates``, its author); unresolvable references
+    (the build reports them) are left out."""
     out: list[tuple[str, str]] = []
-    ctype = CONTENT_TYPES.get(entity.kind)
-    if ctype is None:
-        return out
-
-    def add(name: str, slug: Any, kinds: Iterable[str]) -> None:
-        target = _lookup(site, slug, kinds) if isinstance(slug, str) else None
-        if target is not None and target is not entity and (name, target.key) not in out:
-            out.append((name, target.key))
-
-    for name, f in ctype.fields.items():
-        value = entity.fields.get(name)
-        if value is None:
-            continue
-        if isinstance(f.type, RefList):
-            for slug in value:
-                add(name, slug, f.type.kinds)
-        elif isinstance(f.type, RefType):
-            add(name, value, f.type.kinds)
-        elif isinstance(f.type, RecordList):
-            for rec in value:
-                for sub, sf in f.type.record.fields.items():
-                    if isinstance(sf.type, RefType) and sub in rec:
-                        add(name, rec[sub], sf.type.kinds)
-                for pos in rec.get("positions", []) or []:
-                    add(name, pos.get("by"), ("person",))
+    for ref, target in site.targets(entity):
+        if (ref.field, target.key) not in out:
+            out.append((ref.field, target.key))
     return out
 
 
@@ -186,7 +152,7 @@ def _cited(resolved, entity) -> list[str]:
 
 
 def _entities(resolved) -> list:
-    return sorted((e for e in resolved.site if e.kind in KINDS), key=lambda e: e.key)
+    return sorted(resolved.site, key=lambda e: e.key)
 
 
 # The dataset --------------------------------------------------------------------
@@ -242,7 +208,7 @@ def dataset(resolved) -> dict:
         ``field_sources`` and debate positions).
     """
     entities = [_entity_record(resolved, e) for e in _entities(resolved)]
-    counts = {k: sum(1 for x in entities if x["kind"] == k) for k in KINDS}
+    counts = {k: sum(1 for x in entities if x["kind"] == k) for k in resolved.site.schema.kinds}
     return {"generator": "dossier", "counts": counts, "entities": entities}
 
 
@@ -281,22 +247,22 @@ def csv_tables(resolved) -> dict[str, str]:
     site = resolved.site
     entities = _entities(resolved)
     out: dict[str, str] = {}
-    for kind, filename in CSV_FILES.items():
-        fields = [n for n in CONTENT_TYPES[kind].fields if n not in _NOT_IN_CSV]
+    for kind, ctype in site.schema.types.items():
+        fields = [n for n, f in ctype.fields.items() if n not in _NOT_IN_CSV and not isinstance(f.type, (RecordList, FieldSourcesType))]
         header = ["key", "slug", "title", "page_url"] + fields
         rows = [[e.key, e.slug, e.title, e.url] + [_csv_value(e.get(n)) for n in fields] for e in entities if e.kind == kind]
-        out[filename] = _csv(header, rows)
-
-    members = []
-    for p in entities:
-        if p.kind != "person":
-            continue
-        for m in p.get("memberships") or []:
-            g = site.get("group", m["group"])
-            group = g.key if g else f"groups/{m['group']}"
-            members.append([p.key, group, m.get("role", ""), _csv_value(m.get("from")), _csv_value(m.get("to")), m.get("note", "")])
-    members.sort()
-    out["memberships.csv"] = _csv(["person", "group", "role", "from", "to", "note"], members)
+        out[f"{ctype.folder}.csv"] = _csv(header, rows)
+    for kind, name, record, ref_field in _record_relations(site.schema):
+        # one row per record: its holder, the entity it names, its other fields
+        others = [n for n in record.fields if n != ref_field]
+        rows = []
+        for holder in site.of_kind(kind):
+            for rec in holder.get(name) or []:
+                target = site.find(rec[ref_field], record.fields[ref_field].type.kinds)
+                named = target.key if target else f"{site.schema[record.fields[ref_field].type.kinds[0]].folder}/{rec[ref_field]}"
+                rows.append([holder.key, named] + [_csv_value(rec.get(n)) if n in rec else "" for n in others])
+        rows.sort()
+        out[f"{name}.csv"] = _csv([kind, ref_field] + others, rows)
 
     relations: set[tuple[str, str, str]] = set()
     for e in entities:
@@ -307,9 +273,25 @@ def csv_tables(resolved) -> dict[str, str]:
     return out
 
 
-# JSON-LD ------------------------------------------------------------------------
+def csv_names(schema: Schema) -> list[str]:
+    """The file names :func:`csv_tables` writes, sorted."""
+    names = [f"{t.folder}.csv" for t in schema.types.values()]
+    names += [f"{name}.csv" for _k, name, _r, _f in _record_relations(schema)]
+    return sorted(names + ["relations.csv"])
 
-SCHEMA_TYPE = {"person": "Person", "group": "Organization", "event": "Event", "source": "CreativeWork", "article": "Article"}
+
+def _record_relations(schema: Schema):
+    """(kind, field, record, reference subfield) of each list of records that
+    is a relation by itself (a person's memberships: each names a group)."""
+    for kind, ctype in schema.types.items():
+        for name, f in ctype.fields.items():
+            if isinstance(f.type, RecordList):
+                refs = [n for n, sf in f.type.record.fields.items() if isinstance(sf.type, RefType) and sf.relation]
+                if len(refs) == 1:
+                    yield kind, name, f.type.record, refs[0]
+
+
+# JSON-LD ------------------------------------------------------------------------
 
 
 def _absolute(site_url: str, url: str) -> str:
@@ -332,8 +314,8 @@ def _iso(d: Date | None) -> str | None:
     return d.datetime_attr()
 
 
-def _ref(entity, target, site_url: str) -> dict:
-    return {"@type": SCHEMA_TYPE[target.kind], "@id": _page_url(entity, target.url, site_url), "name": target.title}
+def _ref(entity, target, site_url: str, schema: Schema = SCHEMA) -> dict:
+    return {"@type": schema[target.kind].jsonld, "@id": _page_url(entity, target.url, site_url), "name": target.title}
 
 
 def _place(name: str | None) -> dict | None:
@@ -343,21 +325,24 @@ def _place(name: str | None) -> dict | None:
 def json_ld(entity, resolved, *, site_url: str) -> dict:
     """schema.org data for an entity's page (see the module docstring).
 
-    ``@type``: Person, Organization, Event, CreativeWork (sources) or Article.
-    Common: ``@context``, ``@id`` and ``url`` (the page), ``name``,
-    ``alternateName`` (aliases and native name), ``description`` (summary),
-    ``keywords`` (tags), ``sameAs`` (Wikidata, and a source's own web
-    address).  Then per type: Person ``birthDate deathDate birthPlace
-    deathPlace memberOf``; Organization ``foundingDate dissolutionDate member
-    parentOrganization``; Event ``startDate endDate location about
-    superEvent``; CreativeWork ``author editor translator datePublished
-    publisher isPartOf genre inLanguage``; Article ``headline author
-    datePublished about``.  References to other entities carry ``@id``.
+    ``@type``: the content type's (Person, Organization, Event, CreativeWork
+    for sources, Article). Common: ``@context``, ``@id`` and ``url`` (the
+    page), ``name``, ``alternateName`` (aliases and native name),
+    ``description`` (summary), ``keywords`` (tags), ``sameAs`` (Wikidata, and
+    a source's own web address). Relations give the properties their
+    declarations name (schema.Relation ``jsonld`` on the holder's page and
+    ``jsonld_inverse`` on the target's): Person ``memberOf``; Organization
+    ``member parentOrganization``; Event ``about superEvent``; Article
+    ``about``; each a list of references with ``@id``, sorted by it (a
+    single one for a single-valued field). Then per type: Person
+    ``birthDate deathDate birthPlace deathPlace``; Organization
+    ``foundingDate dissolutionDate``; Event ``startDate endDate location``;
+    CreativeWork ``author editor translator datePublished publisher isPartOf
+    genre inLanguage``; Article ``headline author datePublished``.
     """
-    site = resolved.site
     e = entity
     here = _page_url(e, e.url, site_url)
-    data: dict[str, Any] = {"@context": "https://schema.org", "@type": SCHEMA_TYPE.get(e.kind, "WebPage"), "@id": here, "url": here, "name": e.title}
+    data: dict[str, Any] = {"@context": "https://schema.org", "@type": resolved.site.schema[e.kind].jsonld or "WebPage", "@id": here, "url": here, "name": e.title}
     alternate = list(dict.fromkeys(e.aliases + ([e.get("native_name")] if e.get("native_name") else [])))
     if alternate:
         data["alternateName"] = alternate
@@ -368,89 +353,80 @@ def json_ld(entity, resolved, *, site_url: str) -> dict:
     same_as = []
     if e.get("wikidata"):
         same_as.append(f"https://www.wikidata.org/wiki/{e.get('wikidata')}")
-
-    def refs(kind: str, slugs: Iterable[str]) -> list[dict]:
-        found = {}
-        for slug in slugs:
-            t = site.get(kind, slug)
-            if t is not None and t is not e:
-                found[t.key] = _ref(e, t, site_url)
-        return [found[k] for k in sorted(found)]
-
-    def dates(first: str, second: str, a: Date | None, b: Date | None) -> None:
-        if _iso(a):
-            data[first] = _iso(a)
-        if _iso(b):
-            data[second] = _iso(b)
-        if a is not None and b is None and e.kind == "event":
-            data["disambiguatingDescription"] = a.human()
-        elif a is not None or b is not None:  # a life or a group: "1899 – ?" says the end is unknown
-            data["disambiguatingDescription"] = format_range(a, b)
-
-    if e.kind == "person":
-        dates("birthDate", "deathDate", e.get("born"), e.get("died"))
-        for prop, name in (("birthPlace", "birth_place"), ("deathPlace", "death_place")):
-            if _place(e.get(name)):
-                data[prop] = _place(e.get(name))
-        groups = [m["group"] for m in e.get("memberships") or []]
-        groups += [g.slug for g in site.of_kind("group") if e.slug in (g.get("members") or []) or e.slug in (g.get("leaders") or [])]
-        member_of = refs("group", groups)
-        if member_of:
-            data["memberOf"] = member_of
-    elif e.kind == "group":
-        dates("foundingDate", "dissolutionDate", e.get("founded"), e.get("dissolved"))
-        people = list(e.get("members") or []) + list(e.get("leaders") or [])
-        people += [p.slug for p in site.of_kind("person") if any(m["group"] == e.slug for m in p.get("memberships") or [])]
-        members = refs("person", people)
-        if members:
-            data["member"] = members
-        parents = refs("group", e.get("part_of") or [])
-        if parents:
-            data["parentOrganization"] = parents
-    elif e.kind == "event":
-        dates("startDate", "endDate", e.get("date"), e.get("end"))
-        if _place(e.get("place")):
-            data["location"] = _place(e.get("place"))
-        about = refs("person", e.get("participants") or []) + refs("group", e.get("groups") or [])
-        if about:
-            data["about"] = sorted(about, key=lambda r: r["@id"])
-        if e.get("part_of"):
-            parent = refs("event", [e.get("part_of")])
-            if parent:
-                data["superEvent"] = parent[0]
-    elif e.kind in ("source", "article"):
-        if e.kind == "article":
-            data["headline"] = e.title
-        for prop in ("author", "editor", "translator"):
-            people = [_agent(e, resolved, name, site_url) for name in e.get(prop) or []]
-            if people:
-                data[prop] = people
-        d = e.get("date")
-        if _iso(d):
-            data["datePublished"] = _iso(d)
-        if d is not None and not _iso(d):
-            data["disambiguatingDescription"] = d.human()
-        if e.get("publisher"):
-            data["publisher"] = {"@type": "Organization", "name": e.get("publisher")}
-        if e.get("container"):
-            data["isPartOf"] = {"@type": "CreativeWork", "name": e.get("container")}
-        if e.get("genre"):
-            data["genre"] = e.get("genre")
-        if e.get("language"):
-            data["inLanguage"] = e.get("language")
+    data.update(_relation_properties(e, resolved, site_url))
+    data.update(_dates_and_places(e, resolved.site))
+    if e.kind in ("source", "article"):
+        data.update(_work_properties(e, resolved, site_url))
         if e.get("url"):
             same_as.append(e.get("url"))
-        if e.kind == "article":
-            about = []
-            for slug in e.get("about") or []:
-                t = _lookup(site, slug, KINDS)
-                if t is not None and t is not e:
-                    about.append(_ref(e, t, site_url))
-            if about:
-                data["about"] = sorted(about, key=lambda r: r["@id"])
     if same_as:
         data["sameAs"] = same_as if len(same_as) > 1 else same_as[0]
     return data
+
+
+def _relation_properties(e, resolved, site_url: str) -> dict[str, Any]:
+    """The JSON-LD properties the relations of ``e`` declare, both ways."""
+    site = resolved.site
+    found: dict[str, dict[str, Any]] = {}
+    single: set[str] = set()
+    for ref, target in site.targets(e):
+        prop = ref.relation.jsonld if ref.relation else ""
+        if prop:
+            found.setdefault(prop, {})[target.key] = target
+            if len(ref.keypath) == 1:  # a single-valued field: one object
+                single.add(prop)
+    for holder, ref in resolved.page(e).incoming:
+        prop = ref.relation.jsonld_inverse if ref.relation else ""
+        if prop:
+            found.setdefault(prop, {})[holder.key] = holder
+    out: dict[str, Any] = {}
+    for prop, targets in found.items():
+        refs = sorted((_ref(e, t, site_url, site.schema) for t in targets.values()), key=lambda r: r["@id"])
+        out[prop] = refs[0] if prop in single and len(refs) == 1 else refs
+    return out
+
+
+def _dates_and_places(e, site) -> dict[str, Any]:
+    """ISO dates of the span when exact; else the reader's wording."""
+    out: dict[str, Any] = {}
+    props = {"person": ("birthDate", "deathDate"), "group": ("foundingDate", "dissolutionDate"), "event": ("startDate", "endDate")}
+    if e.kind in props:
+        a, b = site.span(e)
+        for prop, d in zip(props[e.kind], (a, b)):
+            if _iso(d):
+                out[prop] = _iso(d)
+        if a is not None or b is not None:  # "1899 – ?" says the end is unknown
+            out["disambiguatingDescription"] = site.span_text(e)
+    places = {"birthPlace": "birth_place", "deathPlace": "death_place", "location": "place"}
+    for prop, name in places.items():
+        if name in site.schema[e.kind].fields and _place(e.get(name)):
+            out[prop] = _place(e.get(name))
+    return out
+
+
+def _work_properties(e, resolved, site_url: str) -> dict[str, Any]:
+    """Authorship and publication of a source or an article."""
+    out: dict[str, Any] = {}
+    if e.kind == "article":
+        out["headline"] = e.title
+    for prop in ("author", "editor", "translator"):
+        people = [_agent(e, resolved, name, site_url) for name in e.get(prop) or []]
+        if people:
+            out[prop] = people
+    d = e.get("date")
+    if _iso(d):
+        out["datePublished"] = _iso(d)
+    if d is not None and not _iso(d):
+        out["disambiguatingDescription"] = d.human()
+    if e.get("publisher"):
+        out["publisher"] = {"@type": "Organization", "name": e.get("publisher")}
+    if e.get("container"):
+        out["isPartOf"] = {"@type": "CreativeWork", "name": e.get("container")}
+    if e.get("genre"):
+        out["genre"] = e.get("genre")
+    if e.get("language"):
+        out["inLanguage"] = e.get("language")
+    return out
 
 
 def _agent(entity, resolved, raw: str, site_url: str) -> dict:
@@ -460,7 +436,7 @@ def _agent(entity, resolved, raw: str, site_url: str) -> dict:
     for candidate in (natural, raw):
         for target in resolved.names.get(fold(candidate), []):
             if target.kind == "person":
-                return _ref(entity, target, site_url)
+                return _ref(entity, target, site_url, resolved.site.schema)
     kind = "Organization" if name.literal and " " in natural else "Person"
     return {"@type": kind, "name": natural}
 

@@ -28,7 +28,7 @@ from typing import Any, Iterable
 from .diagnostics import Diagnostics, relpath
 from .frontmatter import parse_document
 from .markup import render_markdown
-from .model import MAX_FILE_BYTES, TYPE_BY_FOLDER, entity_from_document
+from .model import MAX_FILE_BYTES, entity_from_document
 from .resolve import PageData, Resolved, _resolve_body
 from .views import _entity_page, render_page, site_options
 
@@ -90,11 +90,12 @@ def preview_edits(
         except OSError:
             return None
         parts = path.relative_to(content).parts
-        kind = TYPE_BY_FOLDER[parts[0]].name if len(parts) == 2 and parts[0] in TYPE_BY_FOLDER else None
+        folders = resolved.site.schema.by_folder
+        kind = folders[parts[0]].name if len(parts) == 2 and parts[0] in folders else None
         if (kind or "home") != old.kind:
             return None
         doc = parse_document(shown, data)
-        new, found = entity_from_document(doc, kind, path.stem if kind else "index")
+        new, found = entity_from_document(doc, kind, path.stem if kind else "index", resolved.site.schema)
         if new is None or found or _face(new) != _face(old):
             return None
         edits.append((old, new))

@@ -13,14 +13,14 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any, Iterable
 
-from .dates import Date, certainly_before
+from .dates import Date, certainly_before, format_range
 from .diagnostics import Diagnostics
 from .markup import RESERVED_IDS, Ref, Rendered, refs_in, sentence_parts, split_sentences
 from .model import URL_PREFIX, Entity, Site, index_names
-from .schema import CONTENT_TYPES, Citation, RecordList, RefList, RefType, a_kind, parse_citation
+from .schema import Citation, Reference, a_kind, parse_citation
 from .text import fold, slugify
 
-__all__ = ["Resolved", "Link", "CiteGroup", "Backlink", "Relation", "resolve", "KIND_ORDER"]
+__all__ = ["Resolved", "Link", "CiteGroup", "Backlink", "Related", "resolve", "states", "inverse_note", "KIND_ORDER"]
 
 KIND_ORDER = ("person", "group", "event", "source", "article", "home")
 
@@ -39,14 +39,6 @@ class CiteGroup:
 
 
 @dataclass
-class Mention:
-    """A sentence of ``source``'s page that mentions ``target``."""
-
-    source: Entity
-    parts: list[tuple[str, bool]]  # (text, is the mention itself)
-
-
-@dataclass
 class Backlink:
     source: Entity
     contexts: list[list[tuple[str, bool]]] = field(default_factory=list)
@@ -54,8 +46,8 @@ class Backlink:
 
 
 @dataclass(frozen=True)
-class Relation:
-    """One derived (inverse) relation item shown on a page."""
+class Related:
+    """One item of a derived (inverse) relation section of a page."""
 
     entity: Entity
     note: str = ""  # role, dates
@@ -77,9 +69,11 @@ class PageData:
     rendered: Rendered
     refs: list[Link | CiteGroup] = field(default_factory=list)
     backlinks: dict[str, Backlink] = field(default_factory=dict)  # source key -> backlink
-    derived: dict[str, list[Relation]] = field(default_factory=dict)  # section title -> items
+    derived: dict[str, list[Related]] = field(default_factory=dict)  # section title -> items
     cited_by: list[CitedBy] = field(default_factory=list)
     positions: list[tuple[Entity, int, dict]] = field(default_factory=list)  # (page, debate index, position)
+    #: every reference in another entity's fields that names this one
+    incoming: list[tuple[Entity, Reference]] = field(default_factory=list)
 
 
 @dataclass
@@ -106,38 +100,6 @@ def _suggest(index: dict[str, list[Entity]], text: str, n: int = 3) -> str:
             if e.title not in titles:
                 titles.append(e.title)
     return ("did you mean " + ", ".join(f"'{t}'" for t in titles[:n]) + "?") if titles else ""
-
-
-def _iter_refs(entity: Entity) -> Iterable[tuple[tuple, str, tuple[str, ...]]]:
-    """Every (keypath, slug, allowed kinds) reference in an entity's fields."""
-    ctype = CONTENT_TYPES.get(entity.kind)
-    if ctype is None:
-        return
-    for name, f in ctype.fields.items():
-        value = entity.fields.get(name)
-        if value is None:
-            continue
-        if isinstance(f.type, RefList):
-            for i, slug in enumerate(value):
-                yield (name, i), slug, f.type.kinds
-        elif isinstance(f.type, RefType):
-            yield (name,), value, f.type.kinds
-        elif isinstance(f.type, RecordList):
-            for i, rec in enumerate(value):
-                for sub, sf in f.type.record.fields.items():
-                    if isinstance(sf.type, RefType) and sub in rec:
-                        yield (name, i, sub), rec[sub], sf.type.kinds
-                    if sub == "positions":
-                        for j, pos in enumerate(rec.get("positions", [])):
-                            yield (name, i, "positions", j, "by"), pos["by"], ("person",)
-
-
-def _lookup(site: Site, slug: str, kinds: tuple[str, ...]) -> Entity | None:
-    for k in kinds:
-        e = site.get(k, slug)
-        if e is not None:
-            return e
-    return None
 
 
 def resolve(site: Site, rendered: dict[str, Rendered], diags: Diagnostics) -> Resolved:
@@ -207,8 +169,9 @@ def _written_name(e: Entity, folded: str) -> str:
 
 def _check_fields(site: Site, diags: Diagnostics) -> None:
     for e in site:
-        for keypath, slug, kinds in _iter_refs(e):
-            target = _lookup(site, slug, kinds)
+        for ref in site.references(e):
+            keypath, slug, kinds = ref.keypath, ref.slug, ref.kinds
+            target = site.find(slug, kinds)
             line, col = e.mark(*keypath)
             # 'leaders', or for a field of a record: 'by' in 'debates'
             what = f"'{keypath[-1]}' in '{keypath[0]}'" if len(keypath) > 2 and isinstance(keypath[-1], str) else f"'{keypath[0]}'"
@@ -285,7 +248,7 @@ def _check_cycles(site: Site, diags: Diagnostics) -> None:
 def _check_field_sources(site: Site, diags: Diagnostics) -> None:
     for e in site:
         fs = e.get("field_sources") or {}
-        ctype = CONTENT_TYPES[e.kind]
+        ctype = site.schema[e.kind]
         for name, cites in fs.items():
             line, col = e.mark("field_sources", name, key=True)
             if name not in ctype.fields or name in ("field_sources", "debates", "type"):
@@ -320,7 +283,7 @@ def _resolve_link(res: Resolved, e: Entity, ref: Ref, diags: Diagnostics) -> Lin
     target: Entity | None = None
     by_slug = False
     folder, slash, rest = target_text.partition("/")
-    if slash and folder in {t.folder for t in CONTENT_TYPES.values()}:
+    if slash and folder in res.site.schema.by_folder:
         kind = next(k for k, f in URL_PREFIX.items() if f == folder)
         target = res.site.get(kind, rest)
         by_slug = True
@@ -384,82 +347,50 @@ def _resolve_cite(res: Resolved, e: Entity, ref: Ref, diags: Diagnostics) -> Cit
 # Derived relations -------------------------------------------------------------
 
 
-def _dates(a: Date | None, b: Date | None) -> str:
-    from .dates import format_range
-
-    if a is None and b is None:
-        return ""
-    return format_range(a, b)
-
-
 def _date_sort(d: Date | None) -> tuple:
     return d.sort_key() if d is not None else (10**9, 10**9, "")
 
 
-def _add(res: Resolved, e: Entity, section: str, item: Relation) -> None:
+def _add(res: Resolved, e: Entity, section: str, item: Related) -> None:
     items = res.page(e).derived.setdefault(section, [])
     # the same entity twice only with different notes (left and rejoined a party)
     if all(x.entity is not item.entity or x.note != item.note for x in items):
         items.append(item)
 
 
+def states(site: Site, holder: Entity, field_name: str, target: Entity) -> bool:
+    """Whether ``holder``'s field ``field_name`` names ``target`` (the other
+    side of a relation, e.g. a person's ``memberships`` naming a group)."""
+    return any(ref.field == field_name and t is target for ref, t in site.targets(holder))
+
+
+def inverse_note(site: Site, holder: Entity, ref: Reference) -> tuple[str, tuple]:
+    """What an inverse item says beside the holder's name, and how it sorts."""
+    how = ref.relation.note if ref.relation else ""
+    if how == "record":
+        rec = ref.record or {}
+        a, b = rec.get("from"), rec.get("to")
+        dates = format_range(a, b) if (a or b) else ""
+        note = ", ".join(x for x in (rec.get("role", ""), dates, rec.get("note", "")) if x)
+        return note, (_date_sort(a), fold(holder.title))
+    if how == "span":
+        return site.span_text(holder), (_date_sort(site.span(holder)[0]), fold(holder.title))
+    return "", (fold(holder.title),)
+
+
 def _derive_relations(res: Resolved) -> None:
+    """Each relation's inverse, as its declaration says (schema.Relation)."""
     site = res.site
-    for person in site.of_kind("person"):
-        for m in person.get("memberships", []):
-            group = site.get("group", m["group"])
-            if group is None:
+    for holder in site:
+        for ref, target in site.targets(holder):
+            res.page(target).incoming.append((holder, ref))
+            rel = ref.relation
+            if rel is None or not rel.inverse:
                 continue
-            note = ", ".join(x for x in (m.get("role", ""), _dates(m.get("from"), m.get("to")), m.get("note", "")) if x)
-            _add(res, group, "Members", Relation(person, note, (_date_sort(m.get("from")), fold(person.title))))
-    for group in site.of_kind("group"):
-        declared_members = {m for m in group.get("members", [])}
-        for slug in group.get("leaders", []):
-            p = site.get("person", slug)
-            if p:
-                _add(res, p, "Led", Relation(group, _dates(group.get("founded"), group.get("dissolved")), (_date_sort(group.get("founded")),)))
-        for slug in declared_members:
-            p = site.get("person", slug)
-            if p and not any(m["group"] == group.slug for m in p.get("memberships", [])):
-                _add(res, p, "Member of", Relation(group, "", (fold(group.title),)))
-        for slug in group.get("merger", []):
-            g = site.get("group", slug)
-            if g:
-                _add(res, g, "Merged into", Relation(group, "", (fold(group.title),)))
-        for slug in group.get("predecessor", []):
-            g = site.get("group", slug)
-            if g and group.slug not in g.get("successor", []):
-                _add(res, g, "Succeeded by", Relation(group, "", (fold(group.title),)))
-        for slug in group.get("successor", []):
-            g = site.get("group", slug)
-            if g and group.slug not in g.get("predecessor", []):
-                _add(res, g, "Preceded by", Relation(group, "", (fold(group.title),)))
-        for slug in group.get("part_of", []):
-            g = site.get("group", slug)
-            if g:
-                _add(res, g, "Wings and member groups", Relation(group, "", (fold(group.title),)))
-    for event in site.of_kind("event"):
-        when = event.get("date")
-        sort = (_date_sort(when), fold(event.title))
-        label = _dates(when, event.get("end")) if event.get("end") else (when.human() if when else "")
-        for slug in event.get("participants", []):
-            p = site.get("person", slug)
-            if p:
-                _add(res, p, "Events", Relation(event, label, sort))
-        for slug in event.get("groups", []):
-            g = site.get("group", slug)
-            if g:
-                _add(res, g, "Events", Relation(event, label, sort))
-        parent = event.get("part_of")
-        if parent and site.get("event", parent):
-            _add(res, site.get("event", parent), "Parts", Relation(event, label, sort))
-    for art in site.of_kind("article"):
-        for slug in art.get("about", []):
-            for k in KIND_ORDER[:5]:
-                t = site.get(k, slug)
-                if t:
-                    _add(res, t, "Articles", Relation(art, "", (fold(art.title),)))
-                    break
+            if rel.converse and states(site, target, rel.converse, holder):
+                continue  # the target states it itself: shown from its side
+            note, sort = inverse_note(site, holder, ref)
+            _add(res, target, rel.inverse, Related(holder, note, sort))
     for e in site:
         for d_i, debate in enumerate(e.get("debates", [])):
             for pos in debate.get("positions", []):
@@ -472,23 +403,6 @@ def _derive_relations(res: Resolved) -> None:
 
 
 # Backlinks ---------------------------------------------------------------------
-
-#: How a relation field reads in "What links here" on the target's page.
-_RELATION_PHRASE = {
-    "memberships": "lists membership in it",
-    "leaders": "names it as a leader",
-    "members": "lists it as a member",
-    "merger": "was formed by a merger including it",
-    "predecessor": "names it as predecessor",
-    "successor": "names it as successor",
-    "part_of": "is part of it",
-    "participants": "lists it as a participant",
-    "groups": "lists it among the groups involved",
-    "about": "is about it",
-    "sources": "lists it as a source",
-    "debates": "cites a position by it",
-}
-
 
 def _derive_backlinks(res: Resolved, sentences: dict[str, list[tuple[str, list]]]) -> None:
     # contexts already in each backlink: a list scan per sentence was
@@ -530,11 +444,8 @@ def _derive_backlinks(res: Resolved, sentences: dict[str, list[tuple[str, list]]
                 add(res.page(target).backlinks.setdefault(source.key or "index", Backlink(source)), parts, shows)
         if source.kind == "home":
             continue
-        for keypath, slug, kinds in _iter_refs(source):
-            target = _lookup(res.site, slug, kinds)
-            if target is None or target is source:
-                continue
-            phrase = _RELATION_PHRASE.get(keypath[0], f"names it in '{keypath[0]}'")
+        for ref, target in res.site.targets(source):
+            phrase = ref.relation.phrase if ref.relation and ref.relation.phrase else f"names it in '{ref.field}'"
             add(res.page(target).backlinks.setdefault(source.key, Backlink(source)), [(phrase, False)])
 
 

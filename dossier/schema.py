@@ -13,13 +13,18 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterator
 
-from .dates import DateError, parse_date
+from .dates import DateError, format_range, parse_date
 
 __all__ = [
     "FieldError",
     "FieldType",
     "Field",
     "ContentType",
+    "Relation",
+    "Edge",
+    "Reference",
+    "Schema",
+    "SCHEMA",
     "CONTENT_TYPES",
     "TYPE_BY_FOLDER",
     "GENRES",
@@ -105,10 +110,17 @@ class URL(Text):
 
 
 class Choice(FieldType):
-    def __init__(self, *choices: str):
+    """One word of a vocabulary; ``labels`` give the reader's wording of each
+    (the genre ``trial-record`` reads "Trial record")."""
+
+    def __init__(self, *choices: str, labels: dict[str, str] | None = None):
         self.choices = choices
+        self.labels = {c: (labels or {}).get(c) or c.replace("-", " ").capitalize() for c in choices}
         self.expected = "one of " + ", ".join(choices)
         self.example = choices[0]
+
+    def label(self, value: str) -> str:
+        return self.labels.get(value, value)
 
     def convert(self, value: Any) -> str:
         if not isinstance(value, str) or value not in self.choices:
@@ -360,6 +372,63 @@ def _unknown_message(name: str, known, where: str) -> str:
 
 
 @dataclass(frozen=True)
+class Edge:
+    """A kind of edge of the network: its name (in GraphML, GEXF and the
+    table), its wording and its rank (the order of tables and legends, and
+    how close a tie it is when a drawing must leave some out: lower first)."""
+
+    name: str
+    label: str
+    rank: int
+
+
+MEMBER = Edge("member", "member", 0)
+LEADER = Edge("leader", "led", 1)
+PARTICIPANT = Edge("participant", "took part", 2)
+GROUP_IN_EVENT = Edge("group-in-event", "took part", 3)
+PREDECESSOR = Edge("predecessor", "preceded", 4)
+MERGER = Edge("merger", "merged into", 5)
+PART_OF = Edge("part-of", "part of", 6)
+#: a link in a body (not a field): the weakest tie
+MENTION = Edge("mention", "mentions", 100)
+
+
+@dataclass(frozen=True)
+class Relation:
+    """What a reference field means, declared beside the field.
+
+    Everything a relation shows is derived from this one declaration: the
+    section that lists the holder on the target's page (``inverse``, placed
+    by ``place``), the line in the target's "What links here" (``phrase``),
+    the edge of the network (``edge``, drawn from the holder to the target
+    unless ``edge_from_target``), the JSON-LD properties of both pages, and
+    the row of ``relations.csv`` (named by the field).
+
+    ``converse`` names the target's field that states the same fact from the
+    other side (a group's ``members`` and a person's ``memberships``): when
+    the target states it too, the inverse item and the edge come from the
+    target's side only, so nothing is shown twice. ``note`` says what an
+    inverse item adds to the holder's name: ``"record"`` the record's role,
+    dates and note (a membership), ``"span"`` the holder's own dates (the
+    events a person took part in), ``""`` nothing.
+    """
+
+    inverse: str = ""
+    phrase: str = ""
+    edge: Edge | None = None
+    edge_from_target: bool = False
+    jsonld: str = ""
+    jsonld_inverse: str = ""
+    converse: str = ""
+    note: str = ""
+    place: int = 1000
+
+    def __post_init__(self) -> None:
+        if self.note not in ("", "record", "span"):
+            raise ValueError(f"Relation.note must be '', 'record' or 'span', not {self.note!r}")
+
+
+@dataclass(frozen=True)
 class Field:
     name: str
     type: FieldType
@@ -368,6 +437,8 @@ class Field:
     label: str = ""  # infobox label; empty means: not shown in the infobox
     #: scaffolds (build.py new) show this example value instead of the type's
     example: str | None = None
+    #: for a reference (or a record holding one): what the relation means
+    relation: Relation | None = None
 
 
 # Reusable field types ------------------------------------------------------
@@ -383,12 +454,22 @@ GENRES = (
     "historiography",
     "reference",
 )
+#: How pages name each genre.
+GENRE_LABELS = {"reference": "Reference work"}
+#: How far a debate is settled.
+DEBATE_STATUS = Choice("unresolved", "consensus", "settled")
 ENTRY_TYPES = ("book", "article", "chapter", "periodical", "letter", "webpage", "document")
 
 MEMBERSHIP = Record(
     "membership",
     [
-        Field("group", RefType("group"), "the group's slug", required=True),
+        Field(
+            "group",
+            RefType("group"),
+            "the group's slug",
+            required=True,
+            relation=Relation(inverse="Members", phrase="lists membership in it", edge=MEMBER, jsonld="memberOf", jsonld_inverse="member", note="record", place=30),
+        ),
         Field("role", Text(), "the person's role in it, e.g. 'leader'"),
         Field("from", DateType(), "when the membership began"),
         Field("to", DateType(), "when it ended"),
@@ -398,7 +479,7 @@ MEMBERSHIP = Record(
 POSITION = Record(
     "position",
     [
-        Field("by", RefType("person"), "the historian's (or participant's) person slug", required=True),
+        Field("by", RefType("person"), "the historian's (or participant's) person slug", required=True, relation=Relation(phrase="cites a position by it")),
         Field("view", Text(), "their view, in a sentence", required=True),
         Field("cite", CitationType(), "where they say it: a source slug, optionally ', p. 12'"),
     ],
@@ -407,7 +488,7 @@ DEBATE = Record(
     "debate",
     [
         Field("question", Text(), "the open question", required=True),
-        Field("status", Choice("unresolved", "consensus", "settled"), "how far it is settled"),
+        Field("status", DEBATE_STATUS, "how far it is settled"),
         Field("positions", RecordList(POSITION), "each historian's position", required=True),
         Field("note", Text(), "a remark on the state of the question"),
     ],
@@ -420,7 +501,7 @@ COMMON: list[Field] = [
     Field("native_name", Text(), "the name in the original script ('Лев Львович Седов')", label="Native name"),
     Field("summary", Text(), "one sentence, used in indexes, link previews and the page description"),
     Field("tags", TextList(), "free keywords"),
-    Field("sources", RefList("source"), "sources that support the page as a whole"),
+    Field("sources", RefList("source"), "sources that support the page as a whole", relation=Relation(phrase="lists it as a source")),
     Field("wikidata", Text(pattern=r"Q[0-9]+", pattern_help="a Wikidata id such as Q33391"), "Wikidata identifier, rendered as a sameAs link"),
     Field("debates", RecordList(DEBATE), "contested questions, with each historian's position"),
     Field("field_sources", FieldSourcesType(), "sources for single infobox values: {leaders: ['broue-1980, p. 12']}"),
@@ -437,14 +518,50 @@ PERSON: list[Field] = [
 
 GROUP: list[Field] = [
     Field("colorcode", Colour(), "CSS colour name or #rrggbb", label="Colour"),
-    Field("leaders", RefList("person"), "person slugs", label="Leaders"),
+    Field(
+        "leaders",
+        RefList("person"),
+        "person slugs",
+        label="Leaders",
+        relation=Relation(inverse="Led", phrase="names it as a leader", edge=LEADER, edge_from_target=True, jsonld="member", jsonld_inverse="memberOf", note="span", place=10),
+    ),
     Field("founded", DateType(), "date of founding (EDTF)", label="Founded"),
     Field("dissolved", DateType(), "date of dissolution (EDTF)", label="Dissolved"),
-    Field("merger", RefList("group"), "groups that merged to form it", label="Merger of"),
-    Field("predecessor", RefList("group"), "groups it succeeded", label="Preceded by"),
-    Field("successor", RefList("group"), "groups that succeeded it", label="Succeeded by"),
-    Field("part_of", RefList("group"), "larger groups it was a wing or member of", label="Part of"),
-    Field("members", RefList("person"), "person slugs, besides memberships declared on person pages", label="Members"),
+    Field(
+        "merger",
+        RefList("group"),
+        "groups that merged to form it",
+        label="Merger of",
+        relation=Relation(inverse="Merged into", phrase="was formed by a merger including it", edge=MERGER, edge_from_target=True, place=40),
+    ),
+    Field(
+        "predecessor",
+        RefList("group"),
+        "groups it succeeded",
+        label="Preceded by",
+        relation=Relation(inverse="Succeeded by", phrase="names it as predecessor", edge=PREDECESSOR, edge_from_target=True, converse="successor", place=60),
+    ),
+    Field(
+        "successor",
+        RefList("group"),
+        "groups that succeeded it",
+        label="Succeeded by",
+        relation=Relation(inverse="Preceded by", phrase="names it as successor", edge=PREDECESSOR, converse="predecessor", place=50),
+    ),
+    Field(
+        "part_of",
+        RefList("group"),
+        "larger groups it was a wing or member of",
+        label="Part of",
+        relation=Relation(inverse="Wings and member groups", phrase="is part of it", edge=PART_OF, jsonld="parentOrganization", place=70),
+    ),
+    Field(
+        "members",
+        RefList("person"),
+        "person slugs, besides memberships declared on person pages",
+        label="Members",
+        relation=Relation(inverse="Member of", phrase="lists it as a member", edge=MEMBER, edge_from_target=True, jsonld="member", jsonld_inverse="memberOf", converse="memberships", place=20),
+    ),
     Field("ideology", TextList(), "ideologies", label="Ideology"),
     Field("position", Text(), "political position", label="Political position"),
     Field("state", Text(), "the state it worked in", label="State"),
@@ -454,15 +571,33 @@ EVENT: list[Field] = [
     Field("date", DateType(), "when it happened (EDTF)", required=True, label="Date"),
     Field("end", DateType(), "when it ended (EDTF)", label="Ended"),
     Field("place", Text(), "where it happened", label="Place"),
-    Field("participants", RefList("person"), "person slugs", label="Participants"),
-    Field("groups", RefList("group"), "group slugs", label="Groups"),
-    Field("part_of", RefType("event"), "the larger event it belongs to", label="Part of"),
+    Field(
+        "participants",
+        RefList("person"),
+        "person slugs",
+        label="Participants",
+        relation=Relation(inverse="Events", phrase="lists it as a participant", edge=PARTICIPANT, edge_from_target=True, jsonld="about", note="span", place=90),
+    ),
+    Field(
+        "groups",
+        RefList("group"),
+        "group slugs",
+        label="Groups",
+        relation=Relation(inverse="Events", phrase="lists it among the groups involved", edge=GROUP_IN_EVENT, edge_from_target=True, jsonld="about", note="span", place=90),
+    ),
+    Field(
+        "part_of",
+        RefType("event"),
+        "the larger event it belongs to",
+        label="Part of",
+        relation=Relation(inverse="Parts", phrase="is part of it", edge=PART_OF, jsonld="superEvent", note="span", place=80),
+    ),
     Field("outcome", Text(), "its outcome", label="Outcome"),
 ]
 
 SOURCE: list[Field] = [
     Field("kind", Choice("primary", "secondary"), "primary (from the time) or secondary (a later study)", required=True, label="Kind"),
-    Field("genre", Choice(*GENRES), "what sort of evidence it is: how much weight to give it", label="Genre"),
+    Field("genre", Choice(*GENRES, labels=GENRE_LABELS), "what sort of evidence it is: how much weight to give it", label="Genre"),
     Field("entry_type", Choice(*ENTRY_TYPES), "bibliographic shape (inferred when absent)"),
     Field("author", TextList(allow_single=True), "author or authors ('Broué, Pierre' or 'Pierre Broué')", label="Author"),
     Field("editor", TextList(allow_single=True), "editor or editors"),
@@ -486,7 +621,13 @@ SOURCE: list[Field] = [
 ARTICLE: list[Field] = [
     Field("date", DateType(), "date of writing (EDTF)", label="Written"),
     Field("author", TextList(allow_single=True), "the article's author or authors", label="Author"),
-    Field("about", RefList("person", "group", "event", "source", "article"), "entities the article is about", label="About"),
+    Field(
+        "about",
+        RefList("person", "group", "event", "source", "article"),
+        "entities the article is about",
+        label="About",
+        relation=Relation(inverse="Articles", phrase="is about it", jsonld="about", place=100),
+    ),
 ]
 
 
@@ -497,6 +638,14 @@ class ContentType:
     plural: str  # People
     fields: dict[str, Field]
     own_fields: tuple[str, ...]  # the type-specific ones, in infobox order
+    label: str = ""  # Person
+    #: the fields that give its life or activity: (start, end); end may be ""
+    span: tuple[str, str] = ("", "")
+    #: how a page header words a span with one side unknown: ("born", "died");
+    #: empty for a type whose span without an end is a single date (an event)
+    open_words: tuple[str, str] = ("", "")
+    #: its schema.org type, for JSON-LD
+    jsonld: str = ""
 
     def __iter__(self) -> Iterator[Field]:
         return iter(self.fields.values())
@@ -508,24 +657,167 @@ class ContentType:
         return [f for f in self.fields.values() if f.label]
 
 
-def _ctype(name: str, folder: str, plural: str, own: list[Field]) -> ContentType:
+def _ctype(name: str, folder: str, plural: str, own: list[Field], span: tuple[str, str], open_words: tuple[str, str], jsonld: str) -> ContentType:
     fields = {f.name: f for f in COMMON}
     fields.update({f.name: f for f in own})
-    return ContentType(name, folder, plural, fields, tuple(f.name for f in own))
+    return ContentType(name, folder, plural, fields, tuple(f.name for f in own), name.capitalize(), span, open_words, jsonld)
 
-
-CONTENT_TYPES: dict[str, ContentType] = {
-    "person": _ctype("person", "people", "People", PERSON),
-    "group": _ctype("group", "groups", "Groups", GROUP),
-    "event": _ctype("event", "events", "Events", EVENT),
-    "source": _ctype("source", "sources", "Sources", SOURCE),
-    "article": _ctype("article", "articles", "Articles", ARTICLE),
-}
-TYPE_BY_FOLDER = {t.folder: t for t in CONTENT_TYPES.values()}
 
 #: The home page (content/index.md, an extension of the format): title,
 #: summary and a body, nothing else.
-HOME = ContentType("home", "", "Home", {f.name: f for f in COMMON if f.name in ("title", "summary")}, ())
+HOME = ContentType("home", "", "Pages", {f.name: f for f in COMMON if f.name in ("title", "summary")}, (), "Home")
+
+
+@dataclass(frozen=True)
+class Reference:
+    """One reference to another entity in an entity's fields."""
+
+    keypath: tuple  # from the top of the front matter: ("memberships", 0, "group")
+    slug: str
+    kinds: tuple[str, ...]  # what it may name
+    field: str  # the top-level field: "memberships"
+    relation: Relation | None  # what it means (declared on the innermost field)
+    record: dict | None = None  # the record holding it (a membership), if any
+
+
+class Schema:
+    """The content types of a site, in page order, and what follows from
+    their declarations: the one walker over references, the relations."""
+
+    def __init__(self, types: list[ContentType], name: str = "dossier"):
+        self.types: dict[str, ContentType] = {t.name: t for t in types}
+        self.by_folder: dict[str, ContentType] = {t.folder: t for t in types}
+        #: part of every cache key: a site built with another schema never
+        #: reads entities validated by this one
+        self.name = name
+
+    def __getitem__(self, kind: str) -> ContentType:
+        return self.types[kind] if kind != "home" else HOME
+
+    def __contains__(self, kind: str) -> bool:
+        return kind in self.types
+
+    @property
+    def kinds(self) -> tuple[str, ...]:
+        """Every content type's name, in the order pages list them."""
+        return tuple(self.types)
+
+    def extend(self, kind: str, *fields: Field, name: str) -> "Schema":
+        """A copy in which type ``kind`` also has ``fields`` (tests, and sites
+        that add fields of their own)."""
+        types = []
+        for t in self.types.values():
+            if t.name == kind:
+                more = dict(t.fields)
+                more.update({f.name: f for f in fields})
+                t = ContentType(t.name, t.folder, t.plural, more, t.own_fields + tuple(f.name for f in fields), t.label, t.span, t.open_words, t.jsonld)
+            types.append(t)
+        return Schema(types, name)
+
+    def relations(self) -> Iterator[tuple[str, str, Relation]]:
+        """(kind, field, declaration) of every relation, records included."""
+        for t in self.types.values():
+            for f in t.fields.values():
+                for rel in _relations_of(f):
+                    yield t.name, f.name, rel
+
+    def sections(self) -> list[str]:
+        """The titles of the inverse sections, in the order pages show them."""
+        places: dict[str, int] = {}
+        for _kind, _field, rel in self.relations():
+            if rel.inverse:
+                places[rel.inverse] = min(rel.place, places.get(rel.inverse, rel.place))
+        return sorted(places, key=lambda title: (places[title], title))
+
+    def edges(self) -> list[Edge]:
+        """Every kind of network edge, mentions included, by rank."""
+        found = {rel.edge.name: rel.edge for _k, _f, rel in self.relations() if rel.edge}
+        found[MENTION.name] = MENTION
+        return sorted(found.values(), key=lambda e: (e.rank, e.name))
+
+    def mutual(self, kind: str, field_name: str) -> bool:
+        """Whether the field's converse names it back as its own converse
+        (predecessor and successor): then both sides draw the same edge."""
+        rel = _field_relation(self.types.get(kind), field_name)
+        if rel is None or not rel.converse:
+            return False
+        for _k, f, other in self.relations():
+            if f == rel.converse and other.converse == field_name:
+                return True
+        return False
+
+    def references(self, kind: str, values: dict[str, Any]) -> Iterator[Reference]:
+        """Every reference in the validated ``values`` of an entity of ``kind``,
+        in field order: the one walker every stage uses."""
+        if kind not in self.types:
+            return
+        for name, f in self.types[kind].fields.items():
+            if name in values:
+                yield from _walk(f, values[name], (name,), name, None)
+
+    def span(self, kind: str, values: dict[str, Any]) -> tuple[Any, Any]:
+        """(start, end) of an entity's life or activity: born–died,
+        founded–dissolved, date–end; a source's or article's date. The one
+        place that knows which fields those are."""
+        first, last = self[kind].span
+        return (values.get(first) if first else None, values.get(last) if last else None)
+
+    def span_text(self, kind: str, values: dict[str, Any], header: bool = False) -> str:
+        """The reader's wording of the span: '1879–1940', '1923 – ?', an
+        event's '1932' or '19–24 August 1936'. ``header`` words a life with
+        one side unknown as a page header does: 'born 1899', 'until 1933'."""
+        ctype = self[kind]
+        a, b = self.span(kind, values)
+        if a is None and b is None:
+            return ""
+        if not ctype.open_words[0]:  # a point in time unless it says when it ended
+            return a.human() if b is None and a is not None else format_range(a, b)
+        if header and b is None:
+            return f"{ctype.open_words[0]} {a.human()}"
+        if header and a is None:
+            return f"{ctype.open_words[1]} {b.human()}"
+        return format_range(a, b)
+
+
+def _relations_of(f: Field) -> Iterator[Relation]:
+    if f.relation is not None:
+        yield f.relation
+    if isinstance(f.type, RecordList):
+        for sf in f.type.record.fields.values():
+            yield from _relations_of(sf)
+
+
+def _field_relation(ctype: ContentType | None, field_name: str) -> Relation | None:
+    f = ctype.fields.get(field_name) if ctype else None
+    return next(_relations_of(f), None) if f else None
+
+
+def _walk(f: Field, value: Any, keypath: tuple, top: str, record: dict | None) -> Iterator[Reference]:
+    t = f.type
+    if isinstance(t, RefList):
+        for i, slug in enumerate(value):
+            yield Reference(keypath + (i,), slug, t.kinds, top, f.relation, record)
+    elif isinstance(t, RefType):
+        yield Reference(keypath, value, t.kinds, top, f.relation, record)
+    elif isinstance(t, RecordList):
+        for i, rec in enumerate(value):
+            for sub, sf in t.record.fields.items():
+                if sub in rec:
+                    yield from _walk(sf, rec[sub], keypath + (i, sub), top, rec)
+
+
+SCHEMA = Schema(
+    [
+        _ctype("person", "people", "People", PERSON, ("born", "died"), ("born", "died"), "Person"),
+        _ctype("group", "groups", "Groups", GROUP, ("founded", "dissolved"), ("from", "until"), "Organization"),
+        _ctype("event", "events", "Events", EVENT, ("date", "end"), ("", ""), "Event"),
+        _ctype("source", "sources", "Sources", SOURCE, ("date", ""), ("", ""), "CreativeWork"),
+        _ctype("article", "articles", "Articles", ARTICLE, ("date", ""), ("", ""), "Article"),
+    ]
+)
+#: The default schema's types (what docs and scaffolds describe).
+CONTENT_TYPES: dict[str, ContentType] = SCHEMA.types
+TYPE_BY_FOLDER = SCHEMA.by_folder
 
 
 def convert_fields(ctype: ContentType, meta: dict[str, Any]) -> tuple[dict[str, Any], list[FieldError]]:

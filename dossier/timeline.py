@@ -160,16 +160,14 @@ def _kind_order(kind: str) -> int:
     return order.index(kind) if kind in order else len(order)
 
 
-def _events_of(site, field_name: str, slug: str) -> list:
-    index = site.__dict__.setdefault("_events_by", {})
-    if field_name not in index or index[field_name][0] != len(site.entities):
-        by: dict[str, list] = {}
-        for ev in site.of_kind("event"):
-            if ev.get("date"):
-                for s in ev.get(field_name) or []:
-                    by.setdefault(s, []).append(ev)
-        index[field_name] = (len(site.entities), by)
-    return list(index[field_name][1].get(slug, []))
+def _events_of(resolved, entity) -> list:
+    """The dated events whose fields name ``entity`` (as participant, as a
+    group involved), in key order."""
+    out = []
+    for holder, _ref in resolved.page(entity).incoming:
+        if holder.kind == "event" and holder.get("date") and holder not in out:
+            out.append(holder)
+    return sorted(out, key=lambda e: e.key)
 
 
 def _event_mark(ev) -> Mark:
@@ -180,16 +178,16 @@ def _end_mark(label: str, d: Date | None, kind: str) -> list[Mark]:
     return [Mark(label, None, d, None, kind)] if d is not None else []
 
 
-def _person_life(person, events: Iterable) -> Row:
-    born, died = person.get("born"), person.get("died")
+def _person_life(site, person, events: Iterable) -> Row:
+    born, died = site.span(person)
     marks = _end_mark("Born", born, "birth") + _end_mark("Died", died, "death")
     marks += [_event_mark(ev) for ev in events]
     marks.sort(key=Mark.sort_key)
     return Row(person.title, person.key, (born, died), marks, "person")
 
 
-def _group_row(group, events: Iterable) -> Row:
-    founded, dissolved = group.get("founded"), group.get("dissolved")
+def _group_row(site, group, events: Iterable) -> Row:
+    founded, dissolved = site.span(group)
     marks = _end_mark("Founded", founded, "founded") + _end_mark("Dissolved", dissolved, "dissolved")
     marks += [_event_mark(ev) for ev in events]
     marks.sort(key=Mark.sort_key)
@@ -213,12 +211,12 @@ def site_rows(resolved) -> list[Row]:
     site = resolved.site
     rows: list[Row] = []
     for group in site.of_kind("group"):
-        events = _events_of(site, "groups", group.slug)
-        if group.get("founded") or group.get("dissolved") or events:
-            rows.append(_group_row(group, events))
+        events = _events_of(resolved, group)
+        if site.span(group) != (None, None) or events:
+            rows.append(_group_row(site, group, events))
     for person in site.of_kind("person"):
-        if person.get("born") or person.get("died"):
-            rows.append(_person_life(person, _events_of(site, "participants", person.slug)))
+        if site.span(person) != (None, None):
+            rows.append(_person_life(site, person, _events_of(resolved, person)))
     rows.sort(key=Row.sort_key)
     shown = {m.key for row in rows for m in row.marks if m.kind == "event"}
     others = [_event_mark(ev) for ev in site.of_kind("event") if ev.get("date") and ev.key not in shown]
@@ -240,7 +238,7 @@ def person_rows(resolved, person) -> list[Row]:
     """
     site = resolved.site
     rows: list[Row] = []
-    life = _person_life(person, _events_of(site, "participants", person.slug))
+    life = _person_life(site, person, _events_of(resolved, person))
     life.key = None
     if life.span != (None, None) or life.marks:
         rows.append(life)

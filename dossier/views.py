@@ -20,27 +20,13 @@ from . import bibliography, network, opendata, timeline
 from .dates import Date, format_range
 from .markup import substitute
 from .model import Entity, Site
-from .resolve import KIND_ORDER, CiteGroup, Link, PageData, Resolved
-from .schema import CONTENT_TYPES, Citation, Field, RecordList, RefList, RefType, TextList
+from .resolve import CiteGroup, Link, PageData, Resolved
+from .schema import DEBATE_STATUS, GENRES, SCHEMA, Citation, Field, RecordList, RefList, RefType, Schema
 from .search import search_names, shards
 from .text import fold
 
 __all__ = ["Page", "site_pages", "render_pages"]
 
-KIND_LABEL = {"person": "Person", "group": "Group", "event": "Event", "source": "Source", "article": "Article", "home": "Home"}
-KIND_PLURAL = {"person": "People", "group": "Groups", "event": "Events", "source": "Sources", "article": "Articles", "home": "Pages"}
-GENRE_LABEL = {
-    "letter": "Letter",
-    "trial-record": "Trial record",
-    "interrogation-record": "Interrogation record",
-    "memoir": "Memoir",
-    "press": "Press",
-    "archive-document": "Archive document",
-    "decree": "Decree",
-    "historiography": "Historiography",
-    "reference": "Reference work",
-}
-STATUS_LABEL = {"unresolved": "Unresolved", "consensus": "Consensus", "settled": "Settled"}
 
 
 @dataclass
@@ -80,31 +66,15 @@ def time_html(d: Date | None) -> Markup:
     return Markup(f'<span class="date" title="{title}">{text}</span>')
 
 
-def range_html(a: Date | None, b: Date | None) -> Markup:
-    if a is None and b is None:
-        return Markup("")
-    return Markup('<span class="dates">{}</span>').format(format_range(a, b))
+def kinds(schema: Schema) -> tuple[str, ...]:
+    """Every kind of page an entity can be, in the order lists show them."""
+    return schema.kinds + ("home",)
 
 
-def life_dates(e: Entity) -> str:
-    if e.kind == "person":
-        a, b = e.get("born"), e.get("died")
-    elif e.kind == "group":
-        a, b = e.get("founded"), e.get("dissolved")
-    elif e.kind == "event":
-        a, b = e.get("date"), e.get("end")
-        if b is None:
-            return a.human() if a else ""
-    else:
-        a = e.get("date")
-        return a.human() if a else ""
-    if a is None and b is None:
-        return ""
-    if b is None:
-        return f"{'born' if e.kind == 'person' else 'from'} {a.human()}"
-    if a is None:
-        return f"{'died' if e.kind == 'person' else 'until'} {b.human()}"
-    return format_range(a, b)
+def genre_label(schema: Schema, genre: str) -> str:
+    return schema["source"].fields["genre"].type.label(genre)
+
+
 
 
 def sort_name(e: Entity) -> str:
@@ -198,7 +168,7 @@ def source_entry(resolved: Resolved, source: Entity) -> Markup:
 def preview_data(resolved: Resolved, target: Entity) -> dict[str, str]:
     """What a link preview shows of a page."""
     return _once(
-        resolved, "_previews", target.key, lambda: {"title": target.title, "kind": KIND_LABEL[target.kind], "dates": life_dates(target), "summary": target.get("summary", "")}
+        resolved, "_previews", target.key, lambda: {"title": target.title, "kind": resolved.site.schema[target.kind].label, "dates": resolved.site.span_text(target, header=True), "summary": target.get("summary", "")}
     )
 
 
@@ -241,7 +211,7 @@ class PageBuilder:
 
     def infobox(self) -> list[dict]:
         e = self.entity
-        ctype = CONTENT_TYPES[e.kind]
+        ctype = self.resolved.site.schema[e.kind]
         rows = []
         fs = e.get("field_sources") or {}
         for f in ctype.infobox_fields():
@@ -263,7 +233,7 @@ class PageBuilder:
         if f.name == "colorcode":
             return Markup('<span class="swatch" style="background:{c}" aria-hidden="true"></span> {c}').format(c=value)
         if f.name == "genre":
-            return Markup('<span class="badge genre-{g}">{l}</span>').format(g=value, l=GENRE_LABEL.get(value, value))
+            return Markup('<span class="badge genre-{g}">{l}</span>').format(g=value, l=genre_label(site.schema, value))
         if f.name == "kind" and self.entity.kind == "source":
             return Markup('<span class="badge kind-{k}">{l}</span>').format(k=value, l=value.capitalize())
         if isinstance(f.type, RefList):
@@ -284,11 +254,8 @@ class PageBuilder:
         return escape(value)
 
     def _ref(self, slug: str, kinds) -> Markup:
-        for k in kinds:
-            t = self.resolved.site.get(k, slug)
-            if t is not None:
-                return self.link(t)
-        return escape(slug)
+        t = self.resolved.site.find(slug, kinds)
+        return self.link(t) if t is not None else escape(slug)
 
     # body ---------------------------------------------------------------------
 
@@ -311,8 +278,7 @@ class PageBuilder:
 
     def relations(self) -> list[dict]:
         sections = []
-        order = ["Led", "Member of", "Members", "Merged into", "Preceded by", "Succeeded by", "Wings and member groups", "Parts", "Events", "Articles"]
-        for title in order:
+        for title in self.resolved.site.schema.sections():
             items = self.data.derived.get(title)
             if not items:
                 continue
@@ -335,9 +301,10 @@ class PageBuilder:
                 contexts.append(Markup("").join(Markup("<mark>{}</mark>").format(t) if m else escape(t) for t, m in parts))
             groups[bl.source.kind].append({"link": self.link(bl.source), "sort": fold(sort_name(bl.source)), "contexts": contexts})
         out = []
-        for kind in KIND_ORDER:
+        schema = self.resolved.site.schema
+        for kind in kinds(schema):
             if kind in groups:
-                out.append({"kind": kind, "label": KIND_PLURAL[kind], "items": sorted(groups[kind], key=lambda i: i["sort"])})
+                out.append({"kind": kind, "label": schema[kind].plural, "items": sorted(groups[kind], key=lambda i: i["sort"])})
         return out
 
     def debates(self) -> list[dict]:
@@ -354,19 +321,20 @@ class PageBuilder:
                         "cite": self.notes.marker(cite) if cite else Markup(""),
                     }
                 )
-            out.append({"id": f"debate-{i + 1}", "question": d["question"], "status": d.get("status", "unresolved"), "status_label": STATUS_LABEL[d.get("status", "unresolved")], "note": d.get("note", ""), "positions": positions})
+            out.append({"id": f"debate-{i + 1}", "question": d["question"], "status": d.get("status", "unresolved"), "status_label": DEBATE_STATUS.label(d.get("status", "unresolved")), "note": d.get("note", ""), "positions": positions})
         return out
 
     def positions(self) -> list[dict]:
         out = []
         for page, d_i, pos in self.data.positions:
             debate = page.get("debates")[d_i]
-            out.append({"question": debate["question"], "where": self.link(page, page.title, f"debate-{d_i + 1}"), "view": pos["view"], "status": debate.get("status", "unresolved"), "status_label": STATUS_LABEL[debate.get("status", "unresolved")]})
+            out.append({"question": debate["question"], "where": self.link(page, page.title, f"debate-{d_i + 1}"), "view": pos["view"], "status": debate.get("status", "unresolved"), "status_label": DEBATE_STATUS.label(debate.get("status", "unresolved"))})
         return out
 
     def cited_by(self) -> list[dict]:
         out = []
-        for c in sorted(self.data.cited_by, key=lambda c: (KIND_ORDER.index(c.source.kind), fold(sort_name(c.source)), c.where, c.locator)):
+        order = kinds(self.resolved.site.schema)
+        for c in sorted(self.data.cited_by, key=lambda c: (order.index(c.source.kind), fold(sort_name(c.source)), c.where, c.locator)):
             where = {"body": "", "sources": "as a source of the whole page", "debate": "in a debate"}.get(c.where, f"for '{c.where}'")
             self.depends |= c.shows
             out.append({"link": self.link(c.source), "locator": c.locator, "where": where, "sentence": "".join(t for t, _ in c.sentence)})
@@ -390,9 +358,10 @@ class PageBuilder:
 
     def build(self) -> dict[str, Any]:
         e = self.entity
-        ctx: dict[str, Any] = {"entity": e, "kind": e.kind, "kind_label": KIND_LABEL[e.kind]}
+        schema = self.resolved.site.schema
+        ctx: dict[str, Any] = {"entity": e, "kind": e.kind, "kind_label": schema[e.kind].label}
         # infobox first, so that its notes are numbered before the body's
-        ctx["infobox"] = self.infobox() if e.kind in CONTENT_TYPES else []
+        ctx["infobox"] = self.infobox() if e.kind in schema else []
         ctx["body"] = self.body()
         ctx["debates"] = self.debates()
         ctx["relations"] = self.relations()
@@ -407,7 +376,7 @@ class PageBuilder:
         ctx["page_sources"] = [self.link(s) for s in (self.resolved.site.get("source", x) for x in e.get("sources", [])) if s]
         ctx["references"] = self.notes.references()
         ctx["toc"] = [h for h in self.data.rendered.headings if h[0] == 2] if e.kind == "article" else []
-        ctx["dates"] = life_dates(e)
+        ctx["dates"] = self.resolved.site.span_text(e, header=True)
         ctx["title"] = e.title
         ctx["summary"] = e.get("summary", "")
         ctx["search_names"] = search_names(e.names[1:])
@@ -470,7 +439,7 @@ def _entity_page(resolved: Resolved, e: Entity, options: dict[str, str]) -> Page
 #   "dataset"      every entity's fields and outgoing references (data files)
 #   "kinds"        the set of entity keys (added or removed pages)
 #   "index"        the home page's own file
-FACES = {k: f"face:{k}" for k in KIND_ORDER[:5]}
+FACES = {k: f"face:{k}" for k in SCHEMA.kinds}
 
 
 def _fixed(path: str, url: str, template: str, ctx: dict[str, Any] | Callable[[], dict[str, Any]], deps: set[str]) -> Page:
@@ -495,7 +464,7 @@ def _home_page(resolved: Resolved) -> Page:
             b = PageBuilder(resolved, site.home)
             ctx = {"title": site.home.title, "body": b.body(), "summary": site.home.get("summary", ""), "references": b.notes.references()}
             deps |= b.depends
-        ctx["counts"] = [(KIND_PLURAL[k], CONTENT_TYPES[k].folder + "/", len(site.of_kind(k))) for k in KIND_ORDER[:5]]
+        ctx["counts"] = [(site.schema[k].plural, site.schema[k].folder + "/", len(site.of_kind(k))) for k in site.schema.kinds]
         ctx["articles"] = [{"title": a.title, "url": a.url, "summary": a.get("summary", "")} for a in sorted(site.of_kind("article"), key=lambda a: fold(a.title))]
         return ctx, deps | {FACES["article"], "kinds"}
 
@@ -515,7 +484,7 @@ def _debates_page(resolved: Resolved) -> Page:
                     if p is not None and p.title not in [x["title"] for x in people]:
                         people.append({"title": p.title, "url": rel(url, p.url)})
                 status = d.get("status", "unresolved")
-                items.append({"question": d["question"], "status": status, "status_label": STATUS_LABEL[status], "where": e.title, "url": rel(url, e.url) + f"#debate-{i + 1}", "people": people, "kind": KIND_LABEL[e.kind]})
+                items.append({"question": d["question"], "status": status, "status_label": DEBATE_STATUS.label(status), "where": e.title, "url": rel(url, e.url) + f"#debate-{i + 1}", "people": people, "kind": resolved.site.schema[e.kind].label})
         order = {"unresolved": 0, "consensus": 1, "settled": 2}
         items.sort(key=lambda x: (order[x["status"]], fold(x["question"])))
         return {"title": "Debates", "items": items}
@@ -534,7 +503,7 @@ def _data_files(resolved: Resolved, options: dict[str, str]) -> list[Page]:
             tables.update(opendata.csv_tables(resolved))
         return tables[name]
 
-    names = ["articles.csv", "events.csv", "groups.csv", "memberships.csv", "people.csv", "relations.csv", "sources.csv"]
+    names = opendata.csv_names(site.schema)
     out = [_raw("data/dossier.json", lambda: opendata.dataset_json(resolved), data)]
     out += [_raw(f"data/{name}", lambda name=name: table(name), data) for name in names]
     files = [{"name": "dossier.json", "what": "Every entity with its fields, resolved relations and sources (JSON)."}]
@@ -581,7 +550,7 @@ def site_pages(resolved: Resolved, options: dict[str, str] | None = None) -> lis
     pages.append(_debates_page(resolved))
     pages.append(_home_page(resolved))
     pages.append(_fixed("404.html", "", "404.html", {"title": "Page not found", "absolute": True}, set()))
-    types = [(k, KIND_PLURAL[k]) for k in KIND_ORDER[:5]]
+    types = [(k, site.schema[k].plural) for k in site.schema.kinds]
     bundles = " ".join(str(n) for n in shards(sorted(resolved.pages)))
     pages.append(_fixed("search/index.html", "search/", "search.html", {"title": "Search", "types": types, "shards": bundles}, {"kinds"}))
     urls = sorted(p.url for p in pages if p.template and p.path.endswith("index.html"))
@@ -590,38 +559,38 @@ def site_pages(resolved: Resolved, options: dict[str, str] | None = None) -> lis
     return sorted(pages, key=lambda p: p.path)
 
 
-def _entry(e: Entity, from_url: str) -> dict:
-    return {"title": e.title, "sort": sort_name(e), "url": rel(from_url, e.url), "dates": life_dates(e), "summary": e.get("summary", ""), "native": e.get("native_name", ""), "entity": e}
+def _entry(site: Site, e: Entity, from_url: str) -> dict:
+    return {"title": e.title, "sort": sort_name(e), "url": rel(from_url, e.url), "dates": site.span_text(e, header=True), "summary": e.get("summary", ""), "native": e.get("native_name", ""), "entity": e}
 
 
 def _index_pages(resolved: Resolved) -> list[Page]:
     site = resolved.site
     out = []
     for kind in ("person", "group"):
-        folder = CONTENT_TYPES[kind].folder
+        folder = site.schema[kind].folder
         url = f"{folder}/"
 
         def make(kind=kind, url=url) -> dict[str, Any]:
-            items = sorted((_entry(e, url) for e in site.of_kind(kind)), key=lambda i: (fold(i["sort"]), i["entity"].key))
+            items = sorted((_entry(site, e, url) for e in site.of_kind(kind)), key=lambda i: (fold(i["sort"]), i["entity"].key))
             letters: dict[str, list] = {}
             for it in items:
                 letter = fold(it["sort"])[:1].upper() or "#"
                 if not letter.isalpha() or not letter.isascii():
                     letter = "#"
                 letters.setdefault(letter, []).append(it)
-            return {"title": KIND_PLURAL[kind], "kind": kind, "letters": letters, "count": len(items)}
+            return {"title": site.schema[kind].plural, "kind": kind, "letters": letters, "count": len(items)}
 
         out.append(_fixed(f"{url}index.html", url, "index_az.html", make, {FACES[kind]}))
 
     def events() -> dict[str, Any]:
         evs = sorted(site.of_kind("event"), key=lambda e: (e.get("date").sort_key(), e.key))
-        return {"title": "Events", "items": [_entry(e, "events/") | {"time": time_html(e.get("date"))} for e in evs]}
+        return {"title": "Events", "items": [_entry(site, e, "events/") | {"time": time_html(e.get("date"))} for e in evs]}
 
     out.append(_fixed("events/index.html", "events/", "index_events.html", events, {FACES["event"]}))
 
     def articles() -> dict[str, Any]:
         arts = sorted(site.of_kind("article"), key=lambda e: fold(e.title))
-        return {"title": "Articles", "items": [_entry(e, "articles/") for e in arts]}
+        return {"title": "Articles", "items": [_entry(site, e, "articles/") for e in arts]}
 
     out.append(_fixed("articles/index.html", "articles/", "index_list.html", articles, {FACES["article"]}))
     out.extend(_source_pages(resolved))
@@ -634,19 +603,19 @@ def _source_pages(resolved: Resolved) -> list[Page]:
     out = []
 
     def entries(items, from_url):
-        return [{"entry": source_entry(resolved, s), "url": rel(from_url, s.url), "title": s.title, "genre": s.get("genre"), "genre_label": GENRE_LABEL.get(s.get("genre"), ""), "kind": s.get("kind")} for s in items]
+        return [{"entry": source_entry(resolved, s), "url": rel(from_url, s.url), "title": s.title, "genre": s.get("genre"), "genre_label": genre_label(site.schema, s.get("genre")) if s.get("genre") else "", "kind": s.get("kind")} for s in items]
 
     def groups(items, from_url):
         return [{"kind": k, "label": "Primary sources" if k == "primary" else "Secondary sources", "items": entries([s for s in items if s.get("kind") == k], from_url)} for k in ("primary", "secondary")]
 
-    genres = sorted({s.get("genre") for s in sources if s.get("genre")}, key=lambda g: list(GENRE_LABEL).index(g))
-    nav = [{"genre": g, "label": GENRE_LABEL[g], "count": sum(1 for s in sources if s.get("genre") == g)} for g in genres]
+    genres = sorted({s.get("genre") for s in sources if s.get("genre")}, key=GENRES.index)
+    nav = [{"genre": g, "label": genre_label(site.schema, g), "count": sum(1 for s in sources if s.get("genre") == g)} for g in genres]
     deps = {FACES["source"]}
     out.append(_fixed("sources/index.html", "sources/", "index_sources.html", lambda: {"title": "Sources", "groups": groups(sources, "sources/"), "genres": nav, "genre": None}, deps))
     for g in genres:
         gurl = f"sources/genre/{g}/"
         items = [s for s in sources if s.get("genre") == g]
-        make = lambda items=items, gurl=gurl, g=g: {"title": f"Sources: {GENRE_LABEL[g]}", "groups": groups(items, gurl), "genres": nav, "genre": g}  # noqa: E731
+        make = lambda items=items, gurl=gurl, g=g: {"title": f"Sources: {genre_label(site.schema, g)}", "groups": groups(items, gurl), "genres": nav, "genre": g}  # noqa: E731
         out.append(_fixed(f"{gurl}index.html", gurl, "index_sources.html", make, deps))
     return out
 
