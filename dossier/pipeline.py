@@ -29,6 +29,7 @@ from .diagnostics import BuildFailed, Diagnostics, relpath
 from .markup import Rendered, render_markdown
 from .model import MAX_FILE_BYTES, Site, load_site
 from .resolve import Resolved, resolve
+from .schema import SCHEMA, Schema
 
 __all__ = ["Project", "read_and_resolve", "build", "BuildReport"]
 
@@ -46,6 +47,7 @@ class Project:
     use_cache: bool = True
     search: bool = True  # run Pagefind over the finished site
     site_url: str | None = None  # where the site is published (overrides SITEURL)
+    schema: Schema = SCHEMA  # the content types and their fields
 
     @classmethod
     def at(cls, root: Path, content: Path | None = None, output: Path | None = None, strict: bool = False, jobs: int = 0, use_cache: bool = True) -> "Project":
@@ -131,7 +133,7 @@ def read_and_resolve(project: Project, diags: Diagnostics, timings: dict[str, fl
     if not project.content.is_dir():
         diags.error(str(project.content), 1, 1, "folder", "the content folder does not exist")
         return Resolved(Site(), {}, {})
-    site = load_site(project.content, project.root, diags, cache, digests)
+    site = load_site(project.content, project.root, diags, cache, digests, project.schema)
     timings["read"] = time.perf_counter() - t
     t = time.perf_counter()
     rendered = render_all(site, cache, project.workers())
@@ -152,7 +154,7 @@ def environment_digest(project: Project) -> str:
     """Everything besides content that shapes the output."""
     theme = theme_folder(project.root)
     files = [p for p in theme.rglob("*") if p.is_file()]
-    parts = [generator_version(), digest_files(files, theme), project.site_url or ""]
+    parts = [generator_version(), digest_files(files, theme), project.site_url or "", project.schema.name]
     if project.settings_file:
         parts.append(digest_files([project.settings_file], project.root))
     return hashlib.sha256("|".join(parts).encode()).hexdigest()
