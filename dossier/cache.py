@@ -45,7 +45,7 @@ def generator_version() -> str:
     """Digest of the generator's own code: a new Dossier invalidates caches."""
     global _version
     if _version is None:
-        _version = digest_files(sorted(_PACKAGE.glob("*.py")), _PACKAGE)[:16]
+        _version = digest_files(sorted(_PACKAGE.rglob("*.py")), _PACKAGE)[:16]
     return _version
 
 

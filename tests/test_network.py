@@ -12,6 +12,7 @@ import networkx as nx
 import pytest
 
 from dossier import network as N
+from dossier.network import export
 from dossier.diagnostics import Diagnostics
 from dossier.pipeline import Project, read_and_resolve
 from dossier.text import fold
@@ -615,8 +616,8 @@ def test_large_network_is_capped_and_drawn():
 
 
 def _networkx_graphml(G):
-    H = N._export_copy(G)
-    return N._XML_DECL + "\n".join(nx.generate_graphml(H, encoding="utf-8", prettyprint=True, edge_id_from_attribute="id")) + "\n"
+    H = export._export_copy(G)
+    return export._XML_DECL + "\n".join(nx.generate_graphml(H, encoding="utf-8", prettyprint=True, edge_id_from_attribute="id")) + "\n"
 
 
 def test_streamed_exports_are_byte_for_byte_what_networkx_writes(G):
@@ -629,8 +630,8 @@ def test_streamed_exports_are_byte_for_byte_what_networkx_writes(G):
     for graph in (G, tricky):
         assert N.to_graphml(graph) == _networkx_graphml(graph)
         for pos in (None, N.layout(graph)):
-            assert N.to_gexf(graph, pos, "2024-01-31") == N._to_gexf_networkx(graph, pos, ' lastmodifieddate="2024-01-31"')
-            assert N.to_gexf(graph, pos) == N._to_gexf_networkx(graph, pos, "")
+            assert N.to_gexf(graph, pos, "2024-01-31") == export._to_gexf_networkx(graph, pos, ' lastmodifieddate="2024-01-31"')
+            assert N.to_gexf(graph, pos) == export._to_gexf_networkx(graph, pos, "")
     # anything but text attributes goes through networkx itself
     odd = tricky.copy()
     odd.nodes["groups/g"]["size"] = 3
