@@ -6,6 +6,7 @@ from __future__ import annotations
 import math
 import re
 from collections import defaultdict
+from dataclasses import dataclass
 from typing import Any, Callable
 
 import networkx as nx
@@ -214,6 +215,46 @@ def render_svg(
     ``height=None`` picks a height to suit: for a neighbourhood drawn in
     two columns, enough for its labels (about 19 px a row at 11 px type).
     """
+    c = _canvas(G, pos, width, height, highlight, id_prefix, max_labels, label_chars, font_size, label_placement)
+    out = _head(G, c, title)
+    out += _edges_svg(G, c)
+    out += _nodes_svg(G, c, _place_labels(c), href)
+    if c.legend_lines:
+        out.append(f'<g class="legend" transform="translate(0 {_f(c.H - c.legend_h)})" fill="#1a1a1a">')
+        out.append(f'<rect x="0" y="0" width="{int(c.W)}" height="{_f(c.legend_h)}" fill="#f5f5f5"/>')
+        out.extend(c.legend_lines)
+        out.append("</g>")
+    out.append("</svg>")
+    return Markup("\n".join(out))
+
+
+@dataclass
+class _Canvas:
+    """What a drawing decides before it draws: size, legend, where each node
+    goes, how large it is, which nodes may be labelled and with what."""
+
+    p: str  # the id prefix
+    W: float
+    H: float
+    font_size: float
+    nodes: list[str]
+    edges: list[tuple]
+    highlight: str | None
+    present: set[str]  # relations drawn
+    legend_lines: list[str]
+    legend_h: float
+    priority: list[str]  # nodes, most important first
+    may_label: set[str]
+    radii: dict[str, float]
+    center: str | None
+    placement: str  # "below" or "radial"
+    labels: dict[str, str]
+    xy: dict[str, tuple[float, float]]
+    cx: float
+    cy: float
+
+
+def _canvas(G, pos, width, height, highlight, id_prefix, max_labels, label_chars, font_size, label_placement) -> _Canvas:
     missing = [n for n in G if n not in pos]
     if missing:
         raise ValueError(f"no position for {len(missing)} node(s), e.g. {sorted(missing)[0]!r}")
@@ -286,6 +327,12 @@ def render_svg(
     xy = {n: (pad_x + pos[n][0] * (W - 2 * pad_x), top + pos[n][1] * (bottom - top)) for n in nodes}
     cx, cy = xy[center] if center is not None else (W / 2, (top + bottom) / 2)
 
+    return _Canvas(p, W, H, font_size, nodes, edges, highlight, present, legend_lines, legend_h, priority, may_label, radii, center, placement, labels, xy, cx, cy)
+
+
+def _head(G, c: _Canvas, title: str) -> list[str]:
+    """The opening tag, title, description, arrow markers and background."""
+    p, W, H, nodes, edges, center, font_size, present = c.p, c.W, c.H, c.nodes, c.edges, c.center, c.font_size, c.present
     n_kind = {k: sum(1 for n in nodes if G.nodes[n].get("kind") == k) for k in NODE_KINDS}
     desc = (
         f"Network of {_plural(n_kind['person'], 'person', 'people')}, {_plural(n_kind['group'], 'group', 'groups')}, "
@@ -320,6 +367,14 @@ def render_svg(
         out.append("</defs>")
     out.append(f'<rect class="graph-bg" x="0" y="0" width="{int(W)}" height="{int(H)}" fill="#ffffff"/>')
 
+    return out
+
+
+def _edges_svg(G, c: _Canvas) -> list[str]:
+    """Edges: the relations of one pair of nodes (either direction) curved
+    apart; one group per relation carries the stroke."""
+    p, xy, radii, edges = c.p, c.xy, c.radii, c.edges
+    out: list[str] = []
     # Edges: the relations of one pair of nodes (either direction) curved apart.
     drawn: list[tuple[tuple, str]] = []
     by_pair: dict[tuple[str, str], list] = defaultdict(list)
@@ -372,6 +427,15 @@ def render_svg(
         out.append("</g>")
     out.append("</g>")
 
+    return out
+
+
+def _place_labels(c: _Canvas) -> dict[str, tuple[float, float, str]]:
+    """Where each label goes: greedy placement, most important first,
+    avoiding nodes and labels already placed."""
+    W, H, font_size, xy, radii, labels, placement = c.W, c.H, c.font_size, c.xy, c.radii, c.labels, c.placement
+    cx, cy, center, highlight, legend_h = c.cx, c.cy, c.center, c.highlight, c.legend_h
+    nodes, priority, may_label = c.nodes, c.priority, c.may_label
     # Labels: greedy placement, most important first, avoiding nodes and
     # labels already placed.
     occupied = _Occupied()
@@ -418,6 +482,13 @@ def render_svg(
                     placed[n] = (lx, ly, anchor)
                     break
 
+    return placed
+
+
+def _nodes_svg(G, c: _Canvas, placed: dict[str, tuple[float, float, str]], href: Callable[[str], str]) -> list[str]:
+    """Nodes as links with their shape, tooltip and label, the highlighted one last (on top)."""
+    nodes, highlight, xy, radii, labels = c.nodes, c.highlight, c.xy, c.radii, c.labels
+    out: list[str] = []
     # Nodes, the highlighted one last (on top).
     out.append('<g class="nodes">')
     for n in [n for n in nodes if n != highlight] + ([highlight] if highlight is not None else []):
@@ -444,13 +515,7 @@ def render_svg(
         out.append("".join(parts))
     out.append("</g>")
 
-    if legend_lines:
-        out.append(f'<g class="legend" transform="translate(0 {_f(H - legend_h)})" fill="#1a1a1a">')
-        out.append(f'<rect x="0" y="0" width="{int(W)}" height="{_f(legend_h)}" fill="#f5f5f5"/>')
-        out.extend(legend_lines)
-        out.append("</g>")
-    out.append("</svg>")
-    return Markup("\n".join(out))
+    return out
 
 
 def _toward(px: float, py: float, tx: float, ty: float, r: float) -> tuple[float, float]:
