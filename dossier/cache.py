@@ -1,17 +1,9 @@
-"""The content cache and the build manifest.
+"""The content cache: a file's SHA-256 (plus the generator version) to its
+parsed document, validated fields and rendered Markdown, so that an unchanged
+file is never parsed or rendered again. Keyed by content hash, not mtime.
 
-- The **content cache** maps a file's SHA-256 (plus the generator version) to
-  its parsed document, validated fields and rendered Markdown: an unchanged
-  file is never parsed or rendered again. Keyed by content hash, not mtime.
-- The **manifest** records, for the last successful build into an output
-  folder, the digest of every input and, per output page, the entity keys it
-  read (Lektor's ``record_dependency``). An incremental build re-renders only
-  the pages whose recorded or current dependencies changed, and writes only
-  the files whose bytes differ, so its output is byte-identical to a clean
-  build's.
-
-Both live in ``<project>/.dossier-cache/``; deleting it (or ``--clean``) is
-always safe.
+It lives in ``<project>/.dossier-cache/`` beside the build manifests (see
+``incremental``); deleting that folder (or ``--clean``) is always safe.
 """
 
 from __future__ import annotations
@@ -19,11 +11,10 @@ from __future__ import annotations
 import hashlib
 import os
 import pickle
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-__all__ = ["generator_version", "ContentCache", "Manifest", "digest_files"]
+__all__ = ["generator_version", "ContentCache", "digest_files", "atomic_pickle"]
 
 _PACKAGE = Path(__file__).resolve().parent
 
@@ -87,40 +78,10 @@ class ContentCache:
             return
         for k in stale:  # forget files that no longer exist
             del self.entries[k]
-        _atomic_pickle(self.folder / self.FILE, (generator_version(), self.entries))
+        atomic_pickle(self.folder / self.FILE, (generator_version(), self.entries))
 
 
-@dataclass
-class Manifest:
-    """What the last successful build into one output folder read and wrote."""
-
-    build_id: str = ""
-    inputs: dict[str, str] = field(default_factory=dict)  # content path -> digest
-    entities: dict[str, str] = field(default_factory=dict)  # entity key -> digest
-    environment: str = ""  # digest of generator, theme, templates, settings
-    pages: dict[str, tuple[frozenset, str]] = field(default_factory=dict)  # page path -> (deps, html digest)
-    files: list[str] = field(default_factory=list)  # every file of the output
-    warnings: list = field(default_factory=list)  # the build's warnings (Diagnostic objects)
-
-    @staticmethod
-    def path_for(cache_dir: Path, output: Path) -> Path:
-        tag = hashlib.sha256(str(output.resolve()).encode()).hexdigest()[:12]
-        return cache_dir / f"manifest-{tag}.pickle"
-
-    @classmethod
-    def load(cls, cache_dir: Path, output: Path) -> "Manifest | None":
-        try:
-            with open(cls.path_for(cache_dir, output), "rb") as fh:
-                data = pickle.load(fh)
-            return data if isinstance(data, cls) else None
-        except (OSError, EOFError, pickle.UnpicklingError, ValueError, TypeError, AttributeError, ImportError):
-            return None
-
-    def save(self, cache_dir: Path, output: Path) -> None:
-        _atomic_pickle(self.path_for(cache_dir, output), self)
-
-
-def _atomic_pickle(path: Path, value: Any) -> None:
+def atomic_pickle(path: Path, value: Any) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
     with open(tmp, "wb") as fh:

@@ -44,14 +44,14 @@ import datetime as _dt
 import io
 import json
 import uuid
-from typing import Any, Iterable
+from typing import Any
 from xml.sax.saxutils import escape as xml_escape
 from xml.sax.saxutils import quoteattr
 
 from markupsafe import Markup
 
 from .bibliography import parse_name
-from .dates import Date, format_range
+from .dates import Date
 from .schema import SCHEMA, Citation, FieldSourcesType, RecordList, RefType, Schema
 from .text import fold
 

@@ -1,35 +1,40 @@
 """The Pelican layer: the only module that imports Pelican.
 
-``register()`` makes Dossier a Pelican plugin: it adds :class:`DossierGenerator`,
-which (when Pelican runs it, e.g. through ``build.py``) renders every page of
-the resolved site with the theme's Jinja2 environment. Pelican supplies the
-settings, the theme's templates and the copying of the theme's static files.
+Pelican is the host of the templates: :class:`PelicanRenderer` reads the
+settings (``pelicanconf.py`` with Dossier's forced values), finds the theme,
+and builds the Jinja2 environment the way Pelican's generators do (the
+theme's templates, Pelican's filters and tests, the settings' own
+``JINJA_*``), with escaping always on. It is the pipeline's
+:class:`~dossier.render.Renderer`: the pipeline decides what is rendered and
+writes it (staging, incremental builds, search); nothing here writes a file.
+
+Running plain ``pelican`` on a Dossier site would skip all of that, so the
+plugin, which ``pelicanconf.py`` names, stops it with a message that says
+what to run instead.
 """
 
 from __future__ import annotations
 
-import contextlib
-import io
+import fnmatch
 import logging
 import os
+import sys
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from pelican import Pelican, signals
+from pelican import signals
 from pelican.generators import Generator
 from pelican.settings import read_settings
 
-from .diagnostics import BuildFailed, Diagnostics
-from .incremental import RenderResult, digest, select_pages
-from .pipeline import theme_folder
-from .views import render_page, site_options, site_pages
+from .project import theme_folder
+from .views import site_options
 
 if TYPE_CHECKING:
-    from .output import Staging
-    from .pipeline import Project
-    from .resolve import Resolved
+    import jinja2
 
-__all__ = ["register", "DossierGenerator", "run_pelican", "pelican_settings"]
+    from .project import Project
+
+__all__ = ["PelicanRenderer", "register", "pelican_settings", "FORCED", "NOT_THE_WAY"]
 
 #: Settings Dossier needs whatever pelicanconf.py says: Pelican's own article
 #: and page machinery is switched off, the theme is escaped.
@@ -60,106 +65,9 @@ FORCED = {
 }
 
 
-class DossierGenerator(Generator):
-    """Renders the Dossier site. Resolves the content itself when Pelican is
-    run directly (``pelican -s pelicanconf.py``), or takes the result that
-    ``build.py`` resolved already (setting ``DOSSIER_RESOLVED``)."""
-
-    def generate_context(self) -> None:
-        resolved = self.settings.get("DOSSIER_RESOLVED")
-        if resolved is None:
-            from .pipeline import Project, read_and_resolve
-
-            project = Project.at(Path(self.settings.get("DOSSIER_ROOT", Path(self.path).parent)), Path(self.path), Path(self.output_path))
-            diags = Diagnostics()
-            resolved = read_and_resolve(project, diags)
-            if diags.fails(self.settings.get("DOSSIER_STRICT", False)):
-                raise BuildFailed(diags)
-        self.resolved = resolved
-        self.pages = site_pages(resolved, site_options(self.settings))
-        self.context["DOSSIER_PAGES"] = self.pages
-
-    def generate_output(self, writer) -> None:
-        self.env.autoescape = True  # never trust content, whatever the settings say
-        base = {k: v for k, v in self.context.items() if k.isupper() and not k.startswith("DOSSIER_")}
-        staging = self.settings.get("DOSSIER_STAGING")
-        previous = self.settings.get("DOSSIER_PREVIOUS")
-        entities = self.settings.get("DOSSIER_ENTITIES") or {}
-        if staging is None:  # run by plain Pelican: write everything where it says
-            out = Path(self.output_path)
-            for page in self.pages:
-                html, _deps = render_page(page, self.env, base)
-                target = out / page.path
-                target.parent.mkdir(parents=True, exist_ok=True)
-                target.write_text(html, encoding="utf-8")
-            return
-        result = RenderResult(renderer=(self.env, base))
-        selected = select_pages(self.pages, self.resolved, previous, entities)
-        current = {p.path for p in self.pages}
-        if previous is not None:
-            for path in previous.pages:
-                if path not in current:
-                    staging.remove(path)
-                    result.changed.append(path)
-            # keep the record of every page that is not rendered again
-            chosen = {p.path for p in selected}
-            for path, record in previous.pages.items():
-                if path in current and path not in chosen:
-                    result.pages[path] = record
-        workers = int(self.settings.get("DOSSIER_WORKERS", 1))
-        for path, deps, digest, written in _render_all(selected, self.env, base, staging, workers):
-            result.pages[path] = (deps, digest)
-            result.rendered += 1
-            result.written += written
-            if written:
-                result.changed.append(path)
-        self.settings["DOSSIER_RESULT"] = result
-
-
-# Parallel rendering: forked workers inherit the resolved site and the Jinja
-# environment, render a share of the pages, write them into the staging
-# folder and send back only (path, deps, digest, written).
-_WORK: dict = {}
-
-
-def _render_share(indices: list[int]) -> list[tuple[str, frozenset, str, int]]:
-    pages, env, base, staging = _WORK["pages"], _WORK["env"], _WORK["base"], _WORK["staging"]
-    out = []
-    for i in indices:
-        page = pages[i]
-        html, deps = render_page(page, env, base)
-        data = html.encode("utf-8")
-        written = staging.write(page.path, data, only_if_changed=True)
-        out.append((page.path, frozenset(deps), digest(data), int(written)))
-    return out
-
-
-def _render_all(pages, env, base, staging, workers: int):
-    _WORK.update(pages=pages, env=env, base=base, staging=staging)
-    try:
-        if workers > 1 and len(pages) >= 200 and hasattr(os, "fork"):
-            import multiprocessing
-
-            n = workers * 4
-            shares = [list(range(i, len(pages), n)) for i in range(n)]
-            with multiprocessing.get_context("fork").Pool(workers) as pool:
-                for chunk in pool.imap(_render_share, shares):
-                    yield from chunk
-        else:
-            yield from _render_share(list(range(len(pages))))
-    finally:
-        _WORK.clear()
-
-
-def get_generators(pelican_object):
-    return DossierGenerator
-
-
-def register() -> None:
-    signals.get_generators.connect(get_generators)
-
-
 def pelican_settings(project: "Project", output: Path) -> dict:
+    """Pelican's settings for ``project``: its pelicanconf.py (if any) with
+    Dossier's forced values, escaping on and the theme found."""
     overrides = {
         "PATH": str(project.content),
         "OUTPUT_PATH": str(output),
@@ -168,31 +76,65 @@ def pelican_settings(project: "Project", output: Path) -> dict:
     }
     if project.settings_file is None:  # a bare content folder (tests, fixtures)
         overrides = {"SITENAME": "Dossier", "TIMEZONE": "UTC", **overrides}
+    logging.getLogger("pelican").setLevel(logging.WARNING)
     settings = read_settings(str(project.settings_file) if project.settings_file else None, override=overrides)
     settings["PLUGINS"] = [__import__(__name__, fromlist=["register"])]
     settings["JINJA_ENVIRONMENT"] = {**settings.get("JINJA_ENVIRONMENT", {}), "autoescape": True}
-    settings["DOSSIER_ROOT"] = str(project.root)
     if project.site_url:
         settings["SITEURL"] = project.site_url.rstrip("/")
     return settings
 
 
-def run_pelican(project: "Project", resolved: "Resolved", staging: "Staging", previous=None, entities=None) -> RenderResult:
-    """Run Pelican over the resolved site, writing into the staging folder.
+class PelicanRenderer:
+    """A :class:`~dossier.render.Renderer` from Pelican's settings and theme."""
 
-    ``previous`` (the last build's manifest) makes it incremental: only the
-    pages whose inputs changed are rendered, and the theme's static files
-    are copied afresh (never written through the previous site's links).
-    """
-    logging.getLogger("pelican").setLevel(logging.WARNING)
-    settings = pelican_settings(project, staging.path)
-    settings["DOSSIER_RESOLVED"] = resolved
-    settings["DOSSIER_STAGING"] = staging
-    settings["DOSSIER_PREVIOUS"] = previous
-    settings["DOSSIER_ENTITIES"] = entities
-    settings["DOSSIER_WORKERS"] = project.workers()
-    staging.remove_tree(settings.get("THEME_STATIC_DIR", "theme"))
-    pelican = Pelican(settings)
-    with contextlib.redirect_stdout(io.StringIO()):  # Pelican prints its own summary
-        pelican.run()
-    return settings["DOSSIER_RESULT"]
+    def __init__(self, project: "Project", output: Path):
+        self.settings = pelican_settings(project, output)
+        host = Generator({}, self.settings, self.settings["PATH"], self.settings["THEME"], str(output))
+        self.env: "jinja2.Environment" = host.env
+        self.env.autoescape = True  # never trust content, whatever the settings say
+        self.context: dict[str, Any] = {k: v for k, v in self.settings.items() if k.isupper()}
+        self.options = site_options(self.settings)
+        self.static_dir: str = self.settings["THEME_STATIC_DIR"]
+
+    def static_files(self) -> list[tuple[Path, str]]:
+        """The theme's static files, where Pelican would copy them
+        (``THEME_STATIC_PATHS`` into ``THEME_STATIC_DIR``), dot files and
+        ``IGNORE_FILES`` left out."""
+        theme = Path(self.settings["THEME"])
+        ignores = list(self.settings.get("IGNORE_FILES") or [])
+        out: list[tuple[Path, str]] = []
+
+        def ignored(name: str) -> bool:
+            return name.startswith(".") or any(fnmatch.fnmatch(name, pattern) for pattern in ignores)
+
+        for entry in self.settings["THEME_STATIC_PATHS"]:
+            source = theme / entry
+            if source.is_file() and not ignored(source.name):
+                out.append((source, f"{self.static_dir}/{source.name}"))
+                continue
+            for dirpath, dirnames, filenames in os.walk(source):
+                dirnames[:] = sorted(d for d in dirnames if not ignored(d))
+                for name in sorted(filenames):
+                    if not ignored(name):
+                        path = Path(dirpath) / name
+                        out.append((path, f"{self.static_dir}/{path.relative_to(source).as_posix()}"))
+        return out
+
+
+#: What plain ``pelican`` prints on a Dossier site.
+NOT_THE_WAY = (
+    "error: this is a Dossier site: build it with `dossier build` (or `python build.py`), not plain `pelican`, "
+    "which would skip the checks, the atomic output, incremental builds and search"
+)
+
+
+def refuse_plain_pelican(pelican_object) -> None:
+    """Plain ``pelican`` loaded the plugin: say what to run instead, and stop
+    before Pelican reads or writes anything."""
+    print(NOT_THE_WAY, file=sys.stderr)
+    raise SystemExit(1)
+
+
+def register() -> None:
+    signals.initialized.connect(refuse_plain_pelican)

@@ -17,56 +17,20 @@ import contextlib
 import gc
 import hashlib
 import os
-import stat
 import time
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
-from pathlib import Path
-from typing import Any
 
-from .cache import ContentCache, Manifest, digest_files, generator_version
-from .diagnostics import BuildFailed, Diagnostics, relpath
+from . import incremental
+from .cache import ContentCache
+from .diagnostics import BuildFailed, Diagnostics
 from .markup import Rendered, render_markdown
-from .model import MAX_FILE_BYTES, Site, load_site
+from .model import Site, load_site
+from .project import CACHE_DIR, Project, theme_folder
+from .render import Renderer, write_site
 from .resolve import Resolved, resolve
-from .schema import SCHEMA, Schema
 
-__all__ = ["Project", "read_and_resolve", "build", "BuildReport"]
-
-CACHE_DIR = ".dossier-cache"
-
-
-@dataclass
-class Project:
-    root: Path
-    content: Path
-    output: Path
-    settings_file: Path | None = None
-    strict: bool = False
-    jobs: int = 0  # worker processes; 0 = one per core
-    use_cache: bool = True
-    search: bool = True  # run Pagefind over the finished site
-    site_url: str | None = None  # where the site is published (overrides SITEURL)
-    schema: Schema = SCHEMA  # the content types and their fields
-
-    @classmethod
-    def at(cls, root: Path, content: Path | None = None, output: Path | None = None, strict: bool = False, jobs: int = 0, use_cache: bool = True) -> "Project":
-        root = root.resolve()
-        settings = root / "pelicanconf.py"
-
-        def place(p: Path | None, default: str) -> Path:
-            if p is None:
-                return root / default
-            return p.resolve() if p.is_absolute() else (Path.cwd() / p).resolve()
-
-        return cls(root, place(content, "content"), place(output, "output"), settings if settings.is_file() else None, strict, jobs, use_cache)
-
-    @property
-    def cache_dir(self) -> Path:
-        return self.root / CACHE_DIR
-
-    def workers(self) -> int:
-        return self.jobs or (os.cpu_count() or 1)
+__all__ = ["Project", "read_and_resolve", "build", "BuildReport", "theme_folder", "CACHE_DIR"]
 
 
 @dataclass
@@ -75,11 +39,10 @@ class BuildReport:
     resolved: Resolved | None = None
     pages: int = 0  # pages rendered
     written: int = 0  # files written (their bytes changed or they are new)
-    files: int = 0  # files in the output
     up_to_date: bool = False
     seconds: float = 0.0
     timings: dict[str, float] = field(default_factory=dict)
-    renderer: Any = None  # (Jinja environment, base context): the devserver's previews use it
+    renderer: Renderer | None = None  # what the pages were rendered with: the devserver's previews use it
 
 
 # Stage: Markdown ----------------------------------------------------------------
@@ -144,61 +107,6 @@ def read_and_resolve(project: Project, diags: Diagnostics, timings: dict[str, fl
     return resolved
 
 
-def theme_folder(root: Path) -> Path:
-    """The project's own theme/, or the one beside the package (fixtures)."""
-    own = root / "theme"
-    return own if (own / "templates").is_dir() else Path(__file__).resolve().parent.parent / "theme"
-
-
-def environment_digest(project: Project) -> str:
-    """Everything besides content that shapes the output."""
-    theme = theme_folder(project.root)
-    files = [p for p in theme.rglob("*") if p.is_file()]
-    parts = [generator_version(), digest_files(files, theme), project.site_url or "", project.schema.name]
-    if project.settings_file:
-        parts.append(digest_files([project.settings_file], project.root))
-    return hashlib.sha256("|".join(parts).encode()).hexdigest()
-
-
-def _input_digests(project: Project) -> dict[str, str] | None:
-    """Digest of every file under content/, cheaply, for the up-to-date check."""
-    out = {}
-    for dirpath, dirnames, filenames in os.walk(project.content):
-        dirnames[:] = [d for d in dirnames if not d.startswith(".")]
-        for name in filenames:
-            if name.startswith(".") or name.endswith("~"):
-                continue
-            p = Path(dirpath) / name
-            try:
-                st = os.lstat(p)
-            except OSError:
-                return None
-            # Anything but a plain file of bounded size (a symlink, a pipe, a
-            # device, a huge file) is for the full build to judge and report:
-            # never read it here.
-            if not stat.S_ISREG(st.st_mode) or st.st_size > MAX_FILE_BYTES:
-                return None
-            if not name.endswith(".md"):
-                continue  # load_site reads only Markdown; the rest is a warning it repeats
-            try:
-                out[relpath(p, project.root)] = hashlib.sha256(p.read_bytes()).hexdigest()
-            except OSError:
-                return None
-    return out
-
-
-def _output_intact(project: Project, manifest: Manifest) -> bool:
-    import json
-
-    from .output import MARKER
-
-    try:
-        marker = json.loads((project.output / MARKER).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return False
-    return marker.get("build") == manifest.build_id
-
-
 # The build ----------------------------------------------------------------------
 
 
@@ -247,25 +155,22 @@ def _build(project: Project, check_only: bool = False, clean: bool = False, reso
     if not check_only:
         check_output_path(project.output, project.root, project.content)
 
-    manifest = None if (clean or check_only or not project.use_cache) else Manifest.load(project.cache_dir, project.output)
-    env_digest = None
-    if manifest is not None:
-        env_digest = environment_digest(project)
-        inputs = _input_digests(project)
-        if not resolve_always and inputs == manifest.inputs and env_digest == manifest.environment and _output_intact(project, manifest):
-            # nothing to read again: the last build's warnings still hold
-            diags.extend(getattr(manifest, "warnings", []))
-            if diags.fails(project.strict):
-                raise BuildFailed(diags)
-            report.up_to_date = True
-            report.seconds = time.perf_counter() - start
-            return report
+    manifest = None if (clean or check_only or not project.use_cache) else incremental.Manifest.load(project.cache_dir, project.output)
+    environment = incremental.environment_digest(project) if manifest is not None else ""
+    if manifest is not None and not resolve_always and incremental.up_to_date(project, manifest, environment):
+        # nothing to read again: the last build's warnings still hold
+        diags.extend(manifest.warnings)
+        if diags.fails(project.strict):
+            raise BuildFailed(diags)
+        report.up_to_date = True
+        report.seconds = time.perf_counter() - start
+        return report
 
     cache = ContentCache(project.cache_dir if project.use_cache else None)
     gc.freeze()
     gc.disable()  # reading and resolving make few cycles and many objects
-    digests: dict[str, str] = {}
-    resolved = read_and_resolve(project, diags, report.timings, cache, digests)
+    inputs: dict[str, str] = {}
+    resolved = read_and_resolve(project, diags, report.timings, cache, inputs)
     gc.enable()
     gc.freeze()
     report.resolved = resolved
@@ -276,60 +181,33 @@ def _build(project: Project, check_only: bool = False, clean: bool = False, reso
         report.seconds = time.perf_counter() - start
         return report
 
-    from . import pelican_plugin
+    from .pelican_plugin import PelicanRenderer
+    from .views import site_pages
 
-    env_digest = env_digest or environment_digest(project)
-    entities = _entity_digests(resolved, digests)
-    previous = manifest if (manifest is not None and manifest.environment == env_digest and project.output.is_dir() and _output_intact(project, manifest)) else None
+    environment = environment or incremental.environment_digest(project)
+    keys = incremental.entity_digests(resolved, inputs)
+    previous = incremental.usable(project, manifest, environment)
     with Staging(project.output, base=project.output if previous else None) as staging:
         t = time.perf_counter()
-        result = pelican_plugin.run_pelican(project, resolved, staging, previous, entities)
+        renderer = PelicanRenderer(project, staging.path)
+        pages = site_pages(resolved, renderer.options)
+        result = write_site(pages, resolved, renderer, staging, previous, keys, project.workers())
         report.timings["write"] = time.perf_counter() - t
-        report.pages, report.written = result.rendered, result.written
-        report.renderer = result.renderer
+        report.pages, report.written, report.renderer = result.rendered, result.written, renderer
         if project.search:
             from .search import index_site, page_file
 
             t = time.perf_counter()
-            keys = sorted(resolved.pages)
+            entity_keys = sorted(resolved.pages)
             changed = None
             if previous is not None:  # only the shards of pages written or removed
-                by_file = {page_file(k): k for k in set(keys) | set(previous.entities)}
+                by_file = {page_file(k): k for k in set(entity_keys) | set(previous.entities)}
                 changed = {by_file[p] for p in result.changed if p in by_file}
-            if index_site(staging.path, keys, changed):
+            if index_site(staging.path, entity_keys, changed):
                 report.timings["search"] = time.perf_counter() - t
-        build_id = hashlib.sha256(repr((sorted(digests.items()), env_digest)).encode()).hexdigest()[:16]
-        new_manifest = Manifest(build_id, digests, entities, env_digest, result.pages, result.files, diags.warnings)
-        report.files = len(result.files)
+        build_id = incremental.build_id(inputs, environment)
+        new_manifest = incremental.Manifest(build_id, inputs, keys, environment, result.records, diags.warnings)
         staging.commit({"build": build_id})
     new_manifest.save(project.cache_dir, project.output)
     report.seconds = time.perf_counter() - start
     return report
-
-
-def _entity_digests(resolved: Resolved, digests: dict[str, str]) -> dict[str, str]:
-    """What pages depend on, each with a digest that changes when it does:
-
-    - each entity key: the digest of its file;
-    - ``kinds``: the set of keys (an entity added or removed);
-    - ``face:<kind>``: the front matter of every entity of that kind (what
-      index pages, the chronology and the debates page show: not bodies);
-    - ``dataset``: every entity's fields and outgoing references (the data
-      downloads and the network), so that editing prose rebuilds neither.
-    """
-    from .incremental import outgoing
-
-    out = {}
-    faces: dict[str, list[str]] = {}
-    dataset = hashlib.sha256()
-    for key in sorted(resolved.pages):
-        page = resolved.pages[key]
-        out[key] = digests.get(page.entity.path, "")
-        fields = repr(sorted(page.entity.fields.items(), key=lambda kv: kv[0]))
-        faces.setdefault(page.entity.kind, []).append(f"{key}\0{fields}")
-        dataset.update(f"{key}\0{fields}\0{sorted(outgoing(resolved, key))}\0".encode())
-    out["kinds"] = hashlib.sha256("\n".join(sorted(out)).encode()).hexdigest()
-    for kind in ("person", "group", "event", "source", "article"):
-        out[f"face:{kind}"] = hashlib.sha256("\n".join(faces.get(kind, [])).encode()).hexdigest()
-    out["dataset"] = dataset.hexdigest()
-    return out

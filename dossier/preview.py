@@ -23,14 +23,16 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Iterable
 
 from .diagnostics import Diagnostics, relpath
 from .frontmatter import parse_document
+from .incremental import face_digest
 from .markup import render_markdown
 from .model import MAX_FILE_BYTES, entity_from_document
-from .resolve import PageData, Resolved, _resolve_body
-from .views import _entity_page, render_page, site_options
+from .render import Renderer, render_page
+from .resolve import PageData, Resolved, resolve_body
+from .views import entity_page
 
 __all__ = ["Preview", "preview_edits"]
 
@@ -67,8 +69,7 @@ class Preview:
 def preview_edits(
     changed: Iterable[str | Path],
     resolved: Resolved,
-    env: Any,
-    base: dict[str, Any],
+    renderer: Renderer,
     content: Path,
     root: Path,
     output: Path,
@@ -96,7 +97,7 @@ def preview_edits(
             return None
         doc = parse_document(shown, data)
         new, found = entity_from_document(doc, kind, path.stem if kind else "index", resolved.site.schema)
-        if new is None or found or _face(new) != _face(old):
+        if new is None or found or face_digest(new) != face_digest(old):
             return None
         edits.append((old, new))
     if not edits:
@@ -113,15 +114,14 @@ def preview_edits(
             return None
         was = resolved.page(old)
         pages[old.key or "index"] = PageData(new, rendered, [], was.backlinks, was.derived, was.cited_by, was.positions)
-        _resolve_body(ahead, new, diags)
+        resolve_body(ahead, new, diags)
     if diags.items:
         return None  # a broken link: the full build reports it
 
-    options = site_options(base)
     preview = Preview(output)
     for _old, new in edits:
-        page = _entity_page(ahead, new, options)
-        html, _deps = render_page(page, env, base)
+        page = entity_page(ahead, new, renderer.options)
+        html, _deps = render_page(page, renderer.env, renderer.context)
         target = output / page.path
         try:
             preview.before[page.path] = target.read_bytes()
@@ -131,11 +131,6 @@ def preview_edits(
         _write(target, data)
         preview.written[page.path] = data
     return preview
-
-
-def _face(e) -> str:
-    """Everything of an entity but its body."""
-    return repr((e.kind, e.slug, sorted(e.fields.items(), key=lambda kv: kv[0])))
 
 
 def _write(target: Path, data: bytes) -> None:

@@ -11,11 +11,10 @@ from __future__ import annotations
 import difflib
 from collections import defaultdict
 from dataclasses import dataclass, field
-from typing import Any, Iterable
 
 from .dates import Date, certainly_before, format_range
 from .diagnostics import Diagnostics
-from .markup import RESERVED_IDS, Ref, Rendered, refs_in, sentence_parts, split_sentences
+from .markup import RESERVED_IDS, Ref, Rendered, refs_in, sentence_parts
 from .model import URL_PREFIX, Entity, Site, index_names
 from .schema import Citation, Reference, a_kind, parse_citation
 from .text import fold, slugify
@@ -118,7 +117,7 @@ def resolve(site: Site, rendered: dict[str, Rendered], diags: Diagnostics) -> Re
         for line, message in getattr(res.page(e).rendered, "problems", ()):
             diags.error(e.path, e.doc.body_line + line - 1, 1, "too-large", message)
     for e in everyone:
-        _resolve_body(res, e, diags)
+        resolve_body(res, e, diags)
     _check_field_sources(site, diags)
     _derive_relations(res)
     # the placeholders of every sentence, found once for both passes below
@@ -266,7 +265,7 @@ def _check_field_sources(site: Site, diags: Diagnostics) -> None:
 # Body references ---------------------------------------------------------------
 
 
-def _resolve_body(res: Resolved, e: Entity, diags: Diagnostics) -> None:
+def resolve_body(res: Resolved, e: Entity, diags: Diagnostics) -> None:
     page = res.page(e)
     for ref in page.rendered.refs:
         if ref.kind == "link":

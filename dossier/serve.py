@@ -753,7 +753,7 @@ class Rebuilder:
         self.preview = preview  # show an edited body ahead of the build (preview.py)
         self._lock = threading.Lock()
         self.builds = 0
-        self.state = None  # (resolved site, (Jinja env, base context)) of the last full build
+        self.state = None  # (resolved site, renderer) of the last full build
 
     def _say(self, text: str, error: bool = False) -> None:
         stream = (self.err or sys.stderr) if error else (self.out or sys.stdout)
@@ -823,10 +823,10 @@ class Rebuilder:
             return None
         from .preview import preview_edits
 
-        resolved, (env, base) = self.state
+        resolved, renderer = self.state
         t = time.perf_counter()
         try:
-            preview = preview_edits(changes, resolved, env, base, self.project.content, self.project.root, self.project.output)
+            preview = preview_edits(changes, resolved, renderer, self.project.content, self.project.root, self.project.output)
         except Exception as exc:  # never worse than no preview: the build follows
             self._say(f"no preview ({type(exc).__name__}: {exc})", error=True)
             return None

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Callable
 
 from markupsafe import Markup, escape
@@ -25,7 +25,7 @@ from .schema import DEBATE_STATUS, GENRES, SCHEMA, Citation, Field, RecordList, 
 from .search import search_names, shards
 from .text import fold
 
-__all__ = ["Page", "site_pages", "render_pages"]
+__all__ = ["Page", "site_pages", "entity_page", "site_options"]
 
 
 
@@ -424,7 +424,7 @@ def _list_html(items: list[Markup]) -> Markup:
 # The whole site -----------------------------------------------------------------
 
 
-def _entity_page(resolved: Resolved, e: Entity, options: dict[str, str]) -> Page:
+def entity_page(resolved: Resolved, e: Entity, options: dict[str, str]) -> Page:
     def make() -> tuple[dict[str, Any], set[str]]:
         b = PageBuilder(resolved, e, options)
         return b.build(), b.depends
@@ -543,7 +543,7 @@ def site_pages(resolved: Resolved, options: dict[str, str] | None = None) -> lis
     """Every page of the site, in output-path order (contexts not built yet)."""
     options = options or {}
     site = resolved.site
-    pages: list[Page] = [_entity_page(resolved, e, options) for e in site]
+    pages: list[Page] = [entity_page(resolved, e, options) for e in site]
     pages.extend(_data_files(resolved, options))
     pages.extend(_index_pages(resolved))
     pages.append(_chronology(resolved))
@@ -645,19 +645,3 @@ def _chronology(resolved: Resolved) -> Page:
         return {"title": "Chronology", "rows": rows, "timeline": svg}
 
     return _fixed(f"{url}index.html", url, "chronology.html", make, {FACES["person"], FACES["group"], FACES["event"]})
-
-
-def render_page(page: Page, env, base_context: dict[str, Any]) -> tuple[str, set[str]]:
-    """Render one page with ``env``: (html, keys of the entities it read)."""
-    context, deps = page.make()
-    if not page.template:
-        return context["raw"], deps
-    template = env.get_template(page.template)
-    ctx = dict(base_context)
-    ctx.update(context)
-    ctx["page_url"] = page.url
-    if context.get("absolute"):
-        ctx["root"] = base_context.get("SITEURL", "").rstrip("/") + "/"
-    else:
-        ctx["root"] = "../" * page.depth
-    return template.render(ctx), deps

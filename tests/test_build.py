@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import write_site
+from conftest import REPO, write_site
 from dossier.output import tree_digest
 from dossier.pipeline import Project, build
 
@@ -423,3 +423,18 @@ def test_rebuilding_changes_nothing(site):
     before = site_digest(site.out)
     build(Project.at(site.root), clean=True)
     assert site_digest(site.out) == before
+
+
+def test_plain_pelican_says_it_is_not_the_way_and_writes_nothing(tmp_path):
+    """`pelican` on the project (its pelicanconf.py names the plugin) would
+    build without the checks, staging, incremental builds or search: it stops
+    at once with one line saying what to run, and no traceback."""
+    import subprocess
+    import sys
+
+    out = tmp_path / "out"
+    proc = subprocess.run([sys.executable, "-m", "pelican", "content", "-s", "pelicanconf.py", "-o", str(out)], cwd=REPO, capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 1
+    assert "build it with `dossier build`" in proc.stderr
+    assert "Traceback" not in proc.stderr + proc.stdout
+    assert not out.exists()

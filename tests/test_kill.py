@@ -198,7 +198,7 @@ HOOKS = textwrap.dedent(
     import os, shutil, signal, sys
     sys.path.insert(0, {repo!r})
     import dossier.output as out
-    import dossier.cache as cache
+    import dossier.incremental as incremental
 
     point = os.environ["DOSSIER_KILL_POINT"]
 
@@ -241,15 +241,15 @@ HOOKS = textwrap.dedent(
     elif point == "before-manifest":  # swapped in, manifest not yet saved
         def save(self, cache_dir, output):
             die()
-        cache.Manifest.save = save
+        incremental.Manifest.save = save
     elif point == "half-written-manifest":
-        real_atomic = cache._atomic_pickle
+        real_atomic = incremental.atomic_pickle
         def _atomic_pickle(path, value):
             if "manifest" in path.name:
                 path.write_bytes(b"\\x80\\x05garbage")  # torn write of a non-atomic writer
                 die()
             real_atomic(path, value)
-        cache._atomic_pickle = _atomic_pickle
+        incremental.atomic_pickle = _atomic_pickle
     from dossier.cli import main
     sys.exit(main(sys.argv[1:]))
     """

@@ -24,7 +24,8 @@ import pytest
 from conftest import REPO
 from dossier.diagnostics import CODES, BuildFailed, UnsafeOutputPath
 from dossier.output import Staging
-from dossier.pipeline import Project, _input_digests, build
+from dossier.incremental import input_digests as _input_digests
+from dossier.pipeline import Project, build
 
 LIMIT_TIMEOUT = float(os.environ.get("DOSSIER_LIMIT_TIMEOUT", "120"))
 GOOD = {
@@ -267,7 +268,7 @@ def test_a_symlink_to_dev_zero_does_not_exhaust_the_up_to_date_check(sandbox):
     (root / "content" / "people" / "zero.md").symlink_to("/dev/zero")
     code = (
         f"import resource, sys; sys.path.insert(0, {str(REPO)!r}); resource.setrlimit(resource.RLIMIT_AS, (2 << 30, 2 << 30)); "
-        f"from pathlib import Path; from dossier.pipeline import Project, _input_digests; _input_digests(Project.at(Path({str(root)!r})))"
+        f"from pathlib import Path; from dossier.pipeline import Project; from dossier.incremental import input_digests; input_digests(Project.at(Path({str(root)!r})))"
     )
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert proc.returncode == 0, proc.stderr[-500:]

@@ -1,0 +1,149 @@
+"""Writing the site: the renderer interface, and rendering the pages it is given.
+
+The pipeline owns what is rendered and where it goes; a :class:`Renderer`
+supplies only what a template engine host knows: the Jinja2 environment
+(templates, filters, escaping), the context every template sees, the options
+pages take from the settings, and the theme's static files. The Pelican layer
+(``pelican_plugin.PelicanRenderer``) is one such host; tests or another host
+can provide their own.
+
+:func:`write_site` renders the pages an incremental build selects (all of
+them for a clean build), in worker processes when there are many, writes each
+into the staging folder only when its bytes changed, removes the pages that
+no longer exist, copies the static files, and returns what it did with each
+page's recorded dependencies (see ``incremental``).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Iterator, Protocol
+
+from .incremental import select_pages
+
+if TYPE_CHECKING:
+    import jinja2
+
+    from .cache import Manifest
+    from .output import Staging
+    from .resolve import Resolved
+    from .views import Page
+
+__all__ = ["Renderer", "RenderResult", "render_page", "write_site"]
+
+
+class Renderer(Protocol):
+    """What the pipeline needs from the host of the templates."""
+
+    #: the environment the theme's templates are loaded from (autoescaping)
+    env: "jinja2.Environment"
+    #: what every template sees besides its page's own context (SITENAME, SITEURL …)
+    context: dict[str, Any]
+    #: what pages take from the settings: ``site_url``, ``site_name``
+    options: dict[str, str]
+
+    #: the site-relative folder the theme's static files are copied into
+    static_dir: str
+
+    def static_files(self) -> list[tuple[Path, str]]:
+        """(file, site-relative path) of every static file of the theme."""
+        ...
+
+
+@dataclass
+class RenderResult:
+    rendered: int = 0
+    written: int = 0
+    #: output path -> (the keys its page read, the digest of its bytes)
+    records: dict[str, tuple[frozenset, str]] = field(default_factory=dict)
+    changed: list[str] = field(default_factory=list)  # pages written or removed by this build
+
+
+def render_page(page: "Page", env: "jinja2.Environment", base_context: dict[str, Any]) -> tuple[str, set[str]]:
+    """Render one page: (its text, the keys of everything it read)."""
+    context, read = page.make()
+    if not page.template:
+        return context["raw"], read
+    template = env.get_template(page.template)
+    ctx = dict(base_context)
+    ctx.update(context)
+    ctx["page_url"] = page.url
+    if context.get("absolute"):
+        ctx["root"] = base_context.get("SITEURL", "").rstrip("/") + "/"
+    else:
+        ctx["root"] = "../" * page.depth
+    return template.render(ctx), read
+
+
+def write_site(
+    pages: list["Page"],
+    resolved: "Resolved",
+    renderer: Renderer,
+    staging: "Staging",
+    previous: "Manifest | None",
+    digests: dict[str, str],
+    workers: int = 1,
+) -> RenderResult:
+    """Render what changed since ``previous`` (everything without it) into ``staging``."""
+    result = RenderResult()
+    selected = select_pages(pages, resolved, previous, digests)
+    current = {p.path for p in pages}
+    if previous is not None:
+        for path in previous.pages:
+            if path not in current:
+                staging.remove(path)
+                result.changed.append(path)
+        # keep the record of every page that is not rendered again
+        chosen = {p.path for p in selected}
+        for path, record in previous.pages.items():
+            if path in current and path not in chosen:
+                result.records[path] = record
+    for path, read, digest, written in _render_all(selected, renderer, staging, workers):
+        result.records[path] = (read, digest)
+        result.rendered += 1
+        result.written += written
+        if written:
+            result.changed.append(path)
+    # the theme's files afresh: one removed from the theme leaves the site too
+    staging.remove_tree(renderer.static_dir)
+    for source, path in renderer.static_files():
+        staging.write(path, source.read_bytes())
+    return result
+
+
+# Parallel rendering: forked workers inherit the resolved site and the Jinja
+# environment, render a share of the pages, write them into the staging
+# folder and send back only (path, keys read, digest, written).
+_WORK: dict = {}
+
+
+def _render_share(indices: list[int]) -> list[tuple[str, frozenset, str, int]]:
+    pages, env, base, staging = _WORK["pages"], _WORK["env"], _WORK["base"], _WORK["staging"]
+    out = []
+    for i in indices:
+        page = pages[i]
+        html, read = render_page(page, env, base)
+        data = html.encode("utf-8")
+        written = staging.write(page.path, data, only_if_changed=True)
+        out.append((page.path, frozenset(read), hashlib.sha256(data).hexdigest(), int(written)))
+    return out
+
+
+def _render_all(pages: list["Page"], renderer: Renderer, staging: "Staging", workers: int) -> Iterator[tuple[str, frozenset, str, int]]:
+    _WORK.update(pages=pages, env=renderer.env, base=renderer.context, staging=staging)
+    try:
+        if workers > 1 and len(pages) >= 200 and hasattr(os, "fork"):
+            import multiprocessing
+
+            n = workers * 4
+            shares = [list(range(i, len(pages), n)) for i in range(n)]
+            with multiprocessing.get_context("fork").Pool(workers) as pool:
+                for chunk in pool.imap(_render_share, shares):
+                    yield from chunk
+        else:
+            yield from _render_share(list(range(len(pages))))
+    finally:
+        _WORK.clear()
