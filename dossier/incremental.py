@@ -30,6 +30,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from . import deps
 from .cache import atomic_pickle, digest_files, generator_version
 from .diagnostics import relpath
 from .model import MAX_FILE_BYTES
@@ -59,10 +60,14 @@ class Manifest:
 
     build_id: str = ""
     inputs: dict[str, str] = field(default_factory=dict)  # content path -> digest
-    entities: dict[str, str] = field(default_factory=dict)  # key -> digest (see entity_digests)
+    digests: dict[str, str] = field(default_factory=dict)  # key -> digest (see entity_digests)
     environment: str = ""  # digest of generator, theme, templates, settings
-    pages: dict[str, tuple[frozenset, str]] = field(default_factory=dict)  # page path -> (keys read, digest of its bytes)
+    records: dict[str, tuple[frozenset, str]] = field(default_factory=dict)  # page path -> (keys read, digest of its bytes)
     warnings: list = field(default_factory=list)  # the build's warnings (Diagnostic objects)
+
+    def entity_keys(self) -> set[str]:
+        """The keys of the entities the last build had."""
+        return {k for k in self.digests if ":" not in k}
 
     @staticmethod
     def path_for(cache_dir: Path, output: Path) -> Path:
@@ -156,48 +161,67 @@ def build_id(inputs: dict[str, str], environment: str) -> str:
 
 def face_digest(e) -> str:
     """Everything of an entity but its body."""
-    return hashlib.sha256(repr((e.kind, e.slug, sorted(e.fields.items(), key=lambda kv: kv[0]))).encode()).hexdigest()
+    return _sha(repr((e.kind, e.slug, sorted(e.data.items(), key=lambda kv: kv[0]))))
+
+
+def _sha(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()
 
 
 def entity_digests(resolved: Resolved, files: dict[str, str]) -> dict[str, str]:
-    """What pages depend on, each with a digest that changes when it does:
+    """A digest for every key a page can note (see ``deps``), which changes
+    when what the key stands for does:
 
-    - each entity key: the digest of its file;
-    - ``kinds``: the set of keys (an entity added or removed);
-    - ``face:<kind>``: the front matter of every entity of that kind (what
-      index pages, the chronology and the debates page show: not bodies);
-    - ``dataset``: every entity's fields and outgoing references (the data
-      downloads and the network), so that editing prose rebuilds neither.
+    - ``<key>``: the entity's file (its body above all);
+    - ``face:<key>``: its fields, what pages linking to it show;
+    - ``links:<key>``: the keys of everything its body and fields refer to;
+    - ``kinds:<kind>``: the set of entities of a kind;
+    - ``name:<folded>``: the entities claiming a name;
+    - ``shape:network``: every entity's fields and references (the network's shape,
+      which the drawing of a capped neighbourhood depends on: ``deps.SHAPE``).
     """
-    out = {}
-    faces: dict[str, list[str]] = {}
+    out: dict[str, str] = {}
     dataset = hashlib.sha256()
-    for key in sorted(resolved.pages):
-        page = resolved.pages[key]
-        out[key] = files.get(page.entity.path, "")
-        fields = repr(sorted(page.entity.fields.items(), key=lambda kv: kv[0]))
-        faces.setdefault(page.entity.kind, []).append(f"{key}\0{fields}")
-        dataset.update(f"{key}\0{fields}\0{sorted(outgoing(resolved, key))}\0".encode())
-    out["kinds"] = hashlib.sha256("\n".join(sorted(out)).encode()).hexdigest()
-    for kind in resolved.site.schema.kinds:
-        out[f"face:{kind}"] = hashlib.sha256("\n".join(faces.get(kind, [])).encode()).hexdigest()
-    out["dataset"] = dataset.hexdigest()
+    by_kind: dict[str, list[str]] = {}
+    with deps.untracked():
+        for key in sorted(resolved.entities):
+            e = resolved.entities[key].entity
+            face = face_digest(e)
+            refs = "\n".join(sorted(outgoing(resolved, key)))
+            out[deps.body(key)] = files.get(e.path, "")
+            out[deps.face(key)] = face
+            out[deps.links(key)] = _sha(refs)
+            by_kind.setdefault(e.kind, []).append(key)
+            dataset.update(f"{key}\0{face}\0{refs}\0".encode())
+        for kind in resolved.site.schema.kinds:
+            out[deps.kinds(kind)] = _sha("\n".join(by_kind.get(kind, [])))
+        for folded, claimants in resolved.names.items():
+            out[deps.name(folded)] = _sha("\n".join(sorted(c.key for c in claimants)))
+    out[deps.SHAPE] = dataset.hexdigest()
     return out
 
 
-def changed_keys(previous: Manifest, entities: dict[str, str]) -> set[str]:
-    keys = set(entities) | set(previous.entities)
-    return {k for k in keys if entities.get(k) != previous.entities.get(k)}
+def changed_keys(previous: Manifest, digests: dict[str, str]) -> set[str]:
+    keys = set(digests) | set(previous.digests)
+    return {k for k in keys if digests.get(k) != previous.digests.get(k)}
+
+
+def _entity_of(key: str) -> str:
+    """The entity a key is about ('' for one about no single entity)."""
+    kind, sep, rest = key.partition(":")
+    if not sep:
+        return key
+    return rest if kind in ("face", "links") else ""
 
 
 def outgoing(resolved: Resolved, key: str) -> set[str]:
     """Keys of every entity that entity ``key`` refers to, today."""
-    page = resolved.pages.get(key)
+    page = resolved.entities.get(key)
     if page is None:
         return set()
     e = page.entity
     out: set[str] = set()
-    for ref in page.refs:
+    for ref in page.resolved_refs:
         if isinstance(ref, Link) and ref.target is not None:
             out.add(ref.target.key)
         elif isinstance(ref, CiteGroup):
@@ -205,29 +229,33 @@ def outgoing(resolved: Resolved, key: str) -> set[str]:
     if e.kind != "home":
         for _ref, t in resolved.site.targets(e):
             out.add(t.key)
-        for cites in (e.get("field_sources") or {}).values():
+        for cites in (e.data.get("field_sources") or {}).values():
             out.update(f"sources/{c.key}" for c in cites)
-        for d in e.get("debates", []):
+        for d in e.data.get("debates", []):
             for pos in d.get("positions", []):
                 if pos.get("cite"):
                     out.add(f"sources/{pos['cite'].key}")
-        out.update(f"sources/{s}" for s in e.get("sources", []))
+        out.update(f"sources/{s}" for s in e.data.get("sources", []))
     return out
 
 
-def select_pages(pages: "list[Page]", resolved: Resolved, previous: Manifest | None, entities: dict[str, str]) -> "list[Page]":
-    """The pages an incremental build renders (all of them without ``previous``)."""
+def select_pages(pages: "list[Page]", resolved: Resolved, previous: Manifest | None, digests: dict[str, str]) -> "list[Page]":
+    """The pages an incremental build renders (all of them without ``previous``):
+    the new ones, those whose recorded keys changed, and the pages of the
+    entities a changed entity refers to (it may give them a backlink or a
+    derived relation they did not read before)."""
     if previous is None:
         return list(pages)
-    changed = changed_keys(previous, entities)
+    changed = changed_keys(previous, digests)
     if not changed:
-        return [p for p in pages if p.path not in previous.pages]
-    touched = set(changed)
-    for k in changed:
-        touched |= outgoing(resolved, k)
+        return [p for p in pages if p.path not in previous.records]
+    touched: set[str] = set()
+    for entity in {_entity_of(k) for k in changed} - {""}:
+        touched.add(entity)
+        touched |= outgoing(resolved, entity)
     selected = []
     for p in pages:
-        before = previous.pages.get(p.path)
-        if before is None or (p.key is not None and p.key in touched) or (before[0] & changed) or (p.static_deps is not None and p.static_deps & changed):
+        before = previous.records.get(p.path)
+        if before is None or (p.key is not None and p.key in touched) or (before[0] & changed):
             selected.append(p)
     return selected

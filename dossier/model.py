@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterator
 
+from . import deps
 from .diagnostics import Diagnostic, Diagnostics
 from .frontmatter import Document, parse_document
 from .schema import CONTENT_TYPES, HOME, SCHEMA, ContentType, Reference, Schema, convert_fields
@@ -30,24 +31,38 @@ MAX_FILE_BYTES = 16 * 1024 * 1024
 
 @dataclass
 class Entity:
-    """One page's worth of validated content."""
+    """One page's worth of validated content.
+
+    Read its fields through :attr:`fields` (or :meth:`get`, :attr:`title` …):
+    while a page is rendered, that notes the dependency (see ``deps``).
+    """
 
     kind: str  # person | group | event | source | article | home
     slug: str
     path: str  # as shown in diagnostics
-    fields: dict[str, Any]
+    data: dict[str, Any]  # the validated fields
     body: str
     doc: Document
-
-    @property
-    def title(self) -> str:
-        return self.fields.get("title") or self.slug
 
     @functools.cached_property
     def key(self) -> str:
         """``people/lev-sedov``: unique across types (read a quarter of a
         million times per thousand pages: computed once)."""
         return f"{URL_PREFIX.get(self.kind, '')}/{self.slug}".strip("/")
+
+    @functools.cached_property
+    def face_key(self) -> str:
+        return deps.face(self.key)
+
+    @property
+    def fields(self) -> dict[str, Any]:
+        if deps.reading is not None:
+            deps.reading.add(self.face_key)
+        return self.data
+
+    @property
+    def title(self) -> str:
+        return self.fields.get("title") or self.slug
 
     @property
     def url(self) -> str:
@@ -61,9 +76,10 @@ class Entity:
     @property
     def names(self) -> list[str]:
         """Every name a link may use: slug, title, aliases, native name."""
-        names = [self.slug, self.title, *self.aliases]
-        if self.fields.get("native_name"):
-            names.append(self.fields["native_name"])
+        fields = self.fields
+        names = [self.slug, fields.get("title") or self.slug, *fields.get("aliases", [])]
+        if fields.get("native_name"):
+            names.append(fields["native_name"])
         return names
 
     def get(self, name: str, default: Any = None) -> Any:
@@ -89,6 +105,9 @@ class Site:
     _order: tuple | None = field(default=None, repr=False, compare=False)
 
     def __iter__(self) -> Iterator[Entity]:
+        """Every entity, in key order (noted: an entity may be added or removed)."""
+        if deps.reading is not None:
+            deps.reading.update(deps.kinds(k) for k in self.schema.kinds)
         return iter(self._sorted()[0])
 
     def _sorted(self) -> tuple[list[Entity], dict[str, list[Entity]]]:
@@ -101,6 +120,7 @@ class Site:
         return self._order[1], self._order[2]
 
     def of_kind(self, kind: str) -> list[Entity]:
+        deps.note(deps.kinds(kind))
         return list(self._sorted()[1].get(kind, []))
 
     def get(self, kind: str, slug: str) -> Entity | None:

@@ -53,7 +53,6 @@ from markupsafe import Markup
 from .bibliography import parse_name
 from .dates import Date
 from .schema import SCHEMA, Citation, FieldSourcesType, RecordList, RefType, Schema
-from .text import fold
 
 __all__ = [
     "dataset",
@@ -126,7 +125,7 @@ def _references(site, entity) -> list[tuple[str, str]]:
 
 def _body_links(resolved, entity) -> list[str]:
     keys = set()
-    for ref in resolved.page(entity).refs:
+    for ref in resolved.of(entity).refs:
         target = getattr(ref, "target", None)
         if target is not None and target is not entity and target.key:
             keys.add(target.key)
@@ -137,7 +136,7 @@ def _cited(resolved, entity) -> list[str]:
     """Keys of every source the page cites: body, ``sources``, ``field_sources``, debates."""
     site = resolved.site
     slugs: set[str] = set(entity.get("sources") or [])
-    for ref in resolved.page(entity).refs:
+    for ref in resolved.of(entity).refs:
         for cite in getattr(ref, "cites", ()):
             slugs.add(cite.key)
     for cites in (entity.get("field_sources") or {}).values():
@@ -159,7 +158,7 @@ def _entities(resolved) -> list:
 
 
 def _entity_record(resolved, e) -> dict:
-    page = resolved.page(e)
+    page = resolved.of(e)
     references: dict[str, list[str]] = {}
     for name, key in _references(resolved.site, e):
         references.setdefault(name, []).append(key)
@@ -375,7 +374,7 @@ def _relation_properties(e, resolved, site_url: str) -> dict[str, Any]:
             found.setdefault(prop, {})[target.key] = target
             if len(ref.keypath) == 1:  # a single-valued field: one object
                 single.add(prop)
-    for holder, ref in resolved.page(e).incoming:
+    for holder, ref in resolved.of(e).incoming:
         prop = ref.relation.jsonld_inverse if ref.relation else ""
         if prop:
             found.setdefault(prop, {})[holder.key] = holder
@@ -434,7 +433,7 @@ def _agent(entity, resolved, raw: str, site_url: str) -> dict:
     name = parse_name(raw)
     natural = name.natural
     for candidate in (natural, raw):
-        for target in resolved.names.get(fold(candidate), []):
+        for target in resolved.named(candidate):
             if target.kind == "person":
                 return _ref(entity, target, site_url, resolved.site.schema)
     kind = "Organization" if name.literal and " " in natural else "Person"

@@ -62,9 +62,9 @@ def render_all(site: Site, cache: ContentCache | None = None, workers: int = 1) 
         bkey = "md:" + hashlib.sha256(e.body.encode("utf-8")).hexdigest()
         hit = cache.get(bkey) if cache is not None else None
         if hit is not None:
-            out[e.key or "index"] = hit
+            out[e.key] = hit
         else:
-            todo.setdefault(bkey, []).append(e.key or "index")
+            todo.setdefault(bkey, []).append(e.key)
             bodies[bkey] = e.body
     keys = sorted(todo)
     if len(keys) >= 64 and workers > 1:
@@ -198,10 +198,10 @@ def _build(project: Project, check_only: bool = False, clean: bool = False, reso
             from .search import index_site, page_file
 
             t = time.perf_counter()
-            entity_keys = sorted(resolved.pages)
+            entity_keys = sorted(resolved.entities)
             changed = None
             if previous is not None:  # only the shards of pages written or removed
-                by_file = {page_file(k): k for k in set(entity_keys) | set(previous.entities)}
+                by_file = {page_file(k): k for k in set(entity_keys) | previous.entity_keys()}
                 changed = {by_file[p] for p in result.changed if p in by_file}
             if index_site(staging.path, entity_keys, changed):
                 report.timings["search"] = time.perf_counter() - t

@@ -31,7 +31,7 @@ from .incremental import face_digest
 from .markup import render_markdown
 from .model import MAX_FILE_BYTES, entity_from_document
 from .render import Renderer, render_page
-from .resolve import PageData, Resolved, resolve_body
+from .resolve import Resolved, ResolvedEntity, resolve_body
 from .views import entity_page
 
 __all__ = ["Preview", "preview_edits"]
@@ -103,17 +103,17 @@ def preview_edits(
     if not edits:
         return None
 
-    pages = dict(resolved.pages)
-    ahead = Resolved(resolved.site, pages, resolved.names)
-    if hasattr(resolved, "_graph"):  # the network of the last build: mentions may lag until the full build
-        ahead._graph = resolved._graph
+    entities = dict(resolved.entities)
+    # the values made for the last build (the network among them: mentions
+    # may lag until the full build)
+    ahead = Resolved(resolved.site, entities, resolved.names, resolved.memo)
     diags = Diagnostics()
     for old, new in edits:
         rendered = render_markdown(new.body)
         if getattr(rendered, "problems", None):
             return None
-        was = resolved.page(old)
-        pages[old.key or "index"] = PageData(new, rendered, [], was.backlinks, was.derived, was.cited_by, was.positions)
+        was = resolved.of(old)
+        entities[old.key] = ResolvedEntity(new, rendered, [], was.backlinks, was.derived, was.cited_by, was.positions, was.referenced_by)
         resolve_body(ahead, new, diags)
     if diags.items:
         return None  # a broken link: the full build reports it

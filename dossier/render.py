@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterator, Protocol
 
+from . import deps
 from .incremental import select_pages
 
 if TYPE_CHECKING:
@@ -64,18 +65,19 @@ class RenderResult:
 
 def render_page(page: "Page", env: "jinja2.Environment", base_context: dict[str, Any]) -> tuple[str, set[str]]:
     """Render one page: (its text, the keys of everything it read)."""
-    context, read = page.make()
-    if not page.template:
-        return context["raw"], read
-    template = env.get_template(page.template)
-    ctx = dict(base_context)
-    ctx.update(context)
-    ctx["page_url"] = page.url
-    if context.get("absolute"):
-        ctx["root"] = base_context.get("SITEURL", "").rstrip("/") + "/"
-    else:
-        ctx["root"] = "../" * page.depth
-    return template.render(ctx), read
+    with deps.recording() as read:
+        context = page.make()
+        if not page.template:
+            return context["raw"], read
+        template = env.get_template(page.template)
+        ctx = dict(base_context)
+        ctx.update(context)
+        ctx["page_url"] = page.url
+        if context.get("absolute"):
+            ctx["root"] = base_context.get("SITEURL", "").rstrip("/") + "/"
+        else:
+            ctx["root"] = "../" * page.depth
+        return template.render(ctx), read
 
 
 def write_site(
@@ -92,13 +94,13 @@ def write_site(
     selected = select_pages(pages, resolved, previous, digests)
     current = {p.path for p in pages}
     if previous is not None:
-        for path in previous.pages:
+        for path in previous.records:
             if path not in current:
                 staging.remove(path)
                 result.changed.append(path)
         # keep the record of every page that is not rendered again
         chosen = {p.path for p in selected}
-        for path, record in previous.pages.items():
+        for path, record in previous.records.items():
             if path in current and path not in chosen:
                 result.records[path] = record
     for path, read, digest, written in _render_all(selected, renderer, staging, workers):

@@ -11,7 +11,9 @@ from __future__ import annotations
 import difflib
 from collections import defaultdict
 from dataclasses import dataclass, field
+from typing import Iterable
 
+from . import deps
 from .dates import Date, certainly_before, format_range
 from .diagnostics import Diagnostics
 from .markup import RESERVED_IDS, Ref, Rendered, refs_in, sentence_parts
@@ -19,17 +21,34 @@ from .model import URL_PREFIX, Entity, Site, index_names
 from .schema import Citation, Reference, a_kind, parse_citation
 from .text import fold, slugify
 
-__all__ = ["Resolved", "Link", "CiteGroup", "Backlink", "Related", "resolve", "states", "inverse_note", "KIND_ORDER"]
+__all__ = ["Resolved", "ResolvedEntity", "Link", "CiteGroup", "Backlink", "Related", "CitedBy", "Position", "resolve", "resolve_body", "states", "inverse_note"]
 
-KIND_ORDER = ("person", "group", "event", "source", "article", "home")
-
-
-@dataclass(frozen=True)
 class Link:
-    target: Entity | None  # None: unresolved (the build fails; rendered as text)
-    label: str
-    fragment: str = ""
-    titled: bool = False  # the label is the target's title: it changes with it
+    """A resolved ``[[link]]``. Its label notes the target's fields when it is
+    the target's title, its fragment the target's body (its sections)."""
+
+    __slots__ = ("target", "_label", "_fragment", "titled")
+
+    def __init__(self, target: Entity | None, label: str, fragment: str = "", titled: bool = False):
+        self.target = target  # None: unresolved (the build fails; rendered as text)
+        self._label = label
+        self._fragment = fragment
+        self.titled = titled  # the label is the target's title: it changes with it
+
+    @property
+    def label(self) -> str:
+        if self.titled and self.target is not None:
+            deps.note(self.target.face_key)
+        return self._label
+
+    @property
+    def fragment(self) -> str:
+        if self._fragment and self.target is not None:
+            deps.note(deps.body(self.target.key))
+        return self._fragment
+
+    def __repr__(self) -> str:
+        return f"Link({self.target!r}, {self._label!r}, {self._fragment!r}, {self.titled!r})"
 
 
 @dataclass(frozen=True)
@@ -37,52 +56,124 @@ class CiteGroup:
     cites: tuple[Citation, ...]
 
 
+def _note_shown(source: Entity, in_body: bool, shows: Iterable[str]) -> None:
+    """A quoted sentence depends on its page's body (or, for a field, its
+    fields) and on the titles it shows of other pages."""
+    if deps.reading is not None:
+        deps.reading.add(deps.body(source.key) if in_body else source.face_key)
+        deps.reading.update(deps.face(k) for k in shows)
+
+
 @dataclass
 class Backlink:
+    """What one page (``source``) says of the page it links to."""
+
     source: Entity
-    contexts: list[list[tuple[str, bool]]] = field(default_factory=list)
-    shows: set[str] = field(default_factory=set)  # keys whose titles the contexts show
+    #: the sentences (text, is the link itself) or the field's phrase
+    said: list[list[tuple[str, bool]]] = field(default_factory=list)
+    shows: set[str] = field(default_factory=set)  # keys whose titles the sentences show
+    in_body: bool = False  # some of it comes from the body (else only from fields)
+
+    @property
+    def contexts(self) -> list[list[tuple[str, bool]]]:
+        _note_shown(self.source, self.in_body, self.shows)
+        return self.said
 
 
 @dataclass(frozen=True)
 class Related:
-    """One item of a derived (inverse) relation section of a page."""
+    """One item of a derived (inverse) relation section of a page: ``entity``
+    holds the relation; its note (role, dates) comes from its fields."""
 
     entity: Entity
-    note: str = ""  # role, dates
+    said: str = ""  # role, dates
     sort: tuple = ()
+
+    @property
+    def note(self) -> str:
+        deps.note(self.entity.face_key)
+        return self.said
 
 
 @dataclass
 class CitedBy:
     source: Entity  # the citing page
     locator: str
-    sentence: list[tuple[str, bool]]  # empty when cited from a field or debate
+    quoted: list[tuple[str, bool]]  # empty when cited from a field or debate
     where: str = ""  # "body", or the field, or "debate"
     shows: frozenset[str] = frozenset()  # keys whose titles the sentence shows
 
+    @property
+    def sentence(self) -> list[tuple[str, bool]]:
+        _note_shown(self.source, self.where == "body", self.shows)
+        return self.quoted
+
+
+@dataclass(frozen=True)
+class Position:
+    """A position in a debate, taken by the person whose page lists it."""
+
+    holder: Entity  # the page that records the debate
+    debate: int  # its index in the holder's debates
+    said: dict  # the position record
+
+    @property
+    def record(self) -> dict:
+        deps.note(self.holder.face_key)
+        return self.said
+
 
 @dataclass
-class PageData:
+class ResolvedEntity:
+    """What resolution found for one entity: its rendered body and resolved
+    references, and what other pages say of it. Read through the properties:
+    they note what the page being rendered depends on (see ``deps``)."""
+
     entity: Entity
-    rendered: Rendered
-    refs: list[Link | CiteGroup] = field(default_factory=list)
+    markdown: Rendered
+    resolved_refs: list[Link | CiteGroup] = field(default_factory=list)
     backlinks: dict[str, Backlink] = field(default_factory=dict)  # source key -> backlink
     derived: dict[str, list[Related]] = field(default_factory=dict)  # section title -> items
     cited_by: list[CitedBy] = field(default_factory=list)
-    positions: list[tuple[Entity, int, dict]] = field(default_factory=list)  # (page, debate index, position)
+    positions: list[Position] = field(default_factory=list)
     #: every reference in another entity's fields that names this one
-    incoming: list[tuple[Entity, Reference]] = field(default_factory=list)
+    referenced_by: list[tuple[Entity, Reference]] = field(default_factory=list)
+
+    @property
+    def rendered(self) -> Rendered:
+        deps.note(deps.body(self.entity.key))
+        return self.markdown
+
+    @property
+    def refs(self) -> list[Link | CiteGroup]:
+        deps.note(deps.links(self.entity.key))
+        return self.resolved_refs
+
+    @property
+    def incoming(self) -> list[tuple[Entity, Reference]]:
+        if deps.reading is not None:
+            deps.reading.update(holder.face_key for holder, _ref in self.referenced_by)
+        return self.referenced_by
 
 
 @dataclass
 class Resolved:
-    site: Site
-    pages: dict[str, PageData]  # entity key -> data (the home page under "index")
-    names: dict[str, list[Entity]]
+    """The resolved site: every entity (the home page too) with what its page
+    needs, the index of names, and the values made once for the build."""
 
-    def page(self, entity: Entity) -> PageData:
-        return self.pages[entity.key or "index"]
+    site: Site
+    entities: dict[str, ResolvedEntity]  # entity key -> its resolution ("index": the home page)
+    names: dict[str, list[Entity]]  # folded name -> the entities claiming it (read through named())
+    memo: deps.Memo = field(default_factory=deps.Memo)
+
+    def of(self, entity: Entity) -> ResolvedEntity:
+        return self.entities[entity.key]
+
+    def named(self, text: str) -> list[Entity]:
+        """The entities a name leads to (noted: another page may claim it later)."""
+        folded = fold(text)
+        deps.note(deps.name(folded))
+        return self.names.get(folded, [])
 
 
 def _line(entity: Entity, ref: Ref) -> tuple[int, int]:
@@ -103,25 +194,25 @@ def _suggest(index: dict[str, list[Entity]], text: str, n: int = 3) -> str:
 
 def resolve(site: Site, rendered: dict[str, Rendered], diags: Diagnostics) -> Resolved:
     names = index_names(site)
-    pages: dict[str, PageData] = {}
+    entities: dict[str, ResolvedEntity] = {}
     everyone = list(site) + ([site.home] if site.home else [])
     for e in everyone:
-        pages[e.key or "index"] = PageData(e, rendered[e.key or "index"])
-    res = Resolved(site, pages, names)
+        entities[e.key] = ResolvedEntity(e, rendered[e.key])
+    res = Resolved(site, entities, names)
 
     _check_identity(site, names, diags)
     _check_fields(site, diags)
     _check_dates(site, diags)
     _check_cycles(site, diags)
     for e in everyone:  # a body refused by markup.MAX_MARKDOWN_WORK
-        for line, message in getattr(res.page(e).rendered, "problems", ()):
+        for line, message in getattr(res.of(e).markdown, "problems", ()):
             diags.error(e.path, e.doc.body_line + line - 1, 1, "too-large", message)
     for e in everyone:
         resolve_body(res, e, diags)
     _check_field_sources(site, diags)
     _derive_relations(res)
     # the placeholders of every sentence, found once for both passes below
-    sentences = {key: [(s, refs_in(s)) for s in page.rendered.sentences] for key, page in res.pages.items()}
+    sentences = {key: [(s, refs_in(s)) for s in page.markdown.sentences] for key, page in res.entities.items()}
     _derive_backlinks(res, sentences)
     _derive_citations(res, diags, sentences)
     return res
@@ -266,12 +357,12 @@ def _check_field_sources(site: Site, diags: Diagnostics) -> None:
 
 
 def resolve_body(res: Resolved, e: Entity, diags: Diagnostics) -> None:
-    page = res.page(e)
-    for ref in page.rendered.refs:
+    page = res.of(e)
+    for ref in page.markdown.refs:
         if ref.kind == "link":
-            page.refs.append(_resolve_link(res, e, ref, diags))
+            page.resolved_refs.append(_resolve_link(res, e, ref, diags))
         else:
-            page.refs.append(_resolve_cite(res, e, ref, diags))
+            page.resolved_refs.append(_resolve_cite(res, e, ref, diags))
 
 
 def _resolve_link(res: Resolved, e: Entity, ref: Ref, diags: Diagnostics) -> Link:
@@ -308,7 +399,7 @@ def _resolve_link(res: Resolved, e: Entity, ref: Ref, diags: Diagnostics) -> Lin
     if section:
         fragment = _find_section(res, target, section)
         if not fragment:
-            avail = ", ".join(f"'{t}'" for _, _, t in res.page(target).rendered.headings) or "none"
+            avail = ", ".join(f"'{t}'" for _, _, t in res.of(target).markdown.headings) or "none"
             diags.error(e.path, line, col, "link-section", f"the link {ref.raw}: '{target.title}' has no section '{section}'", f"its sections: {avail}")
     titled = False
     if not label:
@@ -321,7 +412,7 @@ def _resolve_link(res: Resolved, e: Entity, ref: Ref, diags: Diagnostics) -> Lin
 
 def _find_section(res: Resolved, target: Entity, section: str) -> str:
     wanted = fold(section)
-    for _, ident, text in res.page(target).rendered.headings:
+    for _, ident, text in res.of(target).markdown.headings:
         if fold(text) == wanted or ident == section or ident == slugify(section):
             return ident
     if slugify(section) in RESERVED_IDS:
@@ -351,7 +442,7 @@ def _date_sort(d: Date | None) -> tuple:
 
 
 def _add(res: Resolved, e: Entity, section: str, item: Related) -> None:
-    items = res.page(e).derived.setdefault(section, [])
+    items = res.of(e).derived.setdefault(section, [])
     # the same entity twice only with different notes (left and rejoined a party)
     if all(x.entity is not item.entity or x.note != item.note for x in items):
         items.append(item)
@@ -382,7 +473,7 @@ def _derive_relations(res: Resolved) -> None:
     site = res.site
     for holder in site:
         for ref, target in site.targets(holder):
-            res.page(target).incoming.append((holder, ref))
+            res.of(target).referenced_by.append((holder, ref))
             rel = ref.relation
             if rel is None or not rel.inverse:
                 continue
@@ -395,8 +486,8 @@ def _derive_relations(res: Resolved) -> None:
             for pos in debate.get("positions", []):
                 p = site.get("person", pos["by"])
                 if p:
-                    res.page(p).positions.append((e, d_i, pos))
-    for page in res.pages.values():
+                    res.of(p).positions.append(Position(e, d_i, pos))
+    for page in res.entities.values():
         for items in page.derived.values():
             items.sort(key=lambda r: (r.sort, r.entity.key))
 
@@ -408,28 +499,29 @@ def _derive_backlinks(res: Resolved, sentences: dict[str, list[tuple[str, list]]
     # quadratic (9,000 paragraphs linking one page took 30 s)
     seen: dict[int, set] = {}
 
-    def add(bl: Backlink, parts: list, shows: set[str] | frozenset[str] = frozenset()) -> None:
+    def add(bl: Backlink, parts: list, shows: set[str] | frozenset[str] = frozenset(), in_body: bool = False) -> None:
         bl.shows |= shows
+        bl.in_body |= in_body
         have = seen.get(id(bl))
         if have is None:
-            have = seen[id(bl)] = {tuple(c) for c in bl.contexts}
+            have = seen[id(bl)] = {tuple(c) for c in bl.said}
         if tuple(parts) not in have:
             have.add(tuple(parts))
-            bl.contexts.append(parts)
+            bl.said.append(parts)
 
-    for key, page in res.pages.items():
+    for key, page in res.entities.items():
         source = page.entity
         for sentence, found in sentences[key]:
             targets = []
             for kind, idx in found:
-                ref = page.refs[idx] if idx < len(page.refs) else None
+                ref = page.resolved_refs[idx] if idx < len(page.resolved_refs) else None
                 if isinstance(ref, Link) and ref.target is not None and ref.target is not source and ref.target not in targets:
                     targets.append(ref.target)
             shows = _titles_shown(page, found)
             for target in targets:
 
                 def label(kind: str, idx: int, _t=target) -> str | None:
-                    ref = page.refs[idx]
+                    ref = page.resolved_refs[idx]
                     if isinstance(ref, Link):
                         return "\0" + ref.label if ref.target is _t else ref.label
                     return None
@@ -440,23 +532,23 @@ def _derive_backlinks(res: Resolved, sentences: dict[str, list[tuple[str, list]]
                         parts.append((text[1:], True))
                     elif text:
                         parts.append((text, False))
-                add(res.page(target).backlinks.setdefault(source.key or "index", Backlink(source)), parts, shows)
+                add(res.of(target).backlinks.setdefault(source.key, Backlink(source)), parts, shows, True)
         if source.kind == "home":
             continue
         for ref, target in res.site.targets(source):
             phrase = ref.relation.phrase if ref.relation and ref.relation.phrase else f"names it in '{ref.field}'"
-            add(res.page(target).backlinks.setdefault(source.key, Backlink(source)), [(phrase, False)])
+            add(res.of(target).backlinks.setdefault(source.key, Backlink(source)), [(phrase, False)])
 
 
 # Citations ---------------------------------------------------------------------
 
 
-def _titles_shown(page: PageData, found: list[tuple[str, int]]) -> frozenset[str]:
+def _titles_shown(page: ResolvedEntity, found: list[tuple[str, int]]) -> frozenset[str]:
     """Keys of the pages whose titles a sentence shows as link labels: a
     page quoting the sentence changes when one of those titles does."""
     out = set()
     for _kind, idx in found:
-        ref = page.refs[idx] if idx < len(page.refs) else None
+        ref = page.resolved_refs[idx] if idx < len(page.resolved_refs) else None
         if isinstance(ref, Link) and ref.titled and ref.target is not None:
             out.add(ref.target.key)
     return frozenset(out)
@@ -464,16 +556,16 @@ def _titles_shown(page: PageData, found: list[tuple[str, int]]) -> frozenset[str
 
 def _derive_citations(res: Resolved, diags: Diagnostics, sentences: dict[str, list[tuple[str, list]]]) -> None:
     cited: set[str] = set()
-    for key, page in res.pages.items():
+    for key, page in res.entities.items():
         src = page.entity
         for sentence, found in sentences[key]:
             for kind, idx in found:
-                ref = page.refs[idx] if idx < len(page.refs) else None
+                ref = page.resolved_refs[idx] if idx < len(page.resolved_refs) else None
                 if not isinstance(ref, CiteGroup):
                     continue
 
                 def label(k: str, i: int) -> str | None:
-                    r = page.refs[i]
+                    r = page.resolved_refs[i]
                     return r.label if isinstance(r, Link) else None
 
                 text = "".join(sentence_parts(sentence, label)).strip()
@@ -483,8 +575,8 @@ def _derive_citations(res: Resolved, diags: Diagnostics, sentences: dict[str, li
                         continue
                     cited.add(target.key)
                     entry = CitedBy(src, cite.locator, [(text, False)], "body", _titles_shown(page, found))
-                    tp = res.page(target)
-                    if not any(c.source is src and c.locator == cite.locator and c.sentence == entry.sentence for c in tp.cited_by):
+                    tp = res.of(target)
+                    if not any(c.source is src and c.locator == cite.locator and c.quoted == entry.quoted for c in tp.cited_by):
                         tp.cited_by.append(entry)
         if src.kind == "home":
             continue
@@ -493,19 +585,19 @@ def _derive_citations(res: Resolved, diags: Diagnostics, sentences: dict[str, li
                 target = res.site.get("source", cite.key)
                 if target:
                     cited.add(target.key)
-                    res.page(target).cited_by.append(CitedBy(src, cite.locator, [], name))
+                    res.of(target).cited_by.append(CitedBy(src, cite.locator, [], name))
         for debate in src.get("debates", []):
             for pos in debate.get("positions", []):
                 cite = pos.get("cite")
                 target = res.site.get("source", cite.key) if cite else None
                 if target:
                     cited.add(target.key)
-                    res.page(target).cited_by.append(CitedBy(src, cite.locator, [(debate["question"], False)], "debate"))
+                    res.of(target).cited_by.append(CitedBy(src, cite.locator, [(debate["question"], False)], "debate"))
         for slug in src.get("sources", []):
             target = res.site.get("source", slug)
             if target:
                 cited.add(target.key)
-                res.page(target).cited_by.append(CitedBy(src, "", [], "sources"))
+                res.of(target).cited_by.append(CitedBy(src, "", [], "sources"))
     for s in res.site.of_kind("source"):
         if s.key not in cited:
             diags.warning(s.path, 1, 1, "uncited-source", f"no page cites the source '{s.slug}'", "cite it with [@" + s.slug + "] or remove it")

@@ -164,7 +164,7 @@ def _events_of(resolved, entity) -> list:
     """The dated events whose fields name ``entity`` (as participant, as a
     group involved), in key order."""
     out = []
-    for holder, _ref in resolved.page(entity).incoming:
+    for holder, _ref in resolved.of(entity).incoming:
         if holder.kind == "event" and holder.get("date") and holder not in out:
             out.append(holder)
     return sorted(out, key=lambda e: e.key)

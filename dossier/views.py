@@ -1,10 +1,11 @@
-"""Views: from resolved content to template contexts and finished pages.
+"""Views: from resolved content to the pages of the site.
 
-Every page of the site is a :class:`Page` (its output path, template and
-context). ``site_pages`` lists them all; ``render_pages`` renders them with a
-Jinja2 environment (the Pelican theme's, when run through the plugin).
-Values that carry markup are built here as ``Markup`` with every piece of
-content escaped; templates receive structured data and autoescape the rest.
+Every page of the site is a :class:`Page`: its output path, its template and
+a function that makes its context. ``site_pages`` lists them all; ``render``
+renders them. Values that carry markup are built here as ``Markup`` with every
+piece of content escaped; templates receive structured data and autoescape the
+rest. What a page depends on is noted by the accessors it reads through (see
+``deps``): nothing here records dependencies by hand.
 """
 
 from __future__ import annotations
@@ -16,12 +17,12 @@ from typing import Any, Callable
 
 from markupsafe import Markup, escape
 
-from . import bibliography, network, opendata, timeline
+from . import bibliography, deps, network, opendata, timeline
 from .dates import Date, format_range
 from .markup import substitute
 from .model import Entity, Site
-from .resolve import CiteGroup, Link, PageData, Resolved
-from .schema import DEBATE_STATUS, GENRES, SCHEMA, Citation, Field, RecordList, RefList, RefType, Schema
+from .resolve import CiteGroup, Link, Resolved, ResolvedEntity
+from .schema import DEBATE_STATUS, GENRES, Citation, Field, RecordList, RefList, RefType, Schema
 from .search import search_names, shards
 from .text import fold
 
@@ -37,11 +38,9 @@ class Page:
     path: str  # output file, site-relative: people/lev-sedov/index.html
     url: str  # site-relative URL: people/lev-sedov/
     template: str
-    make: Callable[[], tuple[dict[str, Any], set[str]]]  # -> (context, keys read)
+    make: Callable[[], dict[str, Any]]  # -> its context
     #: entity key of an entity page; None for index pages
     key: str | None = None
-    #: for pages other than entity pages: the keys they read, known up front
-    static_deps: frozenset[str] | None = None
 
     @property
     def depth(self) -> int:
@@ -96,10 +95,10 @@ def sort_name(e: Entity) -> str:
 class Notes:
     """The numbered notes of one page and its reference list."""
 
-    def __init__(self, resolved: Resolved, page_url: str, depends: set[str]):
+    def __init__(self, resolved: Resolved, page_url: str, linked: set[str]):
         self.resolved = resolved
         self.page_url = page_url
-        self.depends = depends
+        self.linked = linked  # the pages the notes link to, for their previews
         self.order: list[str] = []  # source slugs in order of first citation
         self.uses: dict[str, list[tuple[str, str]]] = defaultdict(list)  # slug -> [(anchor id, locator)]
 
@@ -107,7 +106,7 @@ class Notes:
         source = self.resolved.site.get("source", cite.key)
         if source is None:
             return Markup("")
-        self.depends.add(source.key)
+        self.linked.add(source.key)
         if cite.key not in self.order:
             self.order.append(cite.key)
         n = self.order.index(cite.key) + 1
@@ -150,35 +149,52 @@ def source_fields(source: Entity) -> dict[str, Any]:
     return {"title": source.title, **source.fields}
 
 
-def _once(resolved: Resolved, table: str, key: str, make: Callable[[], Any]) -> Any:
-    """A value made once per build (kept on the resolved site, so it is
-    gone with it), for values many pages show."""
-    cache = resolved.__dict__.setdefault(table, {})
-    if key not in cache:
-        cache[key] = make()
-    return cache[key]
-
-
 def source_entry(resolved: Resolved, source: Entity) -> Markup:
-    """A source's bibliography entry (a source cited from a hundred pages
-    was formatted a hundred times)."""
-    return _once(resolved, "_entries", source.key, lambda: bibliography.format_bibliography(source_fields(source)))
+    """A source's bibliography entry, made once per build (a source cited
+    from a hundred pages was formatted a hundred times)."""
+    return resolved.memo.once(("entry", source.key), lambda: bibliography.format_bibliography(source_fields(source)))
 
 
 def preview_data(resolved: Resolved, target: Entity) -> dict[str, str]:
     """What a link preview shows of a page."""
-    return _once(
-        resolved, "_previews", target.key, lambda: {"title": target.title, "kind": resolved.site.schema[target.kind].label, "dates": resolved.site.span_text(target, header=True), "summary": target.get("summary", "")}
+    site = resolved.site
+    return resolved.memo.once(
+        ("preview", target.key), lambda: {"title": target.title, "kind": site.schema[target.kind].label, "dates": site.span_text(target, header=True), "summary": target.get("summary", "")}
     )
 
 
-def site_graph(resolved: Resolved):
-    """The network of the whole site, built once per build."""
-    graph = getattr(resolved, "_graph", None)
-    if graph is None:
-        graph = network.build_graph(resolved)
-        resolved._graph = graph
+def _site_graph(resolved: Resolved):
+    """The network of the whole site, built once per build; read it through
+    :func:`whole_network` or :func:`neighbourhood_of`, which note what a page
+    takes of it."""
+    return resolved.memo.shared(("network",), lambda: network.build_graph(resolved))
+
+
+def whole_network(resolved: Resolved):
+    """The whole network: its page depends on every node's fields and links."""
+    graph = _site_graph(resolved)
+    deps.note_all(deps.kinds(k) for k in network.NODE_KINDS)
+    for key in graph:
+        deps.note(deps.face(key))
+        deps.note(deps.links(key))
     return graph
+
+
+def neighbourhood_of(resolved: Resolved, entity: Entity, max_nodes: int):
+    """The entity's neighbourhood, or None when it is not in the network: the
+    page depends on the fields and links of every node drawn, and on the
+    shape of the whole network when the drawing must leave some out (the
+    closest are chosen by how connected they are)."""
+    graph = _site_graph(resolved)
+    if entity.key not in graph:
+        return None
+    near = network.neighbourhood(graph, entity.key, max_nodes=max_nodes)
+    for key in near:
+        deps.note(deps.face(key))
+        deps.note(deps.links(key))
+    if near.graph.get("total_nodes"):
+        deps.note(deps.SHAPE)
+    return near
 
 
 def graph_rows(rows: list[dict], from_url: str) -> list[dict]:
@@ -190,19 +206,19 @@ def graph_rows(rows: list[dict], from_url: str) -> list[dict]:
 
 
 class PageBuilder:
-    """Builds the context of one entity page, recording what it depends on."""
+    """Builds the context of one entity page."""
 
     def __init__(self, resolved: Resolved, entity: Entity, options: dict[str, str] | None = None):
         self.resolved = resolved
         self.entity = entity
         self.options = options or {}
-        self.data: PageData = resolved.page(entity)
+        self.data: ResolvedEntity = resolved.of(entity)
         self.url = entity.url
-        self.depends: set[str] = {entity.key or "index"}
-        self.notes = Notes(resolved, self.url, self.depends)
+        self.linked: set[str] = set()  # the pages this one links to (for their previews)
+        self.notes = Notes(resolved, self.url, self.linked)
 
     def link(self, target: Entity, label: str | None = None, fragment: str = "", cls: str = "xref") -> Markup:
-        self.depends.add(target.key)
+        self.linked.add(target.key)
         href = rel(self.url, target.url) + (f"#{fragment}" if fragment else "")
         # an f-string of escaped parts: Markup.format cost 4 s per 1,000 pages
         return Markup(f'<a class="{escape(cls)}" href="{escape(href)}" data-key="{escape(target.key)}">{escape(label or target.title)}</a>')
@@ -295,7 +311,6 @@ class PageBuilder:
         groups: dict[str, list] = defaultdict(list)
         for key in sorted(self.data.backlinks):
             bl = self.data.backlinks[key]
-            self.depends |= bl.shows
             contexts = []
             for parts in bl.contexts:
                 contexts.append(Markup("").join(Markup("<mark>{}</mark>").format(t) if m else escape(t) for t, m in parts))
@@ -326,7 +341,8 @@ class PageBuilder:
 
     def positions(self) -> list[dict]:
         out = []
-        for page, d_i, pos in self.data.positions:
+        for p in self.data.positions:
+            page, d_i, pos = p.holder, p.debate, p.record
             debate = page.get("debates")[d_i]
             out.append({"question": debate["question"], "where": self.link(page, page.title, f"debate-{d_i + 1}"), "view": pos["view"], "status": debate.get("status", "unresolved"), "status_label": DEBATE_STATUS.label(debate.get("status", "unresolved"))})
         return out
@@ -336,7 +352,6 @@ class PageBuilder:
         order = kinds(self.resolved.site.schema)
         for c in sorted(self.data.cited_by, key=lambda c: (order.index(c.source.kind), fold(sort_name(c.source)), c.where, c.locator)):
             where = {"body": "", "sources": "as a source of the whole page", "debate": "in a debate"}.get(c.where, f"for '{c.where}'")
-            self.depends |= c.shows
             out.append({"link": self.link(c.source), "locator": c.locator, "where": where, "sentence": "".join(t for t, _ in c.sentence)})
         return out
 
@@ -346,7 +361,7 @@ class PageBuilder:
         CSP-safe)."""
         data = {}
         for key in sorted(keys):
-            page = self.resolved.pages.get(key)
+            page = self.resolved.entities.get(key)
             if page is None or page.entity is self.entity or page.entity.kind == "home":
                 continue
             data[key] = preview_data(self.resolved, page.entity)
@@ -368,7 +383,7 @@ class PageBuilder:
         ctx["positions"] = self.positions()
         # previews for the links of the page itself, not for the lists of
         # pages linking here (885 backlinks made a 180 KB data block)
-        linked = set(self.depends)
+        linked = set(self.linked)
         ctx["backlinks"] = self.backlinks()
         ctx["cited_by"] = self.cited_by() if e.kind == "source" else []
         if e.kind == "source":
@@ -384,9 +399,8 @@ class PageBuilder:
         site_url = self.options.get("site_url", "")
         ctx["json_ld"] = opendata.json_ld_script(opendata.json_ld(e, self.resolved, site_url=site_url))
         ctx["open_graph"] = opendata.open_graph(e, site_name=self.options.get("site_name", ""), site_url=site_url, page_url=e.url)
-        graph = site_graph(self.resolved)
-        if e.key in graph:
-            near = network.neighbourhood(graph, e.key, max_nodes=NEIGHBOURHOOD_MAX)
+        near = neighbourhood_of(self.resolved, e, NEIGHBOURHOOD_MAX)
+        if near is not None:
             if near.number_of_edges():
                 total = near.graph.get("total_nodes")
                 if total:
@@ -394,7 +408,6 @@ class PageBuilder:
                         "The drawing and the table show the {} closest of the {} pages connected to {}: relations recorded in fields first, "
                         "then mentions; the others appear in the text, in the lists of relations and under “What links here”."
                     ).format(near.number_of_nodes() - 1, total - 1, e.title)
-                self.depends.update(near.nodes)
                 ctx["neighbourhood"] = network.render_svg(
                     near, network.layout(near, center=e.key), href=lambda key: rel(self.url, key + "/"), title=f"{e.title}: direct relations", id_prefix="near", width=640, height=420, highlight=e.key
                 )
@@ -402,10 +415,6 @@ class PageBuilder:
         if e.kind == "person":
             rows = timeline.person_rows(self.resolved, e)
             if rows:
-                for row in rows:
-                    for key in [row.key] + [m.key for m in row.marks]:
-                        if key:
-                            self.depends.add(key)
                 ctx["timeline"] = timeline.render_svg(rows, href=lambda key: rel(self.url, key + "/"), title=f"Timeline of {e.title}", id_prefix="ptl", width=720, legend=False)
         return ctx
 
@@ -425,50 +434,32 @@ def _list_html(items: list[Markup]) -> Markup:
 
 
 def entity_page(resolved: Resolved, e: Entity, options: dict[str, str]) -> Page:
-    def make() -> tuple[dict[str, Any], set[str]]:
-        b = PageBuilder(resolved, e, options)
-        return b.build(), b.depends
-
-    return Page(f"{e.url}index.html", e.url, "entity.html", make, key=e.key)
-
-
-# Pages other than entity pages declare what they read up front, as
-# pseudo-keys whose digests the pipeline computes (pipeline._entity_digests):
-#   "face:<kind>"  the front matter of every entity of that kind (titles,
-#                  dates, summaries, relations: what indexes show; not bodies)
-#   "dataset"      every entity's fields and outgoing references (data files)
-#   "kinds"        the set of entity keys (added or removed pages)
-#   "index"        the home page's own file
-FACES = {k: f"face:{k}" for k in SCHEMA.kinds}
-
-
-def _fixed(path: str, url: str, template: str, ctx: dict[str, Any] | Callable[[], dict[str, Any]], deps: set[str]) -> Page:
-    """A page whose inputs are known up front; ``ctx`` may be a callable, so
-    that the context is only computed when the page is rendered."""
-    make_ctx = ctx if callable(ctx) else (lambda: ctx)
-    return Page(path, url, template, lambda: (make_ctx(), set(deps)), static_deps=frozenset(deps))
-
-
-def _raw(path: str, produce: Callable[[], str], deps: set[str]) -> Page:
-    """A file that is not a page (JSON, CSV, XML, CSS): written as it is."""
-    return Page(path, path, "", lambda: ({"raw": produce()}, set(deps)), static_deps=frozenset(deps))
+    return Page(f"{e.url}index.html", e.url, "entity.html", lambda: PageBuilder(resolved, e, options).build(), key=e.key)
 
 
 def _home_page(resolved: Resolved) -> Page:
     site = resolved.site
 
-    def make() -> tuple[dict[str, Any], set[str]]:
+    def make() -> dict[str, Any]:
         ctx: dict[str, Any] = {"title": "Home", "body": Markup(""), "summary": ""}
-        deps = {"index"}
         if site.home:
             b = PageBuilder(resolved, site.home)
             ctx = {"title": site.home.title, "body": b.body(), "summary": site.home.get("summary", ""), "references": b.notes.references()}
-            deps |= b.depends
         ctx["counts"] = [(site.schema[k].plural, site.schema[k].folder + "/", len(site.of_kind(k))) for k in site.schema.kinds]
         ctx["articles"] = [{"title": a.title, "url": a.url, "summary": a.get("summary", "")} for a in sorted(site.of_kind("article"), key=lambda a: fold(a.title))]
-        return ctx, deps | {FACES["article"], "kinds"}
+        return ctx
 
     return Page("index.html", "", "home.html", make, key="index")
+
+
+def _fixed(path: str, url: str, template: str, make: Callable[[], dict[str, Any]]) -> Page:
+    """A page that is not an entity's; ``make`` reads what it shows."""
+    return Page(path, url, template, make)
+
+
+def _raw(path: str, produce: Callable[[], str]) -> Page:
+    """A file that is not a page (JSON, CSV, XML, CSS): written as it is."""
+    return Page(path, path, "", lambda: {"raw": produce()})
 
 
 def _debates_page(resolved: Resolved) -> Page:
@@ -489,47 +480,50 @@ def _debates_page(resolved: Resolved) -> Page:
         items.sort(key=lambda x: (order[x["status"]], fold(x["question"])))
         return {"title": "Debates", "items": items}
 
-    return _fixed(f"{url}index.html", url, "debates.html", make, set(FACES.values()))
+    return _fixed(f"{url}index.html", url, "debates.html", make)
+
+
+#: What the data page says of each file besides the CSV tables.
+_DATA_FILES = {
+    "dossier.json": "Every entity with its fields, resolved relations and sources (JSON).",
+    "network.graphml": "The network of people, groups and events (GraphML, for Cytoscape, yEd or networkx).",
+    "network.gexf": "The same network for Gephi (GEXF).",
+}
 
 
 def _data_files(resolved: Resolved, options: dict[str, str]) -> list[Page]:
     site = resolved.site
     site_url = options.get("site_url", "")
-    data = {"dataset"}
-    tables: dict[str, str] = {}
 
     def table(name: str) -> str:
-        if not tables:
-            tables.update(opendata.csv_tables(resolved))
-        return tables[name]
+        return resolved.memo.once(("csv",), lambda: opendata.csv_tables(resolved))[name]
+
+    def feed() -> str:
+        articles = sorted(site.of_kind("article"), key=lambda a: a.key)
+        return opendata.atom_feed(articles, site_name=options.get("site_name", ""), site_url=site_url, feed_url="feeds/articles.atom.xml")
 
     names = opendata.csv_names(site.schema)
-    out = [_raw("data/dossier.json", lambda: opendata.dataset_json(resolved), data)]
-    out += [_raw(f"data/{name}", lambda name=name: table(name), data) for name in names]
-    files = [{"name": "dossier.json", "what": "Every entity with its fields, resolved relations and sources (JSON)."}]
+    out = [_raw("data/dossier.json", lambda: opendata.dataset_json(resolved))]
+    out += [_raw(f"data/{name}", lambda name=name: table(name)) for name in names]
+    files = [{"name": "dossier.json", "what": _DATA_FILES["dossier.json"]}]
     files += [{"name": name, "what": f"{name[:-4].capitalize()}, one row each (CSV)."} for name in names]
-    files += [
-        {"name": "network.graphml", "what": "The network of people, groups and events (GraphML, for Cytoscape, yEd or networkx)."},
-        {"name": "network.gexf", "what": "The same network for Gephi (GEXF)."},
-    ]
-    out.append(_fixed("data/index.html", "data/", "data.html", {"title": "Data", "files": files}, set()))
-    articles = sorted(site.of_kind("article"), key=lambda a: a.key)
-    feed = lambda: opendata.atom_feed(articles, site_name=options.get("site_name", ""), site_url=site_url, feed_url="feeds/articles.atom.xml")  # noqa: E731
-    out.append(_raw("feeds/articles.atom.xml", feed, {FACES["article"], "kinds"}))
-    out.append(_raw("robots.txt", lambda: opendata.robots_txt(site_url=site_url), set()))
-    out.append(_raw("data/network.graphml", lambda: network.to_graphml(site_graph(resolved)), data))
-    out.append(_raw("data/network.gexf", lambda: network.to_gexf(site_graph(resolved)), data))
-    out.append(_raw("assets/figures.css", lambda: timeline.TIMELINE_CSS + "\n" + network.SVG_CSS, set()))
+    files += [{"name": name, "what": _DATA_FILES[name]} for name in ("network.graphml", "network.gexf")]
+    out.append(_fixed("data/index.html", "data/", "data.html", lambda: {"title": "Data", "files": files}))
+    out.append(_raw("feeds/articles.atom.xml", feed))
+    out.append(_raw("robots.txt", lambda: opendata.robots_txt(site_url=site_url)))
+    out.append(_raw("data/network.graphml", lambda: network.to_graphml(whole_network(resolved))))
+    out.append(_raw("data/network.gexf", lambda: network.to_gexf(whole_network(resolved))))
+    out.append(_raw("assets/figures.css", lambda: timeline.TIMELINE_CSS + "\n" + network.SVG_CSS))
     url = "graph/"
 
     def graph_page() -> dict[str, Any]:
-        graph = site_graph(resolved)
+        graph = whole_network(resolved)
         shown = network.overview(graph, max_nodes=400)
         svg = network.render_svg(shown, network.layout(shown), href=lambda key: rel(url, key + "/"), title="The network of people, groups and events", id_prefix="net")
         note = "" if shown.number_of_nodes() == graph.number_of_nodes() else f"The picture shows the {shown.number_of_nodes()} most connected of {graph.number_of_nodes()} nodes; the table lists every relation among them, and the data page has the whole network."
         return {"title": "Network", "svg": svg, "rows": graph_rows(network.edge_rows(shown), url), "note": note, "nodes": shown.number_of_nodes(), "edges": shown.number_of_edges()}
 
-    out.append(_fixed("graph/index.html", url, "graph.html", graph_page, data))
+    out.append(_fixed("graph/index.html", url, "graph.html", graph_page))
     return out
 
 
@@ -549,14 +543,24 @@ def site_pages(resolved: Resolved, options: dict[str, str] | None = None) -> lis
     pages.append(_chronology(resolved))
     pages.append(_debates_page(resolved))
     pages.append(_home_page(resolved))
-    pages.append(_fixed("404.html", "", "404.html", {"title": "Page not found", "absolute": True}, set()))
-    types = [(k, site.schema[k].plural) for k in site.schema.kinds]
-    bundles = " ".join(str(n) for n in shards(sorted(resolved.pages)))
-    pages.append(_fixed("search/index.html", "search/", "search.html", {"title": "Search", "types": types, "shards": bundles}, {"kinds"}))
-    urls = sorted(p.url for p in pages if p.template and p.path.endswith("index.html"))
+    pages.append(_fixed("404.html", "", "404.html", lambda: {"title": "Page not found", "absolute": True}))
+
+    def search() -> dict[str, Any]:
+        keys = sorted([e.key for e in site] + ([site.home.key] if site.home else []))
+        types = [(k, site.schema[k].plural) for k in site.schema.kinds]
+        return {"title": "Search", "types": types, "shards": " ".join(str(n) for n in shards(keys))}
+
+    pages.append(_fixed("search/index.html", "search/", "search.html", search))
     if options.get("site_url"):
-        pages.append(_raw("sitemap.xml", lambda: opendata.sitemap_xml(urls, site_url=options["site_url"]), {"kinds"}))
+        pages.append(_raw("sitemap.xml", lambda: opendata.sitemap_xml(_page_urls(resolved, options), site_url=options["site_url"])))
     return sorted(pages, key=lambda p: p.path)
+
+
+def _page_urls(resolved: Resolved, options: dict[str, str]) -> list[str]:
+    """The address of every HTML page (read inside the sitemap's own make, so
+    that it depends on what decides which pages there are)."""
+    pages = site_pages(resolved, {**options, "site_url": ""})
+    return sorted(p.url for p in pages if p.template and p.path.endswith("index.html"))
 
 
 def _entry(site: Site, e: Entity, from_url: str) -> dict:
@@ -580,27 +584,30 @@ def _index_pages(resolved: Resolved) -> list[Page]:
                 letters.setdefault(letter, []).append(it)
             return {"title": site.schema[kind].plural, "kind": kind, "letters": letters, "count": len(items)}
 
-        out.append(_fixed(f"{url}index.html", url, "index_az.html", make, {FACES[kind]}))
+        out.append(_fixed(f"{url}index.html", url, "index_az.html", make))
 
     def events() -> dict[str, Any]:
         evs = sorted(site.of_kind("event"), key=lambda e: (e.get("date").sort_key(), e.key))
         return {"title": "Events", "items": [_entry(site, e, "events/") | {"time": time_html(e.get("date"))} for e in evs]}
 
-    out.append(_fixed("events/index.html", "events/", "index_events.html", events, {FACES["event"]}))
+    out.append(_fixed("events/index.html", "events/", "index_events.html", events))
 
     def articles() -> dict[str, Any]:
         arts = sorted(site.of_kind("article"), key=lambda e: fold(e.title))
         return {"title": "Articles", "items": [_entry(site, e, "articles/") for e in arts]}
 
-    out.append(_fixed("articles/index.html", "articles/", "index_list.html", articles, {FACES["article"]}))
+    out.append(_fixed("articles/index.html", "articles/", "index_list.html", articles))
     out.extend(_source_pages(resolved))
     return out
 
 
 def _source_pages(resolved: Resolved) -> list[Page]:
+    """The list of sources, and one per genre present (which pages exist is
+    decided here; what each lists is read when it is made)."""
     site = resolved.site
-    sources = sorted(site.of_kind("source"), key=lambda s: (bibliography.sort_key(source_fields(s)), s.key))
-    out = []
+
+    def sources() -> list[Entity]:
+        return sorted(site.of_kind("source"), key=lambda s: (bibliography.sort_key(source_fields(s)), s.key))
 
     def entries(items, from_url):
         return [{"entry": source_entry(resolved, s), "url": rel(from_url, s.url), "title": s.title, "genre": s.get("genre"), "genre_label": genre_label(site.schema, s.get("genre")) if s.get("genre") else "", "kind": s.get("kind")} for s in items]
@@ -608,16 +615,27 @@ def _source_pages(resolved: Resolved) -> list[Page]:
     def groups(items, from_url):
         return [{"kind": k, "label": "Primary sources" if k == "primary" else "Secondary sources", "items": entries([s for s in items if s.get("kind") == k], from_url)} for k in ("primary", "secondary")]
 
-    genres = sorted({s.get("genre") for s in sources if s.get("genre")}, key=GENRES.index)
-    nav = [{"genre": g, "label": genre_label(site.schema, g), "count": sum(1 for s in sources if s.get("genre") == g)} for g in genres]
-    deps = {FACES["source"]}
-    out.append(_fixed("sources/index.html", "sources/", "index_sources.html", lambda: {"title": "Sources", "groups": groups(sources, "sources/"), "genres": nav, "genre": None}, deps))
-    for g in genres:
+    def genres(items) -> list[str]:
+        return sorted({s.get("genre") for s in items if s.get("genre")}, key=GENRES.index)
+
+    def make(genre: str | None, from_url: str) -> dict[str, Any]:
+        every = sources()
+        nav = [{"genre": g, "label": genre_label(site.schema, g), "count": sum(1 for s in every if s.get("genre") == g)} for g in genres(every)]
+        if genre is None:
+            return {"title": "Sources", "groups": groups(every, from_url), "genres": nav, "genre": None}
+        items = [s for s in every if s.get("genre") == genre]
+        return {"title": f"Sources: {genre_label(site.schema, genre)}", "groups": groups(items, from_url), "genres": nav, "genre": genre}
+
+    out = [_fixed("sources/index.html", "sources/", "index_sources.html", lambda: make(None, "sources/"))]
+    for g in genres(site.of_kind("source")):
         gurl = f"sources/genre/{g}/"
-        items = [s for s in sources if s.get("genre") == g]
-        make = lambda items=items, gurl=gurl, g=g: {"title": f"Sources: {genre_label(site.schema, g)}", "groups": groups(items, gurl), "genres": nav, "genre": g}  # noqa: E731
-        out.append(_fixed(f"{gurl}index.html", gurl, "index_sources.html", make, deps))
+        out.append(_fixed(f"{gurl}index.html", gurl, "index_sources.html", lambda g=g, gurl=gurl: make(g, gurl)))
     return out
+
+
+#: How the chronology words the two ends of a span, by type (an event is
+#: listed by its date alone).
+_CHRONOLOGY_ENDS = {"person": ("Birth of", "Death of"), "group": ("Founding of", "End of"), "event": ("", None)}
 
 
 def _chronology(resolved: Resolved) -> Page:
@@ -632,16 +650,14 @@ def _chronology(resolved: Resolved) -> Page:
                 rows.append({"date": d, "time": time_html(d), "what": what, "title": e.title, "url": rel(url, e.url), "kind": e.kind, "uncertain": d.is_uncertain or d.is_approximate or d.is_interval})
 
         for e in site:
-            if e.kind == "event":
-                add(e.get("date"), "", e)
-            elif e.kind == "person":
-                add(e.get("born"), "Birth of", e)
-                add(e.get("died"), "Death of", e)
-            elif e.kind == "group":
-                add(e.get("founded"), "Founding of", e)
-                add(e.get("dissolved"), "End of", e)
+            if e.kind in _CHRONOLOGY_ENDS:
+                first, last = _CHRONOLOGY_ENDS[e.kind]
+                start, end = site.span(e)
+                add(start, first, e)
+                if last is not None:
+                    add(end, last, e)
         rows.sort(key=lambda r: (r["date"].sort_key(), r["what"], fold(r["title"])))
         svg = timeline.render_svg(timeline.site_rows(resolved), href=lambda key: rel(url, key + "/"), title="Timeline of every group and person with known dates", id_prefix="tl")
         return {"title": "Chronology", "rows": rows, "timeline": svg}
 
-    return _fixed(f"{url}index.html", url, "chronology.html", make, {FACES["person"], FACES["group"], FACES["event"]})
+    return _fixed(f"{url}index.html", url, "chronology.html", make)

@@ -29,13 +29,13 @@ def test_coverage_counts(resolved):
 
 
 def test_no_orphan_pages(resolved):
-    orphans = [e.key for e in resolved.site if not resolved.page(e).backlinks]
+    orphans = [e.key for e in resolved.site if not resolved.of(e).backlinks]
     assert orphans == []
 
 
 def test_every_article_paragraph_cites_a_source(resolved):
     for article in resolved.site.of_kind("article"):
-        page = resolved.page(article)
+        page = resolved.of(article)
         html = page.rendered.html.split('<div class="footnote">')[0]  # editorial notes need no source
         for para in html.split("<p>")[1:]:
             para = para.split("</p>")[0]
@@ -55,12 +55,12 @@ def test_the_bloc_shows_the_liberals_debate_and_its_infobox(resolved):
 
 
 def test_every_source_is_cited(resolved):
-    assert [s.key for s in resolved.site.of_kind("source") if not resolved.page(s).cited_by] == []
+    assert [s.key for s in resolved.site.of_kind("source") if not resolved.of(s).cited_by] == []
 
 
 def test_links_and_citations_are_plentiful(resolved):
-    links = sum(isinstance(r, Link) for p in resolved.pages.values() for r in p.refs)
-    cites = sum(isinstance(r, CiteGroup) for p in resolved.pages.values() for r in p.refs)
+    links = sum(isinstance(r, Link) for p in resolved.entities.values() for r in p.refs)
+    cites = sum(isinstance(r, CiteGroup) for p in resolved.entities.values() for r in p.refs)
     assert links >= 500 and cites >= 150
 
 
@@ -70,17 +70,17 @@ def test_every_page_is_reachable_from_the_home_page_by_links_alone(resolved):
     from dossier.incremental import outgoing
 
     def clickable(key: str) -> set[str]:
-        page = resolved.pages[key]
+        page = resolved.entities[key]
         out = outgoing(resolved, key)
         out |= set(page.backlinks)
         out |= {r.entity.key for items in page.derived.values() for r in items}
-        return out & set(resolved.pages)
+        return out & set(resolved.entities)
 
     seen, todo = {"index"}, ["index"]
     while todo:
         for nxt in sorted(clickable(todo.pop()) - seen):
             seen.add(nxt)
             todo.append(nxt)
-    assert sorted(set(resolved.pages) - seen) == []
+    assert sorted(set(resolved.entities) - seen) == []
     # and the story itself, the three articles, are one click from the home page
     assert {a.key for a in resolved.site.of_kind("article")} <= outgoing(resolved, "index")

@@ -134,7 +134,7 @@ def test_an_edit_reindexes_only_the_search_shard_of_its_page(make_site, tmp_path
     project = Project.at(make_site(SITE))
     build(project, clean=True)
     bundle = project.output / "pagefind"
-    held = search.shards(sorted(build(project, check_only=True).resolved.pages))
+    held = search.shards(sorted(build(project, check_only=True).resolved.entities))
     assert len(held) >= 2 and sorted(p.name for p in bundle.iterdir()) == [str(n) for n in held]
     inodes = {p.relative_to(bundle).as_posix(): p.stat().st_ino for p in bundle.rglob("*") if p.is_file()}
     path = project.content / "people" / "otto-bauer.md"  # linked from nowhere: only its own page changes
@@ -154,3 +154,42 @@ def test_an_edit_reindexes_only_the_search_shard_of_its_page(make_site, tmp_path
 
     assert bundle_files(project.output) == bundle_files(root / "output")
     assert build(project).up_to_date
+
+
+def test_a_new_view_that_reads_an_entity_it_does_not_link_stays_exact(site, tmp_path, monkeypatch):
+    """A view written without a thought for incremental builds: Trotsky's
+    page shows Bauer's title without linking to him, and a new file lists
+    the summary of Smirnov. Nothing records a dependency by hand, yet editing
+    Bauer and Smirnov rewrites both, and the result is a clean build's."""
+    from dossier import views
+
+    make = views.PageBuilder.build
+
+    def build_with_an_aside(self):
+        ctx = make(self)
+        if self.entity.slug == "leon-trotsky":
+            ctx["summary"] = f"Compare {self.resolved.site.get('person', 'otto-bauer').title}."
+        return ctx
+
+    pages = views.site_pages
+
+    def with_a_list(resolved, options=None):
+        smirnov = lambda: resolved.site.get("person", "ivan-smirnov").get("summary", "none") + "\n"  # noqa: E731
+        return sorted(pages(resolved, options) + [views.Page("aside.txt", "aside.txt", "", lambda: {"raw": smirnov()})], key=lambda p: p.path)
+
+    monkeypatch.setattr(views.PageBuilder, "build", build_with_an_aside)
+    monkeypatch.setattr(views, "site_pages", with_a_list)
+    build(site, clean=True)
+    assert b"Compare Otto Bauer." in files(site.output)["people/leon-trotsky/index.html"]
+    assert files(site.output)["aside.txt"] == b"none\n"
+
+    bauer = site.content / "people" / "otto-bauer.md"
+    bauer.write_text(bauer.read_text(encoding="utf-8").replace("title: Otto Bauer", "title: Otto Bauer (1881–1938)\naliases: [Otto Bauer]"), encoding="utf-8")
+    smirnov = site.content / "people" / "ivan-smirnov.md"
+    smirnov.write_text(smirnov.read_text(encoding="utf-8").replace("title: Ivan Smirnov", "title: Ivan Smirnov\nsummary: Old Bolshevik."), encoding="utf-8")
+    report = build(site)
+    after = files(site.output)
+    assert b"Compare Otto Bauer (1881\xe2\x80\x931938)." in after["people/leon-trotsky/index.html"]
+    assert after["aside.txt"] == b"Old Bolshevik.\n"
+    assert report.pages < 20  # incremental, not everything again
+    assert after == clean_copy(site, tmp_path)

@@ -347,7 +347,7 @@ def test_read_and_resolve_any_site(extra):
             check_diagnostic(d, files)
         if not diags.fails():
             # a clean result really is a site: every page resolved
-            assert set(resolved.pages) >= {"people/alpha", "groups/beta"}
+            assert set(resolved.entities) >= {"people/alpha", "groups/beta"}
 
 
 # (c) The whole build: a site, or diagnostics and the output untouched -----------
@@ -395,7 +395,7 @@ def test_build_any_site(build_project, good, bad, only_good, clean):
             check_diagnostic(d, files)
         out = project.output
         assert (out / MARKER).is_file() and (out / "index.html").is_file()
-        for key, page in report.resolved.pages.items():
+        for key, page in report.resolved.entities.items():
             html = (out / page.entity.url / "index.html").read_text(encoding="utf-8")
             # escaped exactly as the templates' autoescape does (quotes too)
             assert str(markup_escape(page.entity.title)) in html, key

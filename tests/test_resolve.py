@@ -17,7 +17,7 @@ def resolve_site(root):
 
 
 def page(res, key):
-    return res.pages[key]
+    return res.entities[key]
 
 
 def links(res, key) -> list[tuple[str | None, str, str]]:
@@ -265,7 +265,7 @@ def test_cited_by_lists_body_field_and_debate_citations(make_site):
         ("groups/g", "debate", "p. 7", "When?"),
         ("groups/g", "founded", "p. 5", ""),
     ]
-    assert [(p.slug, d_i) for p, d_i, _ in page(res, "people/p").positions] == [("g", 0)]
+    assert [(p.holder.slug, p.debate) for p in page(res, "people/p").positions] == [("g", 0)]
 
 
 def test_backlink_sentence_is_not_cut_at_initials_or_circa(make_site):

@@ -90,7 +90,7 @@ def build_graph(resolved) -> nx.MultiDiGraph:
                 role, dates = ref.record.get("role", ""), format_range(a, b) if (a or b) else ""
             add(u, v, rel.edge.name, role, dates)
     for e in entities:
-        for ref in resolved.page(e).refs:
+        for ref in resolved.of(e).refs:
             if isinstance(ref, Link) and ref.target is not None and ref.target.kind in NODE_KINDS:
                 add(e, ref.target, "mention")
 
