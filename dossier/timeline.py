@@ -122,14 +122,14 @@ class Mark:
     key: str | None  # entity key to link to, e.g. "events/kirov-assassination"
     start: Date
     end: Date | None
-    kind: str  # "event" | "birth" | "death" | "founded" | "dissolved" | "membership"
+    moment: str  # "event" | "birth" | "death" | "founded" | "dissolved" | "membership"
 
     def human(self) -> str:
         """The reader's wording of the mark's date(s)."""
         return self.start.human() if self.end is None else format_range(self.start, self.end)
 
     def sort_key(self) -> tuple:
-        return (self.start.sort_key(), _kind_order(self.kind), fold(self.label), self.key or "")
+        return (self.start.sort_key(), _moment_order(self.moment), fold(self.label), self.key or "")
 
 
 @dataclass
@@ -141,7 +141,7 @@ class Row:
     span: tuple[Date | None, Date | None]
     marks: list[Mark] = field(default_factory=list)
     #: "person" | "group" | "membership" | "events": picks the default colour
-    kind: str = ""
+    style: str = ""
     #: the bar's colour (a group's ``colorcode``); None for the default
     colour: str | None = None
 
@@ -155,9 +155,9 @@ class Row:
         return (self.earliest(), fold(self.label), self.key or "")
 
 
-def _kind_order(kind: str) -> int:
+def _moment_order(moment: str) -> int:
     order = ("birth", "founded", "membership", "event", "dissolved", "death")
-    return order.index(kind) if kind in order else len(order)
+    return order.index(moment) if moment in order else len(order)
 
 
 def _events_of(resolved, entity) -> list:
@@ -174,8 +174,8 @@ def _event_mark(ev) -> Mark:
     return Mark(ev.title, ev.key, ev.get("date"), ev.get("end"), "event")
 
 
-def _end_mark(label: str, d: Date | None, kind: str) -> list[Mark]:
-    return [Mark(label, None, d, None, kind)] if d is not None else []
+def _end_mark(label: str, d: Date | None, moment: str) -> list[Mark]:
+    return [Mark(label, None, d, None, moment)] if d is not None else []
 
 
 def _person_life(site, person, events: Iterable) -> Row:
@@ -218,7 +218,7 @@ def site_rows(resolved) -> list[Row]:
         if site.span(person) != (None, None):
             rows.append(_person_life(site, person, _events_of(resolved, person)))
     rows.sort(key=Row.sort_key)
-    shown = {m.key for row in rows for m in row.marks if m.kind == "event"}
+    shown = {m.key for row in rows for m in row.marks if m.moment == "event"}
     others = [_event_mark(ev) for ev in site.of_kind("event") if ev.get("date") and ev.key not in shown]
     if others:
         others.sort(key=Mark.sort_key)
@@ -262,7 +262,7 @@ def rows_table(rows: list[Row]) -> list[dict]:
 
     Each row: ``label``, ``key``, ``dates`` (the span in words, "" if none),
     ``start``/``end`` (EDTF or None) and ``marks``: each with ``label``,
-    ``key``, ``kind``, ``when`` (words) and ``edtf`` ("1936-08-19/1936-08-24"
+    ``key``, ``moment``, ``when`` (words) and ``edtf`` ("1936-08-19/1936-08-24"
     style for a mark with an end).
     """
     out = []
@@ -279,7 +279,7 @@ def rows_table(rows: list[Row]) -> list[dict]:
                     {
                         "label": m.label,
                         "key": m.key,
-                        "kind": m.kind,
+                        "moment": m.moment,
                         "when": m.human(),
                         "edtf": m.start.edtf if m.end is None else f"{m.start.edtf}/{m.end.edtf}",
                     }
@@ -474,13 +474,13 @@ def _bar(row: Row, colour: str, y: float, scale: _Scale, paints: _Paints) -> str
 
 
 def _tooltip(row: Row, mark: Mark) -> str:
-    if mark.kind in END_KINDS:
+    if mark.moment in END_KINDS:
         return f"{row.label} — {mark.label.lower()} {mark.human()}"
     return f"{mark.label} — {mark.human()}"
 
 
 def _mark(row: Row, mark: Mark, y: float, scale: _Scale, paints: _Paints, href: Callable[[str], str]) -> str:
-    is_end = mark.kind in END_KINDS
+    is_end = mark.moment in END_KINDS
     colour = END_COLOUR if is_end else EVENT_COLOUR
     fuzzy = mark.start.is_uncertain or mark.start.is_approximate
     if mark.end is not None:
@@ -514,7 +514,7 @@ def _mark(row: Row, mark: Mark, y: float, scale: _Scale, paints: _Paints, href: 
     if not parts:
         return ""
     edtf = mark.start.edtf if mark.end is None else f"{mark.start.edtf}/{mark.end.edtf}"
-    data = f' data-kind="{escape(mark.kind)}" data-edtf="{escape(edtf)}"'
+    data = f' data-kind="{escape(mark.moment)}" data-edtf="{escape(edtf)}"'
     if mark.key:
         data += f' data-key="{escape(mark.key)}"'
     classes = f"tl-mark tl-{'end' if is_end else 'event'}{' tl-fuzzy' if fuzzy else ''}"
@@ -652,7 +652,7 @@ def render_svg(
 
     for i, row in enumerate(rows):
         y = rows_top + i * ROW_H + ROW_H / 2
-        default = {"person": PERSON_COLOUR, "events": EVENT_COLOUR}.get(row.kind, GROUP_COLOUR)
+        default = {"person": PERSON_COLOUR, "events": EVENT_COLOUR}.get(row.style, GROUP_COLOUR)
         colour = row.colour or default
         shown = _truncate(row.label, LABEL_W - 16)
         text = f'<text class="tl-text" x="8" y="{_num(y + 4)}" fill="{TEXT_COLOUR}">{escape(shown)}</text>'

@@ -311,7 +311,7 @@ def test_site_rows(resolved):
     assert earliest == sorted(earliest)
     smirnov = rows[1]
     assert smirnov.span[0].edtf == "1881" and smirnov.span[1].edtf == "1936-08-25"
-    assert [(m.kind, m.key) for m in smirnov.marks] == [
+    assert [(m.moment, m.key) for m in smirnov.marks] == [
         ("birth", None),
         ("event", "events/bloc-end"),
         ("event", "events/trial"),
@@ -319,7 +319,7 @@ def test_site_rows(resolved):
     ]
     bloc = rows[3]
     assert bloc.colour == "red"
-    assert [m.kind for m in bloc.marks] == ["founded", "event", "dissolved"]
+    assert [m.moment for m in bloc.marks] == ["founded", "event", "dissolved"]
     assert rows[-1].label == "Other events" and [m.key for m in rows[-1].marks] == ["events/kirov"]
 
 
@@ -346,7 +346,7 @@ def test_person_rows(resolved):
     assert [m.label for m in rows[1].marks] == ["Joined", "Left"]
     assert rows[2].span[1] is None  # open end: fades out
     smirnov = timeline.person_rows(resolved, resolved.site.get("person", "ivan-smirnov"))
-    assert len(smirnov) == 1 and [m.key for m in smirnov[0].marks if m.kind == "event"] == ["events/bloc-end", "events/trial"]
+    assert len(smirnov) == 1 and [m.key for m in smirnov[0].marks if m.moment == "event"] == ["events/bloc-end", "events/trial"]
     undated = timeline.person_rows(resolved, resolved.site.get("person", "undated"))
     assert len(undated) == 1 and undated[0].span == (None, None) and [m.key for m in undated[0].marks] == ["events/trial"]
 
