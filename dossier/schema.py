@@ -40,6 +40,10 @@ class FieldError(Exception):
 
 def _describe(value: Any) -> str:
     """What the editor wrote, as a message shows it."""
+    if isinstance(value, dict) and len(value) == 1:
+        (key, item), = value.items()
+        if isinstance(key, str) and isinstance(item, str):
+            return f"{_describe(f'{key}: {item}')}, which YAML reads as a field and its value (a value that contains ': ' must be quoted)"
     if value is None:
         return "nothing"
     if isinstance(value, bool):
@@ -58,11 +62,39 @@ def _describe(value: Any) -> str:
     return type(value).__name__
 
 
+def is_empty(raw: Any, ftype: "FieldType | None" = None) -> bool:
+    """Whether a raw front-matter value leaves its field empty.
+
+    Nothing after the colon is empty.  An unquoted ``~`` or ``null`` (a
+    :class:`~dossier.frontmatter.Plain` whose YAML meaning is "no value") is
+    empty only in a list or mapping field: a text or date field reads the
+    characters the editor wrote, as it reads every other value.
+    """
+    if raw is None or raw == "" or raw == [] or raw == {}:
+        return True
+    return (
+        isinstance(raw, str)
+        and hasattr(raw, "resolved")
+        and raw.resolved is None
+        and ftype is not None
+        and not ftype.scalar
+    )
+
+
 class FieldType:
-    """Base class: ``convert`` reads a raw value or raises :class:`FieldError`."""
+    """Base class: ``convert`` reads a raw value or raises :class:`FieldError`.
+
+    Raw values are what :mod:`dossier.frontmatter` gives: strings (the
+    characters the editor wrote, quoted or not), lists and dicts of them, and
+    None for an empty field.  Unquoted values YAML 1.1 would read as numbers,
+    booleans, dates or null arrive as :class:`~dossier.frontmatter.Plain`
+    strings; a type that wants the YAML meaning reads ``value.resolved``.
+    """
 
     #: how documentation and messages name the expected value
     expected = "a value"
+    #: a single value (text, a date, a slug), read from its characters
+    scalar = True
     #: the YAML shown in scaffolds
     example: str = '""'
 
@@ -85,6 +117,12 @@ class Text(FieldType):
     def convert(self, value: Any) -> str:
         if self.numbers and isinstance(value, int) and not isinstance(value, bool):
             value = str(value)
+        if isinstance(value, list):
+            # a list item under a text field: "summary:" then "- ..." lines
+            raise FieldError(
+                f"expected {self.expected}, got a list of {len(value)} item{'s' if len(value) != 1 else ''}"
+                " (the lines under it start with '- '; write the text after the colon, in quotes if it starts with '- ')"
+            )
         if not isinstance(value, str):
             raise self.fail(value)
         value = value.strip()
@@ -142,6 +180,7 @@ class Colour(Text):
 class TextList(FieldType):
     expected = "a list of text"
     example = "[]"
+    scalar = False
 
     def __init__(self, allow_single: bool = False):
         self.allow_single = allow_single  # "author: string or list"
@@ -167,7 +206,10 @@ class DateType(FieldType):
         try:
             return parse_date(value)
         except DateError as exc:
-            raise FieldError(str(exc), code="date") from None
+            message = str(exc)
+            if isinstance(value, str) and getattr(value, "resolved", "") is None:
+                message += " (to leave a date empty, write nothing after the colon)"
+            raise FieldError(message, code="date") from None
 
 
 _SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -203,6 +245,8 @@ class RefType(FieldType):
 
 
 class RefList(RefType):
+    scalar = False
+
     def __init__(self, *kinds: str):
         super().__init__(*kinds)
         self.expected = f"a list of {' or '.join(kinds)} slugs"
@@ -254,6 +298,7 @@ class CitationType(FieldType):
 
 class CitationList(CitationType):
     expected = "a list of citations such as ['broue-1980, p. 12']"
+    scalar = False
 
     def convert(self, value: Any) -> list[Citation]:
         if isinstance(value, str):
@@ -272,6 +317,8 @@ class CitationList(CitationType):
 class Record(FieldType):
     """A mapping with its own declared fields (a membership, a debate position)."""
 
+    scalar = False
+
     def __init__(self, name: str, fields: list["Field"]):
         self.name = name
         self.fields = {f.name: f for f in fields}
@@ -287,7 +334,7 @@ class Record(FieldType):
             if f is None:
                 errors.append(FieldError(_unknown_message(str(key), self.fields, f"a {self.name}"), (key,), "unknown-field"))
                 continue
-            if raw is None or raw == "" or raw == []:
+            if is_empty(raw, f.type):
                 continue
             try:
                 out[key] = f.type.convert(raw)
@@ -304,6 +351,8 @@ class Record(FieldType):
 
 
 class RecordList(FieldType):
+    scalar = False
+
     def __init__(self, record: Record):
         self.record = record
         self.expected = f"a list of {record.name}s"
@@ -328,6 +377,7 @@ class RecordList(FieldType):
 class FieldSourcesType(FieldType):
     expected = "a mapping of field names to lists of citations"
     example = "{}"
+    scalar = False
 
     def convert(self, value: Any) -> dict[str, list[Citation]]:
         if not isinstance(value, dict):
@@ -537,7 +587,7 @@ def convert_fields(ctype: ContentType, meta: dict[str, Any]) -> tuple[dict[str, 
         if f is None:
             errors.append(FieldError(ctype.unknown_field_message(str(name)), (name,), "unknown-field"))
             continue
-        if raw is None or raw == "" or raw == [] or raw == {}:
+        if is_empty(raw, f.type):
             if f.required:
                 errors.append(FieldError(f"'{name}' is required but empty", (name,), "required"))
             continue
