@@ -54,6 +54,7 @@ CODES: dict[str, str] = {
     "type-mismatch": "The front matter's 'type' disagrees with the folder the file is in.",
     "vocabulary": "A value outside the field's fixed vocabulary.",
     "date": "A value that is not an EDTF date (levels 0 and 1).",
+    "old-style": "A date marked O.S. (Old Style, Julian) that falls after Russia adopted the Gregorian calendar on 14 February 1918 (warning).",
     "date-order": "Dates in the wrong order (died before born, ends before it starts).",
     "relation": "A relation names an entity that does not exist, or one of the wrong type.",
     "link": "A [[link]] matches no page.",

@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterator
 
-from .dates import DateError, parse_date
+from .dates import GREGORIAN_REFORM_RUSSIA, Date, DateError, parse_date
 
 __all__ = [
     "FieldError",
@@ -31,11 +31,12 @@ __all__ = [
 class FieldError(Exception):
     """A value that does not fit its type; ``keypath`` is relative to the field."""
 
-    def __init__(self, message: str, keypath: tuple = (), code: str = "type"):
+    def __init__(self, message: str, keypath: tuple = (), code: str = "type", warning: bool = False):
         super().__init__(message)
         self.message = message
         self.keypath = keypath
         self.code = code
+        self.warning = warning  # a warning (an error only under --strict)
 
 
 def _describe(value: Any) -> str:
@@ -603,4 +604,29 @@ def convert_fields(ctype: ContentType, meta: dict[str, Any]) -> tuple[dict[str, 
     for f in ctype.fields.values():
         if f.required and f.name not in meta:
             errors.append(FieldError(f"the required field '{f.name}' is missing", (), "required"))
+    errors.extend(_old_style_warnings(values, ()))
     return values, errors
+
+
+def _old_style_warnings(value: Any, keypath: tuple) -> Iterator[FieldError]:
+    """Old Style dates that may fall after Russia's calendar reform.
+
+    31 January 1918 (Julian) was followed by 14 February 1918 (Gregorian):
+    a date marked O.S. whose Gregorian equivalent can be on or after that
+    day is almost certainly a New Style date marked by mistake.
+    """
+    if isinstance(value, Date):
+        if value.calendar == "julian" and value.upper >= GREGORIAN_REFORM_RUSSIA:
+            yield FieldError(
+                f"'{value.edtf}' is marked O.S., but Old Style dates end with 31 January 1918: "
+                f"its Gregorian equivalent, {value.gregorian_edtf}, is after Russia adopted the Gregorian calendar",
+                keypath,
+                "old-style",
+                warning=True,
+            )
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from _old_style_warnings(item, keypath + (key,))
+    elif isinstance(value, list):
+        for i, item in enumerate(value):
+            yield from _old_style_warnings(item, keypath + (i,))

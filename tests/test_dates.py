@@ -490,7 +490,7 @@ def test_equal_dates_are_equal_and_hash_alike() -> None:
         ("1932", "1933", {}, "1932–1933"),
         ("1906-02-24", "1940-08-21", {}, "24 February 1906 – 21 August 1940"),
         ("193X", "1952", {}, "the 1930s – 1952"),
-        ("-0100", "-0043", {}, "101 BC – 44 BC"),
+        ("-0100", "-0043", {}, "101–44 BC"),
         (None, "1940", {}, "? – 1940"),
         ("1879", None, {}, "1879 – ?"),
         ("1879", None, {"open_end": "present"}, "1879 – present"),
@@ -688,3 +688,148 @@ def test_dates_pickle_small(text: str) -> None:
         copy = pickle.loads(data)
         assert copy == date
         assert (copy.human(), copy.sort_key()) == (date.human(), date.sort_key())
+
+
+# ---------------------------------------------------------------------------
+# Spans as a reader writes them: one function words every pair of dates
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "shown"),
+    [
+        # each thing said once
+        ("1936-08-19", "1936-08-24", "19–24 August 1936"),
+        ("1927-11", "1927-12", "November–December 1927"),
+        ("1936-08-19", "1936-09-02", "19 August – 2 September 1936"),
+        ("1936-08-19", "1936-12", "19 August – December 1936"),
+        ("1936-08", "1936-12-24", "August – 24 December 1936"),
+        ("1929-21", "1929-22", "spring–summer 1929"),
+        ("1928", "1928-09", "1928, until September"),
+        ("1928", "1928-09-12", "1928, until 12 September"),
+        ("1928-09", "1928", "September 1928, until later that year"),
+        ("1928", "1928", "1928"),
+        ("1936-08-19", "1936-08-19", "19 August 1936"),
+        ("1926-11", "1927-02", "November 1926 – February 1927"),
+        ("1929-24", "1930-22", "winter 1929–1930 – summer 1930"),
+        ("-0044-03-15", "-0044-03-17", "15–17 March 45 BC"),
+        # uncertain and approximate ends keep their qualifier; a shared year once
+        ("1936-08-19~", "1936-08-24", "c. 19 August – 24 August 1936"),
+        ("1927-11", "1927-12?", "November – possibly December 1927"),
+        ("1933?", "1936~", "possibly 1933 – c. 1936"),
+        ("1890~", "1937", "c. 1890 – 1937"),
+        ("1932~", "1932~", "c. 1932"),
+        ("1932-12~", "1933-01/1933-04", "c. December 1932 – early 1933"),
+        # a side that is an interval never adds a dash of its own
+        (None, "1932-10/1933-01", "? – between October 1932 and January 1933"),
+        ("1929", "1932-10/1933-01", "1929 – between October 1932 and January 1933"),
+        ("1932-06/1932-12", "1936", "between June and December 1932 – 1936"),
+        ("1936-08-19/1936-08-24", None, "between 19 and 24 August 1936 – ?"),
+        ("1929/1930", "1933", "between 1929 and 1930 – 1933"),
+        ("1929~/1930", "1933", "between c. 1929 and 1930 – 1933"),
+        ("1923-10", "1927/..", "October 1923 – 1927 or later"),
+        # Old Style sides are shown whole
+        ("1879-10-26 O.S.", "1940-08-21", "7 November [O.S. 26 October] 1879 – 21 August 1940"),
+    ],
+)
+def test_spans_say_each_thing_once(start: str | None, end: str | None, shown: str) -> None:
+    first = parse_date(start) if start else None
+    last = parse_date(end) if end else None
+    assert format_range(first, last) == shown
+
+
+@pytest.mark.parametrize(
+    ("written", "shown"),
+    [
+        ("1936-08-19/1936-08-24", "19–24 August 1936"),
+        ("1927-11/1927-12", "November–December 1927"),
+        ("1933-01/1933-04", "early 1933"),
+        ("1932-06/1932-12", "June–December 1932"),
+        ("1932-10/1933-01", "October 1932 – January 1933"),
+        ("1929/1930", "1929–1930"),
+    ],
+)
+def test_an_interval_date_is_worded_like_a_span(written: str, shown: str) -> None:
+    assert parse_date(written).human() == shown
+
+
+# ---------------------------------------------------------------------------
+# Old Style (Julian) dates
+
+
+@pytest.mark.parametrize(
+    ("written", "shown", "gregorian", "lower", "upper"),
+    [
+        ("1878-12-06 O.S.", "18 December [O.S. 6 December] 1878", "1878-12-18", "1878-12-18", "1878-12-18"),
+        ("1879-10-26 O.S.", "7 November [O.S. 26 October] 1879", "1879-11-07", "1879-11-07", "1879-11-07"),
+        ("1917-10-25 O.S.", "7 November [O.S. 25 October] 1917", "1917-11-07", "1917-11-07", "1917-11-07"),
+        ("1917-12-25 O.S.", "7 January 1918 [O.S. 25 December 1917]", "1918-01-07", "1918-01-07", "1918-01-07"),
+        ("1918-01-31 O.S.", "13 February [O.S. 31 January] 1918", "1918-02-13", "1918-02-13", "1918-02-13"),
+        ("1900-02-29 O.S.", "13 March [O.S. 29 February] 1900", "1900-03-13", "1900-03-13", "1900-03-13"),
+        ("1700-02-29 O.S.", "11 March [O.S. 29 February] 1700", "1700-03-11", "1700-03-11", "1700-03-11"),
+        # qualifiers apply to the date as written and so to its equivalent
+        ("1878-12-06? O.S.", "possibly 18 December [O.S. 6 December] 1878", "1878-12-18?", "1878-12-18", "1878-12-18"),
+        ("1878-12-06~ O.S.", "c. 18 December [O.S. 6 December] 1878", "1878-12-18~", "1878-12-18", "1878-12-18"),
+        # coarser dates: the Gregorian days they run over bound and sort them
+        ("1917-10 O.S.", "14 October – 13 November 1917 [O.S. October 1917]", "1917-10-14/1917-11-13", "1917-10-14", "1917-11-13"),
+        ("1917-10~ O.S.", "c. 14 October – 13 November 1917 [O.S. October 1917]", "1917-10-14~/1917-11-13~", "1917-10-14", "1917-11-13"),
+        ("1917-02-XX O.S.", "14 February – 13 March 1917 [O.S. February 1917]", "1917-02-14/1917-03-13", "1917-02-14", "1917-03-13"),
+        ("1878 O.S.", "1878 [O.S.]", "1878-01-13/1879-01-12", "1878-01-13", "1879-01-12"),
+        ("1905? O.S.", "possibly 1905 [O.S.]", "1905-01-14?/1906-01-13?", "1905-01-14", "1906-01-13"),
+        ("187X O.S.", "the 1870s [O.S.]", "1870-01-13/1880-01-12", "1870-01-13", "1880-01-12"),
+        ("1917-21 O.S.", "14 March – 13 June 1917 [O.S. spring 1917]", "1917-03-14/1917-06-13", "1917-03-14", "1917-06-13"),
+        # intervals: the Gregorian interval of their bounds
+        ("1917-10-25/1917-11-07 O.S.", "7–20 November 1917 [O.S. 25 October – 7 November 1917]", "1917-11-07/1917-11-20", "1917-11-07", "1917-11-20"),
+        ("../1917-10-25 O.S.", "7 November 1917 or earlier [O.S. 25 October 1917 or earlier]", "../1917-11-07", "0001-01-01", "1917-11-07"),
+        ("1905-01-09/ O.S.", "22 January 1905 or later [O.S. 9 January 1905 or later]", "1905-01-22/", "1905-01-22", "9999-12-31"),
+    ],
+)
+def test_old_style_dates(written: str, shown: str, gregorian: str, lower: str, upper: str) -> None:
+    d = parse_date(written)
+    assert d.human() == shown
+    assert d.calendar == "julian" and d.julian_edtf == written.removesuffix(" O.S.")
+    assert d.gregorian_edtf == gregorian
+    assert (d.lower.isoformat(), d.upper.isoformat()) == (lower, upper)
+    assert parse_date(d.gregorian_edtf).lower == d.lower  # the equivalent is valid EDTF with the same bounds
+    assert str(d) == written and parse_date(str(d)) == d
+
+
+def test_old_style_dates_sort_by_their_gregorian_day() -> None:
+    os_date, ns_date = parse_date("1917-10-25 O.S."), parse_date("1917-11-01")
+    assert ns_date.sort_key() < os_date.sort_key()  # 1 November N.S. comes before 7 November N.S.
+    assert certainly_before(ns_date, os_date)
+    assert parse_date("1917-10-25 O.S.").datetime_attr() == "1917-11-07"
+    assert parse_date("1917-10 O.S.").datetime_attr() is None
+
+
+def test_old_style_export_carries_both_calendars() -> None:
+    assert parse_date("1878-12-06 O.S.").export() == {
+        "edtf": "1878-12-18", "human": "18 December [O.S. 6 December] 1878",
+        "lower": "1878-12-18", "upper": "1878-12-18", "julian": "1878-12-06",
+    }
+    assert "julian" not in parse_date("1932").export()
+
+
+def test_old_style_dates_pickle() -> None:
+    d = parse_date("1878-12-06 O.S.")
+    again = pickle.loads(pickle.dumps(d))
+    assert again == d and again.human() == d.human()
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ("1901-02-29 O.S.", None),  # a Julian leap day
+        ("1900-02-30 O.S.", "expected a day from 01 to 29 in February 1900, got day 30 in '1900-02-30'"),
+        ("1878-12-06  O.S.", "then ' O.S.' for an Old Style date"),
+        ("1878-12-06 o.s.", "got '1878-12-06 o.s.'"),
+        ("1932-12-24/1932-12-30 O.S./..", "got '1932-12-24/1932-12-30 O.S./..'"),
+    ],
+)
+def test_old_style_errors(value: str, message: str | None) -> None:
+    if value == "1901-02-29 O.S.":
+        with pytest.raises(DateError):
+            parse_date(value)  # 1901 is not a Julian leap year either
+        return
+    with pytest.raises(DateError) as info:
+        parse_date(value)
+    assert message in str(info.value)

@@ -105,7 +105,7 @@ def test_unquoted_years_with_leading_zeros_are_years_not_octal_numbers(make_site
     a = (root / "output" / "people" / "a" / "index.html").read_text(encoding="utf-8")
     b = (root / "output" / "people" / "b" / "index.html").read_text(encoding="utf-8")
     assert "476–510" in a and "318" not in a  # YAML 1.1 reads 0476 as octal 318
-    assert "44 BC – 10" in b and "36 BC" not in b
+    assert "44 BC – AD 10" in b and "36 BC" not in b  # -0043 is 44 BC; YAML 1.1 reads it as octal -35
 
 
 @pytest.mark.parametrize("written", ["yes", "no", "on", "off", "1_000", "1:20", ".inf", "0x1F", "~", "null", "0476", "1906-02-24"])
@@ -568,3 +568,24 @@ def test_debate_position_cites_nothing(make_site):
         }
     )
     assert only(root) == ["content/groups/g.md:8:15: error[citation]: the debate position cites 'nope', which is not a source (add it under content/sources/)"]
+
+
+def test_old_style_after_1918_is_a_warning_with_its_place(make_site):
+    root = make_site({"people/a.md": "---\ntitle: A\nborn: 1918-03-01 O.S.\n---\n"})
+    diags = check_site(root)
+    [d] = diags.sorted()
+    assert (d.line, d.column, d.code, d.is_error) == (3, 7, "old-style", False)
+    assert not diags.fails() and diags.fails(strict=True)
+
+
+def test_a_group_that_ended_some_time_in_an_interval_reads_unambiguously(make_site, build_site):
+    root = make_site({
+        "people/ivan.md": "---\ntitle: Ivan\n---\n",
+        "groups/g.md": "---\ntitle: G\nleaders: [ivan]\ndissolved: 1932-10/1933-01\n---\n",
+        "events/trial.md": "---\ntitle: Trial\ndate: 1936-08-19\nend: 1936-08-24\nparticipants: [ivan]\n---\n[[G]]\n",
+    })
+    build_site(root)
+    html = (root / "output" / "people" / "ivan" / "index.html").read_text(encoding="utf-8")
+    assert "(? – between October 1932 and January 1933)" in html
+    assert "October 1932 – January 1933)" not in html
+    assert "(19–24 August 1936)" in html

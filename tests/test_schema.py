@@ -175,3 +175,21 @@ def test_a_kind():
 
 def test_infobox_order_is_the_declared_order():
     assert [f.name for f in GROUP.infobox_fields() if f.name in GROUP.own_fields][:5] == ["colorcode", "leaders", "founded", "dissolved", "merger"]
+
+
+def test_old_style_date_after_the_calendar_reform_is_a_warning():
+    values, errs = convert_fields(PERSON, {"title": "A", "born": "1918-03-01 O.S.", "memberships": [{"group": "g", "from": "1917-10-25 O.S.", "to": "1918-02-01 O.S."}]})
+    assert values["born"].calendar == "julian"
+    assert [(e.keypath, e.code, e.warning) for e in errs] == [
+        (("born",), "old-style", True),
+        (("memberships", 0, "to"), "old-style", True),
+    ]
+    assert errs[0].message == (
+        "'1918-03-01 O.S.' is marked O.S., but Old Style dates end with 31 January 1918: "
+        "its Gregorian equivalent, 1918-03-14, is after Russia adopted the Gregorian calendar"
+    )
+
+
+def test_old_style_date_before_the_reform_is_fine():
+    values, errs = convert_fields(PERSON, {"title": "A", "born": "1879-10-26 O.S.", "died": "1918-01-31 O.S."})
+    assert errs == [] and values["born"].human() == "7 November [O.S. 26 October] 1879"
