@@ -112,7 +112,7 @@ __all__ = [
 EXPECTED = (
     "an EDTF date (levels 0–1) such as 1932-12-24, 1932-12~, 1933? or 1933-01/1933-04"
 )
-EXPECTED_LEVEL = "an EDTF date of level 0 or 1 (only levels 0 and 1 are accepted)"
+EXPECTED_LEVEL = "an EDTF date of level 0 or 1 (level 2 features are not supported)"
 EXPECTED_YEAR = "a year from -9999 to 9999"
 
 
@@ -442,7 +442,7 @@ def _analyse_slow(text: str) -> _Shape:
     """The shape of a canonical EDTF string, or DateError, via the edtf package."""
     obj = _parse_edtf(text)
     if type(obj) is edtf.LongYear:
-        raise DateError(f"{EXPECTED_YEAR} (long 'Y' years are not supported)", _quote(text))
+        raise DateError(f"{EXPECTED_YEAR} (years of more than four digits, 'Y170000002', are not supported)", _quote(text))
     if type(obj) not in _level_0_1():
         raise _level_2(text)
     if any(c.isspace() for c in text):  # the parser skips spaces between parts
@@ -674,7 +674,13 @@ def _bare(point: _Point) -> str:
     return year
 
 
+#: Qualifiers before "the 1560s", "the 17th century": 'c. the 1560s' is no English.
+QUALIFIERS_SPAN = {"": "", "~": "around ", "?": "possibly ", "%": "possibly around "}
+
+
 def _worded(point: _Point) -> str:
+    if point.precision in ("decade", "century") and _bare(point).startswith("the "):
+        return QUALIFIERS_SPAN[point.qualifier] + _bare(point)
     return QUALIFIERS[point.qualifier] + _bare(point)
 
 

@@ -31,7 +31,7 @@ EXPECTED = (
     "or 1933-01/1933-04, got "
 )
 LEVEL_2 = (
-    "expected an EDTF date of level 0 or 1 (only levels 0 and 1 are accepted), "
+    "expected an EDTF date of level 0 or 1 (level 2 features are not supported), "
     "got the level-2 EDTF expression "
 )
 
@@ -316,7 +316,7 @@ def test_negative_int_year_is_bce() -> None:
         ("Y17E7", LEVEL_2 + "'Y17E7'"),
         (
             "Y170000002",
-            "expected a year from -9999 to 9999 (long 'Y' years are not supported), "
+            "expected a year from -9999 to 9999 (years of more than four digits, 'Y170000002', are not supported), "
             "got 'Y170000002'",
         ),
         (12345, "expected a year from -9999 to 9999, got the number 12345"),
@@ -833,3 +833,143 @@ def test_old_style_errors(value: str, message: str | None) -> None:
     with pytest.raises(DateError) as info:
         parse_date(value)
     assert message in str(info.value)
+
+
+# ---------------------------------------------------------------------------
+# Conformance: every Level 0 and Level 1 example of the Library of Congress
+# EDTF specification (2019-02-04, https://www.loc.gov/standards/datetime/),
+# then those of the test suite of the reference implementation python-edtf
+# (ixc/python-edtf, edtf/parser/tests.py, levels 0 and 1), each accepted and
+# worded, or refused with a message saying the feature is not supported.
+
+NOT_SUPPORTED = "not supported"
+
+LOC_EXAMPLES = [
+    # Level 0: date
+    ("1985-04-12", "12 April 1985"),
+    ("1985-04", "April 1985"),
+    ("1985", "1985"),
+    # Level 0: date and time (a page shows the day)
+    ("1985-04-12T23:20:30", "12 April 1985"),
+    ("1985-04-12T23:20:30Z", "12 April 1985"),
+    ("1985-04-12T23:20:30-04", "12 April 1985"),
+    ("1985-04-12T23:20:30+04:30", "12 April 1985"),
+    # Level 0: time interval
+    ("1964/2008", "1964–2008"),
+    ("2004-06/2006-08", "June 2004 – August 2006"),
+    ("2004-02-01/2005-02-08", "1 February 2004 – 8 February 2005"),
+    ("2004-02-01/2005-02", "1 February 2004 – February 2005"),
+    ("2004-02-01/2005", "1 February 2004 – 2005"),
+    ("2005/2006-02", "2005 – February 2006"),
+    # Level 1: letter-prefixed calendar year
+    ("Y170000002", NOT_SUPPORTED),
+    ("Y-170000002", NOT_SUPPORTED),
+    # Level 1: seasons
+    ("2001-21", "spring 2001"),
+    # Level 1: qualification of a date (complete)
+    ("1984?", "possibly 1984"),
+    ("2004-06~", "c. June 2004"),
+    ("2004-06-11%", "possibly c. 11 June 2004"),
+    # Level 1: unspecified digit(s) from the right
+    ("201X", "the 2010s"),
+    ("20XX", "the 21st century"),
+    ("2004-XX", "2004"),
+    ("1985-04-XX", "April 1985"),
+    ("1985-XX-XX", "1985"),
+    # Level 1: extended interval, open and unknown ends
+    ("1985-04-12/..", "12 April 1985 or later"),
+    ("1985-04/..", "April 1985 or later"),
+    ("1985/..", "1985 or later"),
+    ("../1985-04-12", "12 April 1985 or earlier"),
+    ("../1985-04", "April 1985 or earlier"),
+    ("../1985", "1985 or earlier"),
+    ("1985-04-12/", "12 April 1985 or later"),
+    ("1985-04/", "April 1985 or later"),
+    ("1985/", "1985 or later"),
+    ("/1985-04-12", "12 April 1985 or earlier"),
+    ("/1985-04", "April 1985 or earlier"),
+    ("/1985", "1985 or earlier"),
+    # Level 1: negative calendar year (astronomical: -1985 is 1986 BC)
+    ("-1985", "1986 BC"),
+]
+
+PYTHON_EDTF_EXAMPLES = [
+    ("2001-02-03", "3 February 2001"),
+    ("2008-12", "December 2008"),
+    ("2008", "2008"),
+    ("-0999", "1000 BC"),
+    ("0000", "1 BC"),
+    ("2001-02-03T09:30:01", "3 February 2001"),
+    ("2004-01-01T10:10:10Z", "1 January 2004"),
+    ("2004-01-01T10:10:10+05:00", "1 January 2004"),
+    ("1985-04-12T23:20:30", "12 April 1985"),
+    ("1964/2008", "1964–2008"),
+    ("2004-06/2006-08", "June 2004 – August 2006"),
+    ("2004-02-01/2005-02-08", "1 February 2004 – 8 February 2005"),
+    ("2004-02-01/2005-02", "1 February 2004 – February 2005"),
+    ("2004-02-01/2005", "1 February 2004 – 2005"),
+    ("2005/2006-02", "2005 – February 2006"),
+    ("-2005/-1999-02", "2006 BC – February 2000 BC"),
+    ("1984?", "possibly 1984"),
+    ("2004-06-11?", "possibly 11 June 2004"),
+    ("2004-06?", "possibly June 2004"),
+    ("1984~", "c. 1984"),
+    ("1984%", "possibly c. 1984"),
+    ("199X", "the 1990s"),
+    ("19XX", "the 20th century"),
+    ("1999-XX", "1999"),
+    ("1999-01-XX", "January 1999"),
+    ("1999-XX-XX", "1999"),
+    ("-01XX", "the 2nd century BC"),
+    ("-0275~", "c. 276 BC"),
+    ("-0001~", "c. 2 BC"),
+    ("0000~", "c. 1 BC"),
+    ("16XX~", "around the 17th century"),
+    ("16XX%", "possibly around the 17th century"),
+    # python-edtf parses three unspecified digits as level 1; the LoC
+    # specification allows one or two in level 1 (1XXX is level 2 there)
+    ("1XXX", NOT_SUPPORTED),
+    ("1XXX~", NOT_SUPPORTED),
+    ("156X~", "around the 1560s"),
+    ("-01XX~", "around the 2nd century BC"),
+    ("/2006", "2006 or earlier"),
+    ("2004-06-01/", "1 June 2004 or later"),
+    ("../2006", "2006 or earlier"),
+    ("2004-01-01/..", "1 January 2004 or later"),
+    ("1984~/2004-06", "c. 1984 – June 2004"),
+    ("1984/2004-06~", "1984 – c. June 2004"),
+    ("1984?/2004%", "possibly 1984 – possibly c. 2004"),
+    ("1984~/2004~", "c. 1984 – c. 2004"),
+    ("1984-06?/2004-08?", "possibly June 1984 – possibly August 2004"),
+    ("1984-06-02?/2004-08-08~", "possibly 2 June 1984 – c. 8 August 2004"),
+    ("1984-06-02?/", "possibly 2 June 1984 or later"),
+    ("Y170000002", NOT_SUPPORTED),
+    ("Y-170000002", NOT_SUPPORTED),
+    ("2001-21", "spring 2001"),
+    ("2003-22", "summer 2003"),
+    ("2000-23", "autumn 2000"),
+    ("2010-24", "winter 2010–2011"),  # Northern winter: December to February
+]
+
+
+@pytest.mark.parametrize(("written", "shown"), LOC_EXAMPLES + PYTHON_EDTF_EXAMPLES)
+def test_edtf_reference_examples(written: str, shown: str) -> None:
+    if shown == NOT_SUPPORTED:
+        with pytest.raises(DateError) as info:
+            parse_date(written)
+        assert NOT_SUPPORTED in str(info.value)
+        assert repr(written) in str(info.value)
+        return
+    assert parse_date(written).human() == shown
+
+
+@pytest.mark.parametrize(
+    "written",
+    ["2004?-06-11", "2004-06~-11", "2004-06-~11", "2004-%06", "?2004-%06", "156X-12-25", "15XX-12-XX",
+     "XXXX-XX-23", "[1667, 1668, 1670..1672]", "{1960, 1961-12}", "2004-06-XX/2004-07-03", "Y17E7",
+     "1950S2", "2001-29", "2001-34"],
+)
+def test_edtf_level_2_examples_are_refused_as_not_supported(written: str) -> None:
+    with pytest.raises(DateError) as info:
+        parse_date(written)
+    assert NOT_SUPPORTED in str(info.value)
