@@ -760,6 +760,16 @@ class Date:
         return _worded(shape.start)  # type: ignore[arg-type]
 
     @property
+    def ends(self) -> tuple["_Point | None", "_Point | None"]:
+        """(start, end) as stated (Julian for an Old Style date): for formatters
+        such as the bibliography's.  A single date has the same start and end;
+        an open or unknown end of an interval is None.  Each has
+        ``precision``, ``first_year``, ``last_year``, ``month``, ``day``,
+        ``season`` and ``qualifier`` ('', '~', '?' or '%')."""
+        shape = self._shape
+        return shape.start, shape.end
+
+    @property
     def calendar(self) -> str:
         """'julian' for an Old Style date ('1878-12-06 O.S.'), else 'gregorian'."""
         return "julian" if self._shape.julian else "gregorian"
