@@ -143,6 +143,74 @@ class URL(Text):
         return text
 
 
+#: RFC 5646 "langtag" (language, extlang, script, region, variants,
+#: extensions, private use), or a private-use tag alone; grandfathered tags
+#: ("i-klingon") are refused, their modern forms ("tlh") are not.
+_LANGTAG_RE = re.compile(
+    r"(?:[A-Za-z]{2,3}(?:-[A-Za-z]{3}){0,3}|[A-Za-z]{4,8})"
+    r"(?:-[A-Za-z]{4})?"
+    r"(?:-(?:[A-Za-z]{2}|[0-9]{3}))?"
+    r"(?:-(?:[A-Za-z0-9]{5,8}|[0-9][A-Za-z0-9]{3}))*"
+    r"(?:-[0-9A-WY-Za-wy-z](?:-[A-Za-z0-9]{2,8})+)*"
+    r"(?:-[Xx](?:-[A-Za-z0-9]{1,8})+)?"
+    r"|[Xx](?:-[A-Za-z0-9]{1,8})+"
+)
+
+
+class LanguageTag(Text):
+    """A BCP 47 language tag ('ru', 'uk', 'de', 'sr-Latn', 'ru-petr1708').
+
+    The tag must be well-formed (RFC 5646, hyphens, no grandfathered tags)
+    and every subtag registered in the IANA Language Subtag Registry, which
+    ``langcodes`` ships; it is kept as written.
+    """
+
+    expected = "a BCP 47 language tag such as ru, uk, de or sr-Latn"
+    example = "ru"
+
+    def convert(self, value: Any) -> str:
+        text = super().convert(value)
+        if not _LANGTAG_RE.fullmatch(text):
+            raise self.fail(value)
+        import langcodes
+
+        if not langcodes.tag_is_valid(text):
+            raise FieldError(f"expected {self.expected}, got {_describe(text)}, which uses a subtag that is not in the IANA registry", code="type")
+        return text
+
+
+#: Scripts that name one language when a native name is written in them
+#: alone.  Cyrillic (Russian, Ukrainian, Belarusian, Bulgarian, Serbian, …),
+#: Latin, Arabic, Hebrew (Hebrew, Yiddish), Han and Devanagari do not: a name
+#: in them is marked with its script only ('und-Cyrl') until the editor says.
+_SCRIPT_LANGUAGE = {"GEORGIAN": "ka", "ARMENIAN": "hy", "GREEK": "el", "HANGUL": "ko", "HIRAGANA": "ja", "KATAKANA": "ja", "THAI": "th"}
+_SCRIPT_CODE = {"CYRILLIC": "Cyrl", "LATIN": "Latn", "ARABIC": "Arab", "HEBREW": "Hebr", "CJK": "Hani", "DEVANAGARI": "Deva",
+                "GEORGIAN": "Geor", "ARMENIAN": "Armn", "GREEK": "Grek", "HANGUL": "Hang", "HIRAGANA": "Jpan", "KATAKANA": "Jpan", "THAI": "Thai"}
+
+
+def default_native_lang(name: str) -> str:
+    """The ``lang`` of a native name whose editor gave no ``native_lang``.
+
+    A language only where the script alone says it (Georgian ka, Armenian
+    hy, Greek el, Hangul ko, kana ja, Thai th); otherwise the script with an
+    undetermined language, 'und-Cyrl' for 'Лев Седов' (honest: Russian,
+    Ukrainian and Belarusian share it), and 'und' for mixed scripts.
+    """
+    import unicodedata
+
+    scripts = set()
+    for ch in name:
+        if ch.isalpha():
+            script = unicodedata.name(ch, "").split(" ", 1)[0]
+            scripts.add(script)
+    if len(scripts) != 1:
+        return "und"
+    script = scripts.pop()
+    if script in _SCRIPT_LANGUAGE:
+        return _SCRIPT_LANGUAGE[script]
+    return f"und-{_SCRIPT_CODE[script]}" if script in _SCRIPT_CODE else "und"
+
+
 class Choice(FieldType):
     def __init__(self, *choices: str):
         self.choices = choices
@@ -469,6 +537,7 @@ COMMON: list[Field] = [
     Field("type", Choice("person", "group", "event", "source", "article"), "restates the type given by the folder (optional)"),
     Field("aliases", TextList(), "other names that resolve to this page in links and search", label="Also known as"),
     Field("native_name", Text(), "the name in the original script ('Лев Львович Седов')", label="Native name"),
+    Field("native_lang", LanguageTag(), "the language of native_name, a BCP 47 tag ('ru', 'uk', 'de'); without it the name is marked with its script only ('und-Cyrl'), except for scripts of one language (Georgian 'ka', Armenian 'hy', Greek 'el')"),
     Field("summary", Text(), "one sentence, used in indexes, link previews and the page description"),
     Field("tags", TextList(), "free keywords"),
     Field("sources", RefList("source"), "sources that support the page as a whole"),
@@ -605,6 +674,10 @@ def convert_fields(ctype: ContentType, meta: dict[str, Any]) -> tuple[dict[str, 
         if f.required and f.name not in meta:
             errors.append(FieldError(f"the required field '{f.name}' is missing", (), "required"))
     errors.extend(_old_style_warnings(values, ()))
+    if "native_lang" in values and "native_name" not in values and not any(e.keypath[:1] == ("native_name",) for e in errors):
+        errors.append(FieldError("'native_lang' gives the language of 'native_name', which this page does not have", ("native_lang",), "required"))
+    elif "native_name" in values and "native_lang" not in values and "native_lang" in ctype.fields:
+        values["native_lang"] = default_native_lang(values["native_name"])
     return values, errors
 
 

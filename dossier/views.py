@@ -198,7 +198,7 @@ def source_entry(resolved: Resolved, source: Entity) -> Markup:
 def preview_data(resolved: Resolved, target: Entity) -> dict[str, str]:
     """What a link preview shows of a page."""
     return _once(
-        resolved, "_previews", target.key, lambda: {"title": target.title, "kind": KIND_LABEL[target.kind], "dates": life_dates(target), "summary": target.get("summary", "")}
+        resolved, "_previews", target.key, lambda: {"title": target.title, "kind": KIND_LABEL[target.kind], "dates": life_dates(target), "summary": target.get("summary", ""), **({"native": target.get("native_name"), "native_lang": target.get("native_lang") or "und"} if target.get("native_name") else {})}
     )
 
 

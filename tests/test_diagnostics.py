@@ -589,3 +589,22 @@ def test_a_group_that_ended_some_time_in_an_interval_reads_unambiguously(make_si
     assert "(? – between October 1932 and January 1933)" in html
     assert "October 1932 – January 1933)" not in html
     assert "(19–24 August 1936)" in html
+
+
+def test_native_name_is_marked_with_its_language(make_site, build_site):
+    import json
+    import re
+
+    root = make_site({
+        "people/trotsky.md": "---\ntitle: Leon Trotsky\nnative_name: Лев Давидович Троцкий\nnative_lang: ru\n---\n",
+        "people/sedov.md": "---\ntitle: Lev Sedov\nnative_name: Лев Львович Седов\n---\nSon of [[Leon Trotsky]].\n",
+    })
+    assert only(root) == []
+    build_site(root)
+    page = (root / "output" / "people" / "trotsky" / "index.html").read_text(encoding="utf-8")
+    assert '<p class="native-name" lang="ru">Лев Давидович Троцкий</p>' in page
+    ld = json.loads(re.search(r'<script type="application/ld\+json">(.*?)</script>', page, re.S).group(1))
+    assert {"@value": "Лев Давидович Троцкий", "@language": "ru"} in ld["alternateName"]
+    other = (root / "output" / "people" / "sedov" / "index.html").read_text(encoding="utf-8")
+    assert '<p class="native-name" lang="und-Cyrl">Лев Львович Седов</p>' in other  # the script, not a guessed language
+    assert '"native_lang": "ru"' in other or '"native_lang":"ru"' in other  # the link preview of Trotsky
