@@ -57,18 +57,26 @@ Which Chicago rules are covered (Chicago Manual of Style, 17th ed., ch. 14)
 * American punctuation: periods and commas inside closing quotation marks,
   colons outside; double quotation marks inside a quoted title become single; no doubled period after "Jr." or an initial; no period or
   comma after a title ending in "?" or "!".
-* Page and issue ranges use an en dash (5-37 → 5–37); "p."/"pp." are dropped
-  from locators (14.148): "p. 119" → "119", "pp. 5-7" → "5–7"; other labels
-  ("chap. 3", "fol. 12", "n. 5") are kept.
+* Page and issue ranges use an en dash (5-37 → 5–37; only between numbers,
+  so "§ Anti-Stalinist bloc" keeps its hyphen); a double issue is "nos. 1–2".
+* Locators: every form is accepted ("p. 12", "pp. 12–14", "§ Section title",
+  "¶ 7", "fol. 3v", "no. 5", "chap. 3"). The site shows a locator as written
+  beside the note marker; the note text follows Chicago (14.18, 14.148),
+  where a page number stands alone ("Broué, 12.") and every other label is
+  kept ("Broué, § Member groups.").
 * Shortened titles: the explicit ``short_title`` field if present, else the
   main title before a colon, without parenthetical parts or an initial English
   article, cut to four words when longer than five, and trimmed of trailing
-  function words and numbers (14.30).
-* Books and chapters show the publication year; when the date is approximate,
-  uncertain or an interval, the human form of the date (``Date.human()``) is
-  shown instead (e.g. "c. 1932"). Other shapes show the date as Chicago writes
-  it when it is an exact day ("December 24, 1932", 14.174) and otherwise its
-  human form ("c. December 1932", "early 1933").
+  function words and numbers (14.30). A title the editor supplied in square
+  brackets ("[Article of 4 March 1929 on Stalin]") is a description: neither
+  quoted nor italic, and shortened inside its brackets ("[Article of 4 March]").
+* Dates as Chicago writes them: "December 24, 1932" (14.174), "April 2016",
+  "Spring 1929", "1930s"; approximate "ca. 1932" (10.43), uncertain "1933?",
+  both "ca. 1933?"; spans "1929–1941", "August 19–24, 1936", "1950–" for an
+  open end; an Old Style day "December 18 [O.S. December 6], 1878". Books
+  show the year only ("ca. 1937").
+* Web pages without an author are headed by their owner (``publisher``) in
+  the bibliography (14.206): "Yale University. “Yale Facts.” Accessed …".
 * URLs last, access date ("Accessed …") before the URL; an archived URL is
   added as "Archived at …" (not a Chicago rule: Chicago has none for it).
 * Sorting: first author's (or heading editor's) surname, folded (case and
@@ -153,6 +161,8 @@ def _r(value: "_R | str") -> _R:
 
 
 def _ital(s: str) -> _R:
+    if _is_description(s):
+        return _r(s)
     return _R(s, f"<i>{escape(s)}</i>")
 
 
@@ -163,8 +173,20 @@ def _nest(s: str) -> str:
 
 
 def _quot(s: str) -> _R:
+    if _is_description(s):
+        return _r(s)
     s = _nest(s)
     return _R(f"“{s}”", f"“{escape(s)}”")
+
+
+def _is_description(title: str) -> bool:
+    """'[Article of 4 March 1929 on Stalin]': a title the editor supplied.
+
+    A description in square brackets stands for a missing title and, like
+    Chicago's descriptive titles ("Letter to Lev Sedov"), is neither quoted
+    nor italicized; its brackets show it is not the work's own title.
+    """
+    return len(title) > 2 and title.startswith("[") and title.endswith("]") and "]" not in title[1:-1]
 
 
 _LINKABLE_RE = re.compile(r"^https?://[^\s<>\"]+$", re.IGNORECASE)
@@ -237,11 +259,16 @@ def _list(source: Mapping[str, Any], key: str) -> list[str]:
     return [str(x).strip() for x in v if x is not None and str(x).strip()]
 
 
-_DASH_RE = re.compile(r"(?<=[0-9A-Za-z])\s*(?:-{1,3}|–|—)\s*(?=[0-9A-Za-z])")
+#: A range of numbers (pages, issues, folios 3v-4r, roman pages xii-xv): the
+#: hyphen becomes an en dash.  Words keep their hyphens ("§ Anti-Stalinist bloc").
+_DASH_RE = re.compile(
+    r"(?:(?<=\b[0-9]{1})|(?<=[0-9]{2})|(?<=[0-9][rv])|(?<=\b[ivxlcdm]{1})|(?<=\b[ivxlcdm]{2})|(?<=\b[ivxlcdm]{3})|(?<=\b[ivxlcdm]{4}))"
+    r"\s*(?:-{1,3}|–|—)\s*(?=[0-9]|[ivxlcdm]+\b)"
+)
 
 
 def _range(s: str) -> str:
-    """Page or issue range with an en dash: ``5-37`` → ``5–37``."""
+    """Page or issue range with an en dash: ``5-37`` → ``5–37``, ``xii-xv`` → ``xii–xv``."""
     return _DASH_RE.sub("–", s.strip())
 
 
@@ -253,52 +280,93 @@ def _range(s: str) -> str:
 @dataclass(frozen=True)
 class _Date:
     edtf: str
-    human: str
+    human: str  # as Chicago writes it: "December 24, 1932", "ca. 1932", "1933?"
     year: int | None
+    year_text: str  # what a book shows: "1937", "ca. 1937", "1929–1940"
 
 
-_PLAIN_EDTF_RE = re.compile(r"^-?\d{4}(?:-\d{2}){0,2}$")
 _YEAR_RE = re.compile(r"^-?(\d{4})")
-_DAY_RE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
 _MONTHS = ("January", "February", "March", "April", "May", "June", "July",
            "August", "September", "October", "November", "December")
+_SEASONS = {21: "Spring", 22: "Summer", 23: "Autumn", 24: "Winter"}
 
 
 def _date(value: Any) -> _Date | None:
     if value is None or value == "":
         return None
-    if hasattr(value, "human") and hasattr(value, "lower"):
-        human = value.human()
-        try:
-            year = int(value.lower.year)
-        except (AttributeError, TypeError, ValueError):
-            year = None
-        edtf = str(getattr(value, "edtf", "") or "")
-        return _Date(edtf, _chicago_day(edtf) or str(human), year)
-    if isinstance(value, _dt.date):
-        return _Date(value.isoformat(),
-                     f"{_MONTHS[value.month - 1]} {value.day}, {value.year}", value.year)
-    s = str(value).strip()
-    m = _YEAR_RE.match(s)
-    return _Date(s, _chicago_day(s) or s, int(m.group(1)) if m else None)
+    from dossier.dates import DateError, parse_date
+
+    text = getattr(value, "edtf", None)
+    if text is None:
+        text = value.isoformat() if isinstance(value, _dt.date) else str(value).strip()
+    try:
+        date = parse_date(text)
+    except DateError:
+        m = _YEAR_RE.match(text)
+        return _Date(text, text, int(m.group(1)) if m else None, text)
+    year = date.lower.year if date.lower not in (_dt.date.min, _dt.date.max) else None
+    return _Date(date.edtf, _chicago(date), year, _chicago(date, year_only=True))
 
 
-def _chicago_day(edtf: str) -> str:
-    """"1932-12-24" → "December 24, 1932" (14.174); "" for anything else."""
-    m = _DAY_RE.match(edtf)
-    if not m:
-        return ""
-    y, mo, d = (int(x) for x in m.groups())
-    return f"{_MONTHS[mo - 1]} {d}, {y}" if 1 <= mo <= 12 else ""
+def _chicago_year(year: int) -> str:
+    return str(year) if year >= 1 else f"{1 - year} BC"
+
+
+def _chicago_point(point, year_only: bool = False) -> str:
+    """One stated date as Chicago writes it (14.174, 9.34, 10.43)."""
+    year = _chicago_year(point.first_year)
+    if point.precision == "decade":
+        words = f"{point.first_year}s" if point.first_year >= 1 else f"{year}–{_chicago_year(point.last_year)}"
+    elif point.precision == "century":
+        words = f"{point.first_year}s" if point.first_year >= 1 else f"{year}–{_chicago_year(point.last_year)}"
+    elif year_only or point.precision == "year":
+        words = year
+    elif point.precision == "season":
+        words = f"{_SEASONS[point.season]} {year}"
+    elif point.precision == "month":
+        words = f"{_MONTHS[point.month - 1]} {year}"
+    else:
+        words = f"{_MONTHS[point.month - 1]} {point.day}, {year}"
+    return _qualified(words, point.qualifier)
+
+
+def _qualified(words: str, qualifier: str) -> str:
+    """'ca. 1932' (approximate, 10.43), '1933?' (uncertain), 'ca. 1933?' (both)."""
+    if qualifier in ("~", "%"):
+        words = f"ca. {words}"
+    if qualifier in ("?", "%"):
+        words = f"{words}?"
+    return words
+
+
+def _chicago(date, year_only: bool = False) -> str:
+    """A date as Chicago writes it in notes and bibliographies."""
+    start, end = date.ends
+    if date.calendar == "julian":
+        if start is end and start is not None and start.precision == "day" and not year_only:
+            g = date.lower
+            return _qualified(f"{_MONTHS[g.month - 1]} {g.day} [O.S. {_MONTHS[start.month - 1]} {start.day}], {g.year}", start.qualifier)
+        return date.human()
+    if not date.is_interval:
+        return _chicago_point(start, year_only)
+    if start is None:
+        return f"{_chicago_point(end, year_only)} or earlier"
+    if end is None:
+        return f"{_chicago_point(start, year_only)}–"  # an open span, as Chicago writes "1950–"
+    same_year = start.first_year == end.last_year and not start.qualifier and not end.qualifier
+    if year_only or (start.precision == end.precision == "year"):
+        first, last = _chicago_point(start, True), _chicago_point(end, True)
+        return first if first == last else f"{first}–{last}"
+    if same_year and start.precision == end.precision == "day" and start.month == end.month:
+        return f"{_MONTHS[start.month - 1]} {start.day}–{end.day}, {_chicago_year(start.first_year)}"
+    if same_year and start.precision == end.precision == "month":
+        return f"{_MONTHS[start.month - 1]}–{_MONTHS[end.month - 1]} {_chicago_year(start.first_year)}"
+    return f"{_chicago_point(start)}–{_chicago_point(end)}"
 
 
 def _year_text(d: _Date | None) -> str:
-    """Publication year of a book; the human form when not a plain date."""
-    if d is None:
-        return ""
-    if d.year is not None and _PLAIN_EDTF_RE.match(d.edtf):
-        return str(d.year)
-    return d.human
+    """Publication year of a book: the year, qualified ('ca. 1937', '1937?')."""
+    return d.year_text if d else ""
 
 
 def _human(d: _Date | None) -> str:
@@ -454,6 +522,9 @@ def short_title(source: Mapping[str, Any]) -> str:
     if explicit:
         return explicit
     title = _s(source, "title")
+    if _is_description(title):  # shortened inside its brackets: "[Article of 4 March]"
+        inner = short_title({"title": title[1:-1]})
+        return f"[{inner}]"
     main = title.split(":", 1)[0].strip() or title
     main = re.sub(r"\s*\([^)]*\)", "", main).strip() or main  # "(1932–1933)"
     words = main.split()
@@ -471,7 +542,14 @@ _PAGE_LABEL_RE = re.compile(r"^(?:pp?\.|pages?)\s*(?=[0-9ivxlcdm])", re.IGNORECA
 
 
 def normalize_locator(locator: str | None) -> str:
-    """"p. 119" → "119"; "pp. 5-7" → "5–7"; "12" → "12"; "chap. 3" kept."""
+    """The locator as a Chicago note gives it (14.18, 14.148).
+
+    Page numbers stand alone in a note: "p. 119" → "119", "pp. 5-7" → "5–7".
+    Every other locator is kept as written, its label included: "§ Member
+    groups", "¶ 7", "fol. 3v", "no. 5", "chap. 3", "n. 5" (with an en dash in
+    a range of numbers).  The site shows the locator as written next to the
+    note marker; only the note's text drops the page label, as Chicago does.
+    """
     if locator is None:
         return ""
     s = " ".join(str(locator).split())
@@ -586,7 +664,8 @@ class _Entry:
             return ""
         if re.match(r"^(no|nos|n°|№)\.?\s", self.issue, re.IGNORECASE):
             return self.issue
-        return f"no. {self.issue}"
+        several = re.search(r"[–/&,]| and ", self.issue)  # a double issue: "nos. 1–2"
+        return f"{'nos.' if several else 'no.'} {self.issue}"
 
     def volume_text(self, cap: bool) -> str:
         if not self.volume:
@@ -719,8 +798,11 @@ class _Entry:
     # chapter -----------------------------------------------------------
 
     def _bib_chapter(self) -> _R:
+        ed = self.edited_by(False)
+        if ed and not self.container:  # the sentence starts with it
+            ed = ed[:1].upper() + ed[1:]
         within = _join(["In " + _ital(self.container) if self.container else "",
-                        self.edited_by(False), self.volume_text(cap=False), self.pages])
+                        ed, self.volume_text(cap=False), self.pages])
         return _sentences([
             self.bib_head(), _quot(self.title), self.translated_by(False),
             within, self.pubinfo(), *self.trailer_bib(),
@@ -849,8 +931,13 @@ class _Entry:
         return [p for p in parts if p]
 
     def _bib_webpage(self) -> _R:
+        head, site = self.bib_head(), self._site()
+        if not head and self.publisher and (not self.container or fold(self.container) == fold(self.publisher)):
+            # no author: the owner of the site heads the entry (14.206):
+            # Yale University. "Yale Facts." Accessed May 1, 2017. URL.
+            head, site = self.publisher, []
         return _sentences([
-            self.bib_head(), _quot(self.title), _join(self._site()),
+            head, _quot(self.title), _join(site),
             _human(self.date), *self.trailer_bib(),
         ])
 

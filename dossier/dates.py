@@ -73,6 +73,8 @@ it), and :func:`parse_date` remembers the dates of the strings it has seen.
 from __future__ import annotations
 
 import calendar
+import contextvars
+import dataclasses
 import datetime as _dt
 import re
 from dataclasses import dataclass
@@ -110,7 +112,7 @@ __all__ = [
 EXPECTED = (
     "an EDTF date (levels 0–1) such as 1932-12-24, 1932-12~, 1933? or 1933-01/1933-04"
 )
-EXPECTED_LEVEL = "an EDTF date of level 0 or 1 (only levels 0 and 1 are accepted)"
+EXPECTED_LEVEL = "an EDTF date of level 0 or 1 (level 2 features are not supported)"
 EXPECTED_YEAR = "a year from -9999 to 9999"
 
 
@@ -167,9 +169,10 @@ _OPEN_END_YEAR = 9999
 Day = tuple[int, int, int]  # (year, month, day), year astronomical
 
 
-def _days_in_month(year: int, month: int) -> int:
+def _days_in_month(year: int, month: int, julian: bool = False) -> int:
     if month == 2:
-        return 29 if calendar.isleap(year) else 28
+        leap = year % 4 == 0 if julian else calendar.isleap(year)
+        return 29 if leap else 28
     return 30 if month in (4, 6, 9, 11) else 31
 
 
@@ -191,6 +194,22 @@ def _clamped(day: Day) -> _dt.date:
     if year > _dt.MAXYEAR:
         return _dt.date.max
     return _dt.date(year, month, dom)
+
+
+_JULIAN: contextvars.ContextVar[bool] = contextvars.ContextVar("julian", default=False)
+
+#: Old Style dates: "1878-12-06 O.S." is a Julian date (Russia used the Julian
+#: calendar until 31 January 1918, which was followed by 14 February 1918).
+OLD_STYLE_SUFFIX = " O.S."
+#: The first Gregorian day of Soviet Russia: an Old Style date after it is suspect.
+GREGORIAN_REFORM_RUSSIA = _dt.date(1918, 2, 14)
+
+
+def _gregorian(day: Day) -> Day:
+    """The Gregorian day of a Julian day (astronomical years), by convertdate."""
+    from convertdate import julian
+
+    return julian.to_gregorian(*day)
 
 
 def _year_label(year: int) -> str:
@@ -215,7 +234,7 @@ def _ordinal(n: int) -> str:
 
 
 def _check_day(year: int, month: int, day: int, text: str) -> None:
-    last = _days_in_month(year, month)
+    last = _days_in_month(year, month, _JULIAN.get())
     if not 1 <= day <= last:
         raise DateError(
             f"a day from 01 to {last} in {MONTHS[month - 1]} {_year_label(year)}",
@@ -247,6 +266,7 @@ class _Point:
     day: int | None = None
     season: int | None = None  # 21-24
     qualifier: str = ""  # "", "~", "?" or "%"
+    julian: bool = False  # an Old Style date: the days are Julian
 
     def first_day(self) -> Day:
         if self.season is not None:
@@ -260,7 +280,7 @@ class _Point:
             year += month < SEASON_MONTHS[self.season][0]  # winter ends next year
         else:
             month = self.month or 12
-        return (year, month, self.day or _days_in_month(year, month))
+        return (year, month, self.day or _days_in_month(year, month, self.julian))
 
 
 @dataclass(frozen=True)
@@ -272,12 +292,24 @@ class _Shape:
     is_interval: bool
 
     @property
+    def julian(self) -> bool:
+        return any(p is not None and p.julian for p in (self.start, self.end))
+
+    @property
     def lower_day(self) -> Day | None:
-        return self.start.first_day() if self.start else None
+        """The first day it can be, in the Gregorian calendar."""
+        if self.start is None:
+            return None
+        day = self.start.first_day()
+        return _gregorian(day) if self.start.julian else day
 
     @property
     def upper_day(self) -> Day | None:
-        return self.end.last_day() if self.end else None
+        """The last day it can be, in the Gregorian calendar."""
+        if self.end is None:
+            return None
+        day = self.end.last_day()
+        return _gregorian(day) if self.end.julian else day
 
     @property
     def lower_key(self) -> int:
@@ -410,7 +442,7 @@ def _analyse_slow(text: str) -> _Shape:
     """The shape of a canonical EDTF string, or DateError, via the edtf package."""
     obj = _parse_edtf(text)
     if type(obj) is edtf.LongYear:
-        raise DateError(f"{EXPECTED_YEAR} (long 'Y' years are not supported)", _quote(text))
+        raise DateError(f"{EXPECTED_YEAR} (years of more than four digits, 'Y170000002', are not supported)", _quote(text))
     if type(obj) not in _level_0_1():
         raise _level_2(text)
     if any(c.isspace() for c in text):  # the parser skips spaces between parts
@@ -642,7 +674,13 @@ def _bare(point: _Point) -> str:
     return year
 
 
+#: Qualifiers before "the 1560s", "the 17th century": 'c. the 1560s' is no English.
+QUALIFIERS_SPAN = {"": "", "~": "around ", "?": "possibly ", "%": "possibly around "}
+
+
 def _worded(point: _Point) -> str:
+    if point.precision in ("decade", "century") and _bare(point).startswith("the "):
+        return QUALIFIERS_SPAN[point.qualifier] + _bare(point)
     return QUALIFIERS[point.qualifier] + _bare(point)
 
 
@@ -656,24 +694,14 @@ def _join(first: str, second: str) -> str:
 _PARTS_OF_YEAR = {(1, 4): "early", (5, 8): "mid-", (9, 12): "late"}
 
 
-def _within_one_year(start: _Point, end: _Point) -> str | None:
-    """Compact wording for an unqualified interval inside one calendar year."""
-    if start.precision != end.precision or start.first_year != end.first_year:
+def _early_mid_late(start: _Point, end: _Point) -> str | None:
+    """'early 1933' for the interval 1933-01/1933-04 (some time within it)."""
+    if start.precision != "month" or end.precision != "month" or start.first_year != end.first_year:
         return None
-    year = _year_label(start.first_year)
-    if start.precision == "month":
-        part = _PARTS_OF_YEAR.get((start.month, end.month))
-        if part:
-            return f"{part}{'' if part.endswith('-') else ' '}{year}"
-        return f"{MONTHS[start.month - 1]}–{MONTHS[end.month - 1]} {year}"
-    if start.precision == "season" and 24 not in (start.season, end.season):
-        return f"{SEASONS[start.season]}–{SEASONS[end.season]} {year}"
-    if start.precision == "day":
-        first_month, last_month = MONTHS[start.month - 1], MONTHS[end.month - 1]
-        if start.month == end.month:
-            return f"{start.day}–{end.day} {last_month} {year}"
-        return f"{start.day} {first_month} – {end.day} {last_month} {year}"
-    return None
+    part = _PARTS_OF_YEAR.get((start.month, end.month))
+    if part is None:
+        return None
+    return f"{part}{'' if part.endswith('-') else ' '}{_year_label(start.first_year)}"
 
 
 def _interval_words(start: _Point | None, end: _Point | None) -> str:
@@ -682,11 +710,11 @@ def _interval_words(start: _Point | None, end: _Point | None) -> str:
     if end is None:
         return f"{_worded(start)} or later"
     if not start.qualifier and not end.qualifier:
-        if start.precision == end.precision == "year":
-            return _years_label(start.first_year, end.first_year)
-        compact = _within_one_year(start, end)
+        compact = _early_mid_late(start, end)
         if compact:
             return compact
+        if start.precision == end.precision or start.first_year != end.first_year:
+            return _span(start, end)  # the same wording as a span of two dates
     return _join(_worded(start), _worded(end))
 
 
@@ -719,11 +747,72 @@ class Date:
         return self.edtf
 
     def human(self) -> str:
-        """The wording for readers, e.g. 'c. December 1932' or 'early 1933'."""
+        """The wording for readers, e.g. 'c. December 1932' or 'early 1933'.
+
+        An Old Style date shows its Gregorian equivalent first and what was
+        written in brackets: '18 December [O.S. 6 December] 1878'.
+        """
         shape = self._shape
+        if shape.julian:
+            return _old_style_words(shape)
         if shape.is_interval:
             return _interval_words(shape.start, shape.end)
         return _worded(shape.start)  # type: ignore[arg-type]
+
+    @property
+    def ends(self) -> tuple["_Point | None", "_Point | None"]:
+        """(start, end) as stated (Julian for an Old Style date): for formatters
+        such as the bibliography's.  A single date has the same start and end;
+        an open or unknown end of an interval is None.  Each has
+        ``precision``, ``first_year``, ``last_year``, ``month``, ``day``,
+        ``season`` and ``qualifier`` ('', '~', '?' or '%')."""
+        shape = self._shape
+        return shape.start, shape.end
+
+    @property
+    def calendar(self) -> str:
+        """'julian' for an Old Style date ('1878-12-06 O.S.'), else 'gregorian'."""
+        return "julian" if self._shape.julian else "gregorian"
+
+    @property
+    def julian_edtf(self) -> str | None:
+        """The Old Style date as written, without ' O.S.' ('1878-12-06'); None otherwise."""
+        return self.edtf[: -len(OLD_STYLE_SUFFIX)] if self._shape.julian else None
+
+    @property
+    def gregorian_edtf(self) -> str:
+        """EDTF of the Gregorian equivalent: what exports give as 'edtf'.
+
+        The date itself when it is not Old Style.  An Old Style day is the
+        Gregorian day ('1878-12-06 O.S.' → '1878-12-18'), with its qualifier;
+        anything coarser, and an interval, becomes the interval of the
+        Gregorian days its bounds fall on ('1917-10 O.S.' →
+        '1917-10-14/1917-11-13'); open ('..') and unknown ('') ends stay so.
+        """
+        shape = self._shape
+        if not shape.julian:
+            return self.edtf
+        body = self.julian_edtf or ""
+        if not shape.is_interval and shape.start is not None and shape.start.precision == "day":
+            return _edtf_day(shape.lower_day) + shape.start.qualifier  # type: ignore[arg-type]
+        written_start, _, written_end = body.partition("/") if shape.is_interval else ("", "", "")
+        start = _edtf_day(shape.lower_day) + shape.start.qualifier if shape.start else written_start
+        end = _edtf_day(shape.upper_day) + shape.end.qualifier if shape.end else written_end
+        return f"{start}/{end}"
+
+    def export(self) -> dict:
+        """The date for data downloads (JSON): EDTF of the Gregorian equivalent,
+        the reader's wording, the bounds (ISO days; None when open or before
+        year 1), and for an Old Style date the Julian date as written."""
+        data = {
+            "edtf": self.gregorian_edtf,
+            "human": self.human(),
+            "lower": None if self.lower in (_dt.date.min, _dt.date.max) else self.lower.isoformat(),
+            "upper": None if self.upper in (_dt.date.min, _dt.date.max) else self.upper.isoformat(),
+        }
+        if self.julian_edtf is not None:
+            data["julian"] = self.julian_edtf
+        return data
 
     def datetime_attr(self) -> str | None:
         """A value for HTML ``<time datetime>``, or None when there is none.
@@ -738,6 +827,8 @@ class Date:
         point = shape.start
         if shape.is_interval or point is None or point.first_year < 1:
             return None
+        if shape.julian:  # the Gregorian day; a Julian month is no Gregorian month
+            return _edtf_day(shape.lower_day) if point.precision == "day" else None  # type: ignore[arg-type]
         if point.precision == "day":
             return f"{point.first_year:04d}-{point.month:02d}-{point.day:02d}"
         if point.precision == "month":
@@ -797,10 +888,76 @@ def _dated(text: str, shape: _Shape) -> Date:
 @lru_cache(maxsize=65536)
 def _parse_text(text: str) -> Date:
     """The date of a normalised string (memoised: dates are immutable)."""
+    if text.endswith(OLD_STYLE_SUFFIX):
+        return _dated(text, _old_style_shape(text))
     shape = _analyse_fast(text)
     if shape is None:
         shape = _analyse_slow(text)
     return _dated(text, shape)
+
+
+def _old_style_shape(text: str) -> _Shape:
+    """'1878-12-06 O.S.': the shape of a Julian date, days checked as Julian."""
+    body = text[: -len(OLD_STYLE_SUFFIX)].rstrip()
+    if not body or body != text[: -len(OLD_STYLE_SUFFIX)]:
+        raise DateError(EXPECTED + ", then ' O.S.' for an Old Style date", _quote(text))
+    token = _JULIAN.set(True)
+    try:
+        shape = _analyse_fast(body)
+        if shape is None:
+            shape = _analyse_slow(body)
+    finally:
+        _JULIAN.reset(token)
+    julian = lambda p: None if p is None else dataclasses.replace(p, julian=True)  # noqa: E731
+    if not shape.is_interval:
+        point = julian(shape.start)
+        return _Shape(point, point, False)
+    shape = _Shape(julian(shape.start), julian(shape.end), True)
+    if shape.lower_key > shape.upper_key:  # cannot happen after a valid Julian interval
+        raise DateError("an interval whose start is not after its end", _quote(text))
+    return shape
+
+
+def _edtf_day(day: Day) -> str:
+    year, month, dom = day
+    return f"{_edtf_year(year)}-{month:02d}-{dom:02d}"
+
+
+def _edtf_year(year: int) -> str:
+    return f"{year:04d}" if year >= 0 else f"-{-year:04d}"
+
+
+def _gregorian_point(day: Day, qualifier: str) -> _Point:
+    return _Point("day", day[0], day[0], month=day[1], day=day[2], qualifier=qualifier)
+
+
+def _old_style_words(shape: _Shape) -> str:
+    """'18 December [O.S. 6 December] 1878': New Style first, as written in brackets.
+
+    A day gives its Gregorian day; a month or season the Gregorian days it
+    runs over ('14 October – 13 November 1917 [O.S. October 1917]'); a year,
+    decade or century is shown as written, marked '[O.S.]' (its Gregorian
+    bounds, twelve or thirteen days later, sort and bound it); an interval
+    gives the Gregorian interval of its bounds and the interval as written.
+    The qualifier (c., possibly) applies to both: the Gregorian equivalent is
+    as uncertain or approximate as the date written.
+    """
+    start, end = shape.start, shape.end
+    if not shape.is_interval and start is not None:
+        qualifier = QUALIFIERS[start.qualifier]
+        if start.precision == "day":
+            g = shape.lower_day
+            assert g is not None
+            if g[0] == start.first_year:
+                return f"{qualifier}{g[2]} {MONTHS[g[1] - 1]} [O.S. {start.day} {MONTHS[start.month - 1]}] {_year_label(g[0])}"
+            return f"{qualifier}{g[2]} {MONTHS[g[1] - 1]} {_year_label(g[0])} [O.S. {_bare(start)}]"
+        if start.precision in ("month", "season"):
+            span = _span(_gregorian_point(shape.lower_day, ""), _gregorian_point(shape.upper_day, ""))  # type: ignore[arg-type]
+            return f"{qualifier}{span} [O.S. {_bare(start)}]"
+        return f"{_worded(start)} [O.S.]"
+    g_start = _gregorian_point(shape.lower_day, start.qualifier) if start else None  # type: ignore[arg-type]
+    g_end = _gregorian_point(shape.upper_day, end.qualifier) if end else None  # type: ignore[arg-type]
+    return f"{_interval_words(g_start, g_end)} [O.S. {_interval_words(start, end)}]"
 
 
 def _parse_fast(text: str) -> Date | None:
@@ -845,17 +1002,94 @@ def format_range(
     open_start: str = "",
     open_end: str = "",
 ) -> str:
-    """Word two dates as a span, for life dates and group spans in indexes.
+    """Word two dates as a span: a life, a group's existence, an event's
+    start and end, a membership.  Every view that shows two dates calls this.
 
-    '1879–1940' (unspaced en dash when both sides are single words),
-    'c. 1890 – 1937' (spaced otherwise).  A missing side is shown as
-    ``open_start``/``open_end``, or '?' when that is empty: '? – 1940',
-    '1879 – present'.  Both missing gives ''.
+    The span is written as a reader writes it, saying each thing once:
+
+    * same month: '19–24 August 1936'; same year: 'November–December 1927',
+      '19 August – 2 September 1936', 'spring–summer 1929';
+    * years: '1879–1940', '101–44 BC'; otherwise spaced: 'November 1926 –
+      February 1927', 'c. 1890 – 1937', '24 February 1906 – 21 August 1940';
+    * a year and a finer date of the same year: '1928, until September',
+      'September 1928, until later that year' (not '1928 – September 1928');
+    * the same date twice: that date once;
+    * a qualified side keeps its qualifier, and a shared year is written once:
+      'c. 19 August – 24 August 1936', 'possibly 1933 – c. 1936';
+    * a side that is itself an interval is worded 'between … and …', so that
+      no dash but the span's own is left: '? – between October 1932 and
+      January 1933', not '? – October 1932 – January 1933';
+    * a missing side is ``open_start``/``open_end``, or '?': '? – 1940',
+      '1879 – present'.  Both missing gives ''.
+
+    Old Style dates are shown whole (each with its Gregorian equivalent).
     """
     if start is None and end is None:
         return ""
     if start is None:
-        return f"{open_start or '?'} – {end.human()}"  # type: ignore[union-attr]
+        return f"{open_start or '?'} – {_side(end)}"  # type: ignore[arg-type]
     if end is None:
-        return f"{start.human()} – {open_end or '?'}"
-    return _join(start.human(), end.human())
+        return f"{_side(start)} – {open_end or '?'}"
+    a, b = start._shape, end._shape
+    if start.calendar == end.calendar == "gregorian" and not a.is_interval and not b.is_interval:
+        return _span(a.start, b.start)  # type: ignore[arg-type]
+    return _join(_side(start), _side(end))
+
+
+def _side(date: Date) -> str:
+    """One side of a span: the date's wording, an interval as 'between … and …'."""
+    shape = date._shape
+    if not shape.is_interval or shape.start is None or shape.end is None:
+        return date.human()
+    words = date.human()
+    if "–" not in words:
+        return words  # 'early 1933', '1932 or later'
+    return _between(shape.start, shape.end, date)
+
+
+def _between(start: _Point, end: _Point, date: Date) -> str:
+    if date.calendar != "gregorian":
+        return f"between {date.human()}"
+    if not start.qualifier and not end.qualifier and start.first_year == end.last_year:
+        year = _year_label(start.first_year)
+        if start.precision == end.precision == "day" and start.month == end.month:
+            return f"between {start.day} and {end.day} {MONTHS[end.month - 1]} {year}"
+        if start.precision == end.precision == "month":
+            return f"between {MONTHS[start.month - 1]} and {MONTHS[end.month - 1]} {year}"
+    return f"between {_worded(start)} and {_worded(end)}"
+
+
+def _without_year(point: _Point) -> str:
+    if point.precision == "day":
+        return f"{point.day} {MONTHS[point.month - 1]}"
+    if point.precision == "month":
+        return MONTHS[point.month - 1]
+    return SEASONS[point.season]  # type: ignore[index]
+
+
+_FINER = ("day", "month", "season")
+
+
+def _span(start: _Point, end: _Point) -> str:
+    """Two dates, start and end, each said once (see :func:`format_range`)."""
+    if start == end:
+        return _worded(start)
+    same_year = start.first_year == end.first_year == start.last_year == end.last_year
+    winter = 24 in (start.season, end.season)
+    if same_year and not winter:
+        year = _year_label(start.first_year)
+        if not start.qualifier and not end.qualifier:
+            if start.precision == "year" and end.precision in _FINER:
+                return f"{year}, until {_without_year(end)}"
+            if start.precision in _FINER and end.precision == "year":
+                return f"{_bare(start)}, until later that year"
+            if start.precision == end.precision == "day" and start.month == end.month:
+                return f"{start.day}–{end.day} {MONTHS[end.month - 1]} {year}"
+            if start.precision == end.precision and start.precision in ("month", "season"):
+                return f"{_without_year(start)}–{_without_year(end)} {year}"
+        if start.precision in _FINER and end.precision in _FINER:
+            first = QUALIFIERS[start.qualifier] + _without_year(start)
+            return f"{first} – {QUALIFIERS[end.qualifier]}{_without_year(end)} {year}"
+    if not start.qualifier and not end.qualifier and start.precision == end.precision == "year":
+        return _years_label(start.first_year, end.first_year)
+    return _join(_worded(start), _worded(end))

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any, Iterator
 
 from . import deps
-from .diagnostics import Diagnostic, Diagnostics
+from .diagnostics import Diagnostic, Diagnostics, Severity
 from .frontmatter import Document, parse_document
 from .schema import CONTENT_TYPES, HOME, SCHEMA, ContentType, Reference, Schema, convert_fields
 from .text import fold, is_slug
@@ -238,7 +238,7 @@ def entity_from_document(doc: Document, kind: str | None, slug: str, schema: Sch
     values, errors = convert_fields(ctype, doc.meta)
     for err in errors:
         line, col = doc.mark(err.keypath, key=err.code == "unknown-field")
-        out.append(Diagnostic(doc.path, line, col, err.code, err.message))
+        out.append(Diagnostic(doc.path, line, col, err.code, err.message, severity=Severity.WARNING if getattr(err, "warning", False) else Severity.ERROR))
     declared = doc.meta.get("type")
     if kind and isinstance(declared, str) and declared != kind and "type" in values:
         line, col = doc.mark(("type",))

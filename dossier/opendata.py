@@ -342,7 +342,10 @@ def json_ld(entity, resolved, *, site_url: str) -> dict:
     e = entity
     here = _page_url(e, e.url, site_url)
     data: dict[str, Any] = {"@context": "https://schema.org", "@type": resolved.site.schema[e.kind].jsonld or "WebPage", "@id": here, "url": here, "name": e.title}
-    alternate = list(dict.fromkeys(e.aliases + ([e.get("native_name")] if e.get("native_name") else [])))
+    alternate: list[Any] = list(dict.fromkeys(e.aliases))
+    if e.get("native_name"):  # a language-tagged string: {"@value", "@language"}
+        lang = e.get("native_lang") or "und"
+        alternate.append({"@value": e.get("native_name"), "@language": lang} if lang != "und" else e.get("native_name"))
     if alternate:
         data["alternateName"] = alternate
     if e.get("summary"):

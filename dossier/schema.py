@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 from typing import Any, Iterator
 
-from .dates import DateError, format_range, parse_date
+from .dates import GREGORIAN_REFORM_RUSSIA, Date, DateError, format_range, parse_date
 
 __all__ = [
     "FieldError",
@@ -36,15 +36,20 @@ __all__ = [
 class FieldError(Exception):
     """A value that does not fit its type; ``keypath`` is relative to the field."""
 
-    def __init__(self, message: str, keypath: tuple = (), code: str = "type"):
+    def __init__(self, message: str, keypath: tuple = (), code: str = "type", warning: bool = False):
         super().__init__(message)
         self.message = message
         self.keypath = keypath
         self.code = code
+        self.warning = warning  # a warning (an error only under --strict)
 
 
 def _describe(value: Any) -> str:
     """What the editor wrote, as a message shows it."""
+    if isinstance(value, dict) and len(value) == 1:
+        (key, item), = value.items()
+        if isinstance(key, str) and isinstance(item, str):
+            return f"{_describe(f'{key}: {item}')}, which YAML reads as a field and its value (a value that contains ': ' must be quoted)"
     if value is None:
         return "nothing"
     if isinstance(value, bool):
@@ -63,11 +68,39 @@ def _describe(value: Any) -> str:
     return type(value).__name__
 
 
+def is_empty(raw: Any, ftype: "FieldType | None" = None) -> bool:
+    """Whether a raw front-matter value leaves its field empty.
+
+    Nothing after the colon is empty.  An unquoted ``~`` or ``null`` (a
+    :class:`~dossier.frontmatter.Plain` whose YAML meaning is "no value") is
+    empty only in a list or mapping field: a text or date field reads the
+    characters the editor wrote, as it reads every other value.
+    """
+    if raw is None or raw == "" or raw == [] or raw == {}:
+        return True
+    return (
+        isinstance(raw, str)
+        and hasattr(raw, "resolved")
+        and raw.resolved is None
+        and ftype is not None
+        and not ftype.scalar
+    )
+
+
 class FieldType:
-    """Base class: ``convert`` reads a raw value or raises :class:`FieldError`."""
+    """Base class: ``convert`` reads a raw value or raises :class:`FieldError`.
+
+    Raw values are what :mod:`dossier.frontmatter` gives: strings (the
+    characters the editor wrote, quoted or not), lists and dicts of them, and
+    None for an empty field.  Unquoted values YAML 1.1 would read as numbers,
+    booleans, dates or null arrive as :class:`~dossier.frontmatter.Plain`
+    strings; a type that wants the YAML meaning reads ``value.resolved``.
+    """
 
     #: how documentation and messages name the expected value
     expected = "a value"
+    #: a single value (text, a date, a slug), read from its characters
+    scalar = True
     #: the YAML shown in scaffolds
     example: str = '""'
 
@@ -90,6 +123,12 @@ class Text(FieldType):
     def convert(self, value: Any) -> str:
         if self.numbers and isinstance(value, int) and not isinstance(value, bool):
             value = str(value)
+        if isinstance(value, list):
+            # a list item under a text field: "summary:" then "- ..." lines
+            raise FieldError(
+                f"expected {self.expected}, got a list of {len(value)} item{'s' if len(value) != 1 else ''}"
+                " (the lines under it start with '- '; write the text after the colon, in quotes if it starts with '- ')"
+            )
         if not isinstance(value, str):
             raise self.fail(value)
         value = value.strip()
@@ -107,6 +146,74 @@ class URL(Text):
         if not re.match(r"^https?://[^\s<>\"]+$", text, re.IGNORECASE):
             raise self.fail(value)
         return text
+
+
+#: RFC 5646 "langtag" (language, extlang, script, region, variants,
+#: extensions, private use), or a private-use tag alone; grandfathered tags
+#: ("i-klingon") are refused, their modern forms ("tlh") are not.
+_LANGTAG_RE = re.compile(
+    r"(?:[A-Za-z]{2,3}(?:-[A-Za-z]{3}){0,3}|[A-Za-z]{4,8})"
+    r"(?:-[A-Za-z]{4})?"
+    r"(?:-(?:[A-Za-z]{2}|[0-9]{3}))?"
+    r"(?:-(?:[A-Za-z0-9]{5,8}|[0-9][A-Za-z0-9]{3}))*"
+    r"(?:-[0-9A-WY-Za-wy-z](?:-[A-Za-z0-9]{2,8})+)*"
+    r"(?:-[Xx](?:-[A-Za-z0-9]{1,8})+)?"
+    r"|[Xx](?:-[A-Za-z0-9]{1,8})+"
+)
+
+
+class LanguageTag(Text):
+    """A BCP 47 language tag ('ru', 'uk', 'de', 'sr-Latn', 'ru-petr1708').
+
+    The tag must be well-formed (RFC 5646, hyphens, no grandfathered tags)
+    and every subtag registered in the IANA Language Subtag Registry, which
+    ``langcodes`` ships; it is kept as written.
+    """
+
+    expected = "a BCP 47 language tag such as ru, uk, de or sr-Latn"
+    example = "ru"
+
+    def convert(self, value: Any) -> str:
+        text = super().convert(value)
+        if not _LANGTAG_RE.fullmatch(text):
+            raise self.fail(value)
+        import langcodes
+
+        if not langcodes.tag_is_valid(text):
+            raise FieldError(f"expected {self.expected}, got {_describe(text)}, which uses a subtag that is not in the IANA registry", code="type")
+        return text
+
+
+#: Scripts that name one language when a native name is written in them
+#: alone.  Cyrillic (Russian, Ukrainian, Belarusian, Bulgarian, Serbian, …),
+#: Latin, Arabic, Hebrew (Hebrew, Yiddish), Han and Devanagari do not: a name
+#: in them is marked with its script only ('und-Cyrl') until the editor says.
+_SCRIPT_LANGUAGE = {"GEORGIAN": "ka", "ARMENIAN": "hy", "GREEK": "el", "HANGUL": "ko", "HIRAGANA": "ja", "KATAKANA": "ja", "THAI": "th"}
+_SCRIPT_CODE = {"CYRILLIC": "Cyrl", "LATIN": "Latn", "ARABIC": "Arab", "HEBREW": "Hebr", "CJK": "Hani", "DEVANAGARI": "Deva",
+                "GEORGIAN": "Geor", "ARMENIAN": "Armn", "GREEK": "Grek", "HANGUL": "Hang", "HIRAGANA": "Jpan", "KATAKANA": "Jpan", "THAI": "Thai"}
+
+
+def default_native_lang(name: str) -> str:
+    """The ``lang`` of a native name whose editor gave no ``native_lang``.
+
+    A language only where the script alone says it (Georgian ka, Armenian
+    hy, Greek el, Hangul ko, kana ja, Thai th); otherwise the script with an
+    undetermined language, 'und-Cyrl' for 'Лев Седов' (honest: Russian,
+    Ukrainian and Belarusian share it), and 'und' for mixed scripts.
+    """
+    import unicodedata
+
+    scripts = set()
+    for ch in name:
+        if ch.isalpha():
+            script = unicodedata.name(ch, "").split(" ", 1)[0]
+            scripts.add(script)
+    if len(scripts) != 1:
+        return "und"
+    script = scripts.pop()
+    if script in _SCRIPT_LANGUAGE:
+        return _SCRIPT_LANGUAGE[script]
+    return f"und-{_SCRIPT_CODE[script]}" if script in _SCRIPT_CODE else "und"
 
 
 class Choice(FieldType):
@@ -154,6 +261,7 @@ class Colour(Text):
 class TextList(FieldType):
     expected = "a list of text"
     example = "[]"
+    scalar = False
 
     def __init__(self, allow_single: bool = False):
         self.allow_single = allow_single  # "author: string or list"
@@ -179,7 +287,10 @@ class DateType(FieldType):
         try:
             return parse_date(value)
         except DateError as exc:
-            raise FieldError(str(exc), code="date") from None
+            message = str(exc)
+            if isinstance(value, str) and getattr(value, "resolved", "") is None:
+                message += " (to leave a date empty, write nothing after the colon)"
+            raise FieldError(message, code="date") from None
 
 
 _SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -215,6 +326,8 @@ class RefType(FieldType):
 
 
 class RefList(RefType):
+    scalar = False
+
     def __init__(self, *kinds: str):
         super().__init__(*kinds)
         self.expected = f"a list of {' or '.join(kinds)} slugs"
@@ -266,6 +379,7 @@ class CitationType(FieldType):
 
 class CitationList(CitationType):
     expected = "a list of citations such as ['broue-1980, p. 12']"
+    scalar = False
 
     def convert(self, value: Any) -> list[Citation]:
         if isinstance(value, str):
@@ -284,6 +398,8 @@ class CitationList(CitationType):
 class Record(FieldType):
     """A mapping with its own declared fields (a membership, a debate position)."""
 
+    scalar = False
+
     def __init__(self, name: str, fields: list["Field"]):
         self.name = name
         self.fields = {f.name: f for f in fields}
@@ -299,7 +415,7 @@ class Record(FieldType):
             if f is None:
                 errors.append(FieldError(_unknown_message(str(key), self.fields, f"a {self.name}"), (key,), "unknown-field"))
                 continue
-            if raw is None or raw == "" or raw == []:
+            if is_empty(raw, f.type):
                 continue
             try:
                 out[key] = f.type.convert(raw)
@@ -316,6 +432,8 @@ class Record(FieldType):
 
 
 class RecordList(FieldType):
+    scalar = False
+
     def __init__(self, record: Record):
         self.record = record
         self.expected = f"a list of {record.name}s"
@@ -340,6 +458,7 @@ class RecordList(FieldType):
 class FieldSourcesType(FieldType):
     expected = "a mapping of field names to lists of citations"
     example = "{}"
+    scalar = False
 
     def convert(self, value: Any) -> dict[str, list[Citation]]:
         if not isinstance(value, dict):
@@ -499,6 +618,7 @@ COMMON: list[Field] = [
     Field("type", Choice("person", "group", "event", "source", "article"), "restates the type given by the folder (optional)"),
     Field("aliases", TextList(), "other names that resolve to this page in links and search", label="Also known as"),
     Field("native_name", Text(), "the name in the original script ('Лев Львович Седов')", label="Native name"),
+    Field("native_lang", LanguageTag(), "the language of native_name, a BCP 47 tag ('ru', 'uk', 'de'); without it the name is marked with its script only ('und-Cyrl'), except for scripts of one language (Georgian 'ka', Armenian 'hy', Greek 'el')"),
     Field("summary", Text(), "one sentence, used in indexes, link previews and the page description"),
     Field("tags", TextList(), "free keywords"),
     Field("sources", RefList("source"), "sources that support the page as a whole", relation=Relation(phrase="lists it as a source")),
@@ -829,7 +949,7 @@ def convert_fields(ctype: ContentType, meta: dict[str, Any]) -> tuple[dict[str, 
         if f is None:
             errors.append(FieldError(ctype.unknown_field_message(str(name)), (name,), "unknown-field"))
             continue
-        if raw is None or raw == "" or raw == [] or raw == {}:
+        if is_empty(raw, f.type):
             if f.required:
                 errors.append(FieldError(f"'{name}' is required but empty", (name,), "required"))
             continue
@@ -845,4 +965,33 @@ def convert_fields(ctype: ContentType, meta: dict[str, Any]) -> tuple[dict[str, 
     for f in ctype.fields.values():
         if f.required and f.name not in meta:
             errors.append(FieldError(f"the required field '{f.name}' is missing", (), "required"))
+    errors.extend(_old_style_warnings(values, ()))
+    if "native_lang" in values and "native_name" not in values and not any(e.keypath[:1] == ("native_name",) for e in errors):
+        errors.append(FieldError("'native_lang' gives the language of 'native_name', which this page does not have", ("native_lang",), "required"))
+    elif "native_name" in values and "native_lang" not in values and "native_lang" in ctype.fields:
+        values["native_lang"] = default_native_lang(values["native_name"])
     return values, errors
+
+
+def _old_style_warnings(value: Any, keypath: tuple) -> Iterator[FieldError]:
+    """Old Style dates that may fall after Russia's calendar reform.
+
+    31 January 1918 (Julian) was followed by 14 February 1918 (Gregorian):
+    a date marked O.S. whose Gregorian equivalent can be on or after that
+    day is almost certainly a New Style date marked by mistake.
+    """
+    if isinstance(value, Date):
+        if value.calendar == "julian" and value.upper >= GREGORIAN_REFORM_RUSSIA:
+            yield FieldError(
+                f"'{value.edtf}' is marked O.S., but Old Style dates end with 31 January 1918: "
+                f"its Gregorian equivalent, {value.gregorian_edtf}, is after Russia adopted the Gregorian calendar",
+                keypath,
+                "old-style",
+                warning=True,
+            )
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from _old_style_warnings(item, keypath + (key,))
+    elif isinstance(value, list):
+        for i, item in enumerate(value):
+            yield from _old_style_warnings(item, keypath + (i,))

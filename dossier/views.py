@@ -159,7 +159,14 @@ def preview_data(resolved: Resolved, target: Entity) -> dict[str, str]:
     """What a link preview shows of a page."""
     site = resolved.site
     return resolved.memo.once(
-        ("preview", target.key), lambda: {"title": target.title, "kind": site.schema[target.kind].label, "dates": site.span_text(target, header=True), "summary": target.get("summary", "")}
+        ("preview", target.key),
+        lambda: {
+            "title": target.title,
+            "kind": site.schema[target.kind].label,
+            "dates": site.span_text(target, header=True),
+            "summary": target.get("summary", ""),
+            **({"native": target.get("native_name"), "native_lang": target.get("native_lang") or "und"} if target.get("native_name") else {}),
+        },
     )
 
 

@@ -202,9 +202,9 @@ def test_book_without_author_starts_with_title():
     assert format_short_note_text(src, "p. 55") == "Report of Court Proceedings, 55."
 
 
-def test_approximate_publication_year_uses_human_form():
+def test_approximate_publication_year_is_ca():
     src = dict(BOOK, date=FakeDate("1937~", "c. 1937"))
-    assert format_bibliography_text(src).endswith("Garden City, NY: Doubleday, Doran, c. 1937.")
+    assert format_bibliography_text(src).endswith("Garden City, NY: Doubleday, Doran, ca. 1937.")
 
 
 # --- articles and chapters -----------------------------------------------------
@@ -278,18 +278,18 @@ def test_chapter_in_edited_volume():
 def test_letter_in_archive():
     assert entry_type(LETTER) == "letter"
     assert format_bibliography_text(LETTER) == (
-        "Trotsky, Leon. Letter to Lev Sedov, c. December 1932. Trotsky Papers, Houghton Library."
+        "Trotsky, Leon. Letter to Lev Sedov, ca. December 1932. Trotsky Papers, Houghton Library."
     )
     assert format_bibliography(LETTER) == (
-        "Trotsky, Leon. Letter to Lev Sedov, c. December 1932. Trotsky Papers, Houghton Library."
+        "Trotsky, Leon. Letter to Lev Sedov, ca. December 1932. Trotsky Papers, Houghton Library."
     )
     assert format_note_text(LETTER) == (
-        "Leon Trotsky to Lev Sedov, c. December 1932, Trotsky Papers, Houghton Library."
+        "Leon Trotsky to Lev Sedov, ca. December 1932, Trotsky Papers, Houghton Library."
     )
     assert format_note_text(LETTER, "p. 2") == (
-        "Leon Trotsky to Lev Sedov, c. December 1932, Trotsky Papers, Houghton Library, 2."
+        "Leon Trotsky to Lev Sedov, ca. December 1932, Trotsky Papers, Houghton Library, 2."
     )
-    assert format_short_note_text(LETTER) == "Trotsky to Sedov, c. December 1932."
+    assert format_short_note_text(LETTER) == "Trotsky to Sedov, ca. December 1932."
 
 
 def test_letter_recipient_inferred_without_genre():
@@ -298,10 +298,10 @@ def test_letter_recipient_inferred_without_genre():
 
 
 def test_periodical_issue():
-    assert format_bibliography_text(PERIODICAL) == "Bulletin of the Opposition, no. 1–2, 1929."
-    assert format_bibliography(PERIODICAL) == "<i>Bulletin of the Opposition</i>, no. 1–2, 1929."
-    assert format_note(PERIODICAL, "p. 4") == "<i>Bulletin of the Opposition</i>, no. 1–2, 1929, 4."
-    assert format_short_note_text(PERIODICAL, "4") == "Bulletin of the Opposition, no. 1–2, 4."
+    assert format_bibliography_text(PERIODICAL) == "Bulletin of the Opposition, nos. 1–2, 1929."
+    assert format_bibliography(PERIODICAL) == "<i>Bulletin of the Opposition</i>, nos. 1–2, 1929."
+    assert format_note(PERIODICAL, "p. 4") == "<i>Bulletin of the Opposition</i>, nos. 1–2, 1929, 4."
+    assert format_short_note_text(PERIODICAL, "4") == "Bulletin of the Opposition, nos. 1–2, 4."
 
 
 def test_periodical_with_place():
@@ -556,3 +556,146 @@ def test_description_as_author_is_not_inverted():
 def test_short_title_drops_trailing_numbers():
     src = {"title": "Trotsky's article of 4 March 1929 (Bulletin of the Opposition, no. 1–2)"}
     assert short_title(src) == "Trotsky's article"
+
+
+# ---------------------------------------------------------------------------
+# Chicago notes-bibliography (17th ed.), one row per entry type: the
+# bibliography entry, the full note and the shortened note.  Rows marked
+# "CMOS quick guide" are the Manual's own examples (its "Notes and
+# Bibliography: Sample Citations"), word for word; the others follow the
+# pattern of the section named, with this project's sources.
+
+from dossier.dates import parse_date as _d  # noqa: E402
+
+CHICAGO = [
+    # book, one author (CMOS quick guide; 14.100)
+    ({"title": "Swing Time", "author": ["Zadie Smith"], "publisher": "Penguin Press", "publisher_place": "New York", "date": _d("2016")},
+     "315–16", "320",
+     "Smith, Zadie. Swing Time. New York: Penguin Press, 2016.",
+     "Zadie Smith, Swing Time (New York: Penguin Press, 2016), 315–16.",
+     "Smith, Swing Time, 320."),
+    # book, two authors (CMOS quick guide; 14.76)
+    ({"title": "The War: An Intimate History, 1941–1945", "author": ["Geoffrey C. Ward", "Ken Burns"], "publisher": "Knopf", "publisher_place": "New York", "date": _d("2007")},
+     "52", "59–61",
+     "Ward, Geoffrey C., and Ken Burns. The War: An Intimate History, 1941–1945. New York: Knopf, 2007.",
+     "Geoffrey C. Ward and Ken Burns, The War: An Intimate History, 1941–1945 (New York: Knopf, 2007), 52.",
+     "Ward and Burns, War, 59–61."),
+    # translated book (CMOS quick guide; 14.104)
+    ({"title": "Love in the Time of Cholera", "author": ["García Márquez, Gabriel"], "translator": ["Edith Grossman"], "publisher": "Cape", "publisher_place": "London", "date": _d("1988"), "short_title": "Cholera"},
+     "242–55", "33",
+     "García Márquez, Gabriel. Love in the Time of Cholera. Translated by Edith Grossman. London: Cape, 1988.",
+     "Gabriel García Márquez, Love in the Time of Cholera, trans. Edith Grossman (London: Cape, 1988), 242–55.",
+     "García Márquez, Cholera, 33."),
+    # edited book, the editor heading the entry (CMOS quick guide; 14.103)
+    ({"title": "The Making of the American Essay", "editor": ["John D’Agata"], "publisher": "Graywolf Press", "publisher_place": "Minneapolis", "date": _d("2016"), "short_title": "American Essay"},
+     "177–78", "182",
+     "D’Agata, John, ed. The Making of the American Essay. Minneapolis: Graywolf Press, 2016.",
+     "John D’Agata, ed., The Making of the American Essay (Minneapolis: Graywolf Press, 2016), 177–78.",
+     "D’Agata, American Essay, 182."),
+    # chapter in an edited book (CMOS quick guide; 14.106)
+    ({"title": "Walking", "author": ["Henry David Thoreau"], "container": "The Making of the American Essay", "editor": ["John D’Agata"], "publisher": "Graywolf Press", "publisher_place": "Minneapolis", "date": _d("2016"), "pages": "167–95", "entry_type": "chapter"},
+     "177–78", "182",
+     "Thoreau, Henry David. “Walking.” In The Making of the American Essay, edited by John D’Agata, 167–95. Minneapolis: Graywolf Press, 2016.",
+     "Henry David Thoreau, “Walking,” in The Making of the American Essay, ed. John D’Agata (Minneapolis: Graywolf Press, 2016), 177–78.",
+     "Thoreau, “Walking,” 182."),
+    # journal article (CMOS quick guide; 14.171)
+    ({"title": "Livy and the Pax Deum", "author": ["Susan Satterfield"], "container": "Classical Philology", "volume": "111", "issue": "2", "date": _d("2016-04"), "pages": "165–76", "url": "https://doi.org/10.1086/685795", "short_title": "Livy"},
+     "170", "172–73",
+     "Satterfield, Susan. “Livy and the Pax Deum.” Classical Philology 111, no. 2 (April 2016): 165–76. https://doi.org/10.1086/685795.",
+     "Susan Satterfield, “Livy and the Pax Deum,” Classical Philology 111, no. 2 (April 2016): 170, https://doi.org/10.1086/685795.",
+     "Satterfield, “Livy,” 172–73."),
+    # magazine article (CMOS quick guide; 14.188)
+    ({"title": "The Prophet of Dystopia", "author": ["Rebecca Mead"], "container": "New Yorker", "date": _d("2017-04-17"), "entry_type": "article", "short_title": "Dystopia"},
+     "43", "47",
+     "Mead, Rebecca. “The Prophet of Dystopia.” New Yorker, April 17, 2017.",
+     "Rebecca Mead, “The Prophet of Dystopia,” New Yorker, April 17, 2017, 43.",
+     "Mead, “Dystopia,” 47."),
+    # newspaper article (CMOS quick guide; 14.191)
+    ({"title": "Snap Makes a Bet on the Cultural Supremacy of the Camera", "author": ["Farhad Manjoo"], "container": "New York Times", "date": _d("2017-03-08"), "genre": "press",
+      "url": "https://www.nytimes.com/2017/03/08/technology/snap-makes-a-bet-on-the-cultural-supremacy-of-the-camera.html", "short_title": "Snap"},
+     None, None,
+     "Manjoo, Farhad. “Snap Makes a Bet on the Cultural Supremacy of the Camera.” New York Times, March 8, 2017. https://www.nytimes.com/2017/03/08/technology/snap-makes-a-bet-on-the-cultural-supremacy-of-the-camera.html.",
+     "Farhad Manjoo, “Snap Makes a Bet on the Cultural Supremacy of the Camera,” New York Times, March 8, 2017, https://www.nytimes.com/2017/03/08/technology/snap-makes-a-bet-on-the-cultural-supremacy-of-the-camera.html.",
+     "Manjoo, “Snap.”"),
+    # website content, the owner heading the bibliography entry (CMOS quick guide; 14.206)
+    ({"title": "Yale Facts", "publisher": "Yale University", "entry_type": "webpage", "accessed": _d("2017-05-01"), "url": "https://www.yale.edu/about-yale/yale-facts"},
+     None, None,
+     "Yale University. “Yale Facts.” Accessed May 1, 2017. https://www.yale.edu/about-yale/yale-facts.",
+     "“Yale Facts,” Yale University, accessed May 1, 2017, https://www.yale.edu/about-yale/yale-facts.",
+     "“Yale Facts.”"),
+    # unpublished letter in a manuscript collection (pattern of 14.111, 14.232)
+    ({"title": "Letter to Lev Sedov", "author": ["Leon Trotsky"], "recipient": "Lev Sedov", "date": _d("1932-11-03"), "archive": "Trotsky Papers, Houghton Library, Harvard University"},
+     None, None,
+     "Trotsky, Leon. Letter to Lev Sedov, November 3, 1932. Trotsky Papers, Houghton Library, Harvard University.",
+     "Leon Trotsky to Lev Sedov, November 3, 1932, Trotsky Papers, Houghton Library, Harvard University.",
+     "Trotsky to Sedov, November 3, 1932."),
+    # archival document (pattern of 14.232), an approximate date: "ca." (10.43)
+    ({"title": "Protocol of the interrogation of E. S. Gol'tsman", "date": _d("1936-08~"), "container": "Fond 3, opis 24, delo 260",
+      "archive": "Archive of the President of the Russian Federation", "entry_type": "document"},
+     "fol. 12v", "fol. 14",
+     "“Protocol of the interrogation of E. S. Gol'tsman.” ca. August 1936. Fond 3, opis 24, delo 260, Archive of the President of the Russian Federation.",
+     "“Protocol of the interrogation of E. S. Gol'tsman,” ca. August 1936, Fond 3, opis 24, delo 260, Archive of the President of the Russian Federation, fol. 12v.",
+     "“Protocol of the interrogation,” fol. 14."),
+    # a whole periodical (pattern of 14.171), a run of years
+    ({"title": "Bulletin of the Opposition", "entry_type": "periodical", "editor": ["Leon Trotsky"], "publisher_place": "Paris", "date": _d("1929/1941")},
+     None, None,
+     "Trotsky, Leon, ed. Bulletin of the Opposition (Paris), 1929–1941.",
+     "Leon Trotsky, ed., Bulletin of the Opposition (Paris), 1929–1941.",
+     "Trotsky, Bulletin of the Opposition."),
+    # the known failures: a double issue is "nos."; a bracketed description is
+    # shortened inside its brackets, not quoted
+    ({"title": "[Article of 4 March 1929 on Stalin and the Opposition]", "author": ["Leon Trotsky"], "date": _d("1929-03-04"),
+      "container": "Bulletin of the Opposition", "issue": "1–2", "entry_type": "article"},
+     "3", "4",
+     "Trotsky, Leon. [Article of 4 March 1929 on Stalin and the Opposition]. Bulletin of the Opposition, nos. 1–2 (March 4, 1929).",
+     "Leon Trotsky, [Article of 4 March 1929 on Stalin and the Opposition], Bulletin of the Opposition, nos. 1–2 (March 4, 1929): 3.",
+     "Trotsky, [Article of 4 March], 4."),
+    # a chapter without its book: "Edited by" starts a sentence; an uncertain date: "1933?"
+    ({"title": "Walking", "author": ["Henry David Thoreau"], "editor": ["John D’Agata"], "entry_type": "chapter", "publisher": "Graywolf Press", "date": _d("1933?")},
+     "12", "12",
+     "Thoreau, Henry David. “Walking.” Edited by John D’Agata. Graywolf Press, 1933?",
+     "Henry David Thoreau, “Walking,” ed. John D’Agata (Graywolf Press, 1933?), 12.",
+     "Thoreau, “Walking,” 12."),
+    # a book of approximate and uncertain-approximate years
+    ({"title": "The Red Book on the Moscow Trials", "author": ["Leon Sedov"], "publisher_place": "Paris", "date": _d("1936%")},
+     None, None,
+     "Sedov, Leon. The Red Book on the Moscow Trials. Paris, ca. 1936?",
+     "Leon Sedov, The Red Book on the Moscow Trials (Paris, ca. 1936?).",
+     "Sedov, Red Book."),
+]
+
+
+@pytest.mark.parametrize("source, note_loc, short_loc, bibliography, note, short", CHICAGO, ids=lambda v: v["title"][:30] if isinstance(v, dict) else None)
+def test_chicago_entries_of_every_type(source, note_loc, short_loc, bibliography, note, short):
+    assert format_bibliography_text(source) == bibliography
+    assert format_note_text(source, note_loc) == note
+    assert format_short_note_text(source, short_loc) == short
+
+
+def test_the_table_covers_every_entry_type():
+    assert {entry_type(row[0]) for row in CHICAGO} == {"book", "article", "chapter", "periodical", "letter", "webpage", "document"}
+
+
+@pytest.mark.parametrize(
+    "locator, in_note",
+    [
+        ("p. 12", "12"),  # Chicago notes give a page number alone (14.18)
+        ("pp. 12–14", "12–14"),
+        ("pp. 12-14", "12–14"),
+        ("12", "12"),
+        ("§ Member groups", "§ Member groups"),
+        ("§ Anti-Stalinist bloc", "§ Anti-Stalinist bloc"),  # a word's hyphen is not a range
+        ("¶ 7", "¶ 7"),
+        ("fol. 3v", "fol. 3v"),
+        ("fols. 3v-4r", "fols. 3v–4r"),
+        ("no. 5", "no. 5"),
+        ("chap. 3", "chap. 3"),
+    ],
+)
+def test_every_locator_is_accepted_and_the_note_stays_chicago(locator, in_note):
+    from dossier.schema import parse_citation
+
+    cite = parse_citation(f"broue-1980, {locator}")
+    assert cite is not None and cite.locator == locator  # kept as written (the page shows it so)
+    assert format_short_note_text(BROUE, cite.locator) == f"Broué, “Trotsky et le bloc,” {in_note}."
+    assert format_note_text(BROUE, cite.locator).endswith(f"(1980): {in_note}.")

@@ -31,7 +31,7 @@ EXPECTED = (
     "or 1933-01/1933-04, got "
 )
 LEVEL_2 = (
-    "expected an EDTF date of level 0 or 1 (only levels 0 and 1 are accepted), "
+    "expected an EDTF date of level 0 or 1 (level 2 features are not supported), "
     "got the level-2 EDTF expression "
 )
 
@@ -316,7 +316,7 @@ def test_negative_int_year_is_bce() -> None:
         ("Y17E7", LEVEL_2 + "'Y17E7'"),
         (
             "Y170000002",
-            "expected a year from -9999 to 9999 (long 'Y' years are not supported), "
+            "expected a year from -9999 to 9999 (years of more than four digits, 'Y170000002', are not supported), "
             "got 'Y170000002'",
         ),
         (12345, "expected a year from -9999 to 9999, got the number 12345"),
@@ -490,7 +490,7 @@ def test_equal_dates_are_equal_and_hash_alike() -> None:
         ("1932", "1933", {}, "1932–1933"),
         ("1906-02-24", "1940-08-21", {}, "24 February 1906 – 21 August 1940"),
         ("193X", "1952", {}, "the 1930s – 1952"),
-        ("-0100", "-0043", {}, "101 BC – 44 BC"),
+        ("-0100", "-0043", {}, "101–44 BC"),
         (None, "1940", {}, "? – 1940"),
         ("1879", None, {}, "1879 – ?"),
         ("1879", None, {"open_end": "present"}, "1879 – present"),
@@ -688,3 +688,288 @@ def test_dates_pickle_small(text: str) -> None:
         copy = pickle.loads(data)
         assert copy == date
         assert (copy.human(), copy.sort_key()) == (date.human(), date.sort_key())
+
+
+# ---------------------------------------------------------------------------
+# Spans as a reader writes them: one function words every pair of dates
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "shown"),
+    [
+        # each thing said once
+        ("1936-08-19", "1936-08-24", "19–24 August 1936"),
+        ("1927-11", "1927-12", "November–December 1927"),
+        ("1936-08-19", "1936-09-02", "19 August – 2 September 1936"),
+        ("1936-08-19", "1936-12", "19 August – December 1936"),
+        ("1936-08", "1936-12-24", "August – 24 December 1936"),
+        ("1929-21", "1929-22", "spring–summer 1929"),
+        ("1928", "1928-09", "1928, until September"),
+        ("1928", "1928-09-12", "1928, until 12 September"),
+        ("1928-09", "1928", "September 1928, until later that year"),
+        ("1928", "1928", "1928"),
+        ("1936-08-19", "1936-08-19", "19 August 1936"),
+        ("1926-11", "1927-02", "November 1926 – February 1927"),
+        ("1929-24", "1930-22", "winter 1929–1930 – summer 1930"),
+        ("-0044-03-15", "-0044-03-17", "15–17 March 45 BC"),
+        # uncertain and approximate ends keep their qualifier; a shared year once
+        ("1936-08-19~", "1936-08-24", "c. 19 August – 24 August 1936"),
+        ("1927-11", "1927-12?", "November – possibly December 1927"),
+        ("1933?", "1936~", "possibly 1933 – c. 1936"),
+        ("1890~", "1937", "c. 1890 – 1937"),
+        ("1932~", "1932~", "c. 1932"),
+        ("1932-12~", "1933-01/1933-04", "c. December 1932 – early 1933"),
+        # a side that is an interval never adds a dash of its own
+        (None, "1932-10/1933-01", "? – between October 1932 and January 1933"),
+        ("1929", "1932-10/1933-01", "1929 – between October 1932 and January 1933"),
+        ("1932-06/1932-12", "1936", "between June and December 1932 – 1936"),
+        ("1936-08-19/1936-08-24", None, "between 19 and 24 August 1936 – ?"),
+        ("1929/1930", "1933", "between 1929 and 1930 – 1933"),
+        ("1929~/1930", "1933", "between c. 1929 and 1930 – 1933"),
+        ("1923-10", "1927/..", "October 1923 – 1927 or later"),
+        # Old Style sides are shown whole
+        ("1879-10-26 O.S.", "1940-08-21", "7 November [O.S. 26 October] 1879 – 21 August 1940"),
+    ],
+)
+def test_spans_say_each_thing_once(start: str | None, end: str | None, shown: str) -> None:
+    first = parse_date(start) if start else None
+    last = parse_date(end) if end else None
+    assert format_range(first, last) == shown
+
+
+@pytest.mark.parametrize(
+    ("written", "shown"),
+    [
+        ("1936-08-19/1936-08-24", "19–24 August 1936"),
+        ("1927-11/1927-12", "November–December 1927"),
+        ("1933-01/1933-04", "early 1933"),
+        ("1932-06/1932-12", "June–December 1932"),
+        ("1932-10/1933-01", "October 1932 – January 1933"),
+        ("1929/1930", "1929–1930"),
+    ],
+)
+def test_an_interval_date_is_worded_like_a_span(written: str, shown: str) -> None:
+    assert parse_date(written).human() == shown
+
+
+# ---------------------------------------------------------------------------
+# Old Style (Julian) dates
+
+
+@pytest.mark.parametrize(
+    ("written", "shown", "gregorian", "lower", "upper"),
+    [
+        ("1878-12-06 O.S.", "18 December [O.S. 6 December] 1878", "1878-12-18", "1878-12-18", "1878-12-18"),
+        ("1879-10-26 O.S.", "7 November [O.S. 26 October] 1879", "1879-11-07", "1879-11-07", "1879-11-07"),
+        ("1917-10-25 O.S.", "7 November [O.S. 25 October] 1917", "1917-11-07", "1917-11-07", "1917-11-07"),
+        ("1917-12-25 O.S.", "7 January 1918 [O.S. 25 December 1917]", "1918-01-07", "1918-01-07", "1918-01-07"),
+        ("1918-01-31 O.S.", "13 February [O.S. 31 January] 1918", "1918-02-13", "1918-02-13", "1918-02-13"),
+        ("1900-02-29 O.S.", "13 March [O.S. 29 February] 1900", "1900-03-13", "1900-03-13", "1900-03-13"),
+        ("1700-02-29 O.S.", "11 March [O.S. 29 February] 1700", "1700-03-11", "1700-03-11", "1700-03-11"),
+        # qualifiers apply to the date as written and so to its equivalent
+        ("1878-12-06? O.S.", "possibly 18 December [O.S. 6 December] 1878", "1878-12-18?", "1878-12-18", "1878-12-18"),
+        ("1878-12-06~ O.S.", "c. 18 December [O.S. 6 December] 1878", "1878-12-18~", "1878-12-18", "1878-12-18"),
+        # coarser dates: the Gregorian days they run over bound and sort them
+        ("1917-10 O.S.", "14 October – 13 November 1917 [O.S. October 1917]", "1917-10-14/1917-11-13", "1917-10-14", "1917-11-13"),
+        ("1917-10~ O.S.", "c. 14 October – 13 November 1917 [O.S. October 1917]", "1917-10-14~/1917-11-13~", "1917-10-14", "1917-11-13"),
+        ("1917-02-XX O.S.", "14 February – 13 March 1917 [O.S. February 1917]", "1917-02-14/1917-03-13", "1917-02-14", "1917-03-13"),
+        ("1878 O.S.", "1878 [O.S.]", "1878-01-13/1879-01-12", "1878-01-13", "1879-01-12"),
+        ("1905? O.S.", "possibly 1905 [O.S.]", "1905-01-14?/1906-01-13?", "1905-01-14", "1906-01-13"),
+        ("187X O.S.", "the 1870s [O.S.]", "1870-01-13/1880-01-12", "1870-01-13", "1880-01-12"),
+        ("1917-21 O.S.", "14 March – 13 June 1917 [O.S. spring 1917]", "1917-03-14/1917-06-13", "1917-03-14", "1917-06-13"),
+        # intervals: the Gregorian interval of their bounds
+        ("1917-10-25/1917-11-07 O.S.", "7–20 November 1917 [O.S. 25 October – 7 November 1917]", "1917-11-07/1917-11-20", "1917-11-07", "1917-11-20"),
+        ("../1917-10-25 O.S.", "7 November 1917 or earlier [O.S. 25 October 1917 or earlier]", "../1917-11-07", "0001-01-01", "1917-11-07"),
+        ("1905-01-09/ O.S.", "22 January 1905 or later [O.S. 9 January 1905 or later]", "1905-01-22/", "1905-01-22", "9999-12-31"),
+    ],
+)
+def test_old_style_dates(written: str, shown: str, gregorian: str, lower: str, upper: str) -> None:
+    d = parse_date(written)
+    assert d.human() == shown
+    assert d.calendar == "julian" and d.julian_edtf == written.removesuffix(" O.S.")
+    assert d.gregorian_edtf == gregorian
+    assert (d.lower.isoformat(), d.upper.isoformat()) == (lower, upper)
+    assert parse_date(d.gregorian_edtf).lower == d.lower  # the equivalent is valid EDTF with the same bounds
+    assert str(d) == written and parse_date(str(d)) == d
+
+
+def test_old_style_dates_sort_by_their_gregorian_day() -> None:
+    os_date, ns_date = parse_date("1917-10-25 O.S."), parse_date("1917-11-01")
+    assert ns_date.sort_key() < os_date.sort_key()  # 1 November N.S. comes before 7 November N.S.
+    assert certainly_before(ns_date, os_date)
+    assert parse_date("1917-10-25 O.S.").datetime_attr() == "1917-11-07"
+    assert parse_date("1917-10 O.S.").datetime_attr() is None
+
+
+def test_old_style_export_carries_both_calendars() -> None:
+    assert parse_date("1878-12-06 O.S.").export() == {
+        "edtf": "1878-12-18", "human": "18 December [O.S. 6 December] 1878",
+        "lower": "1878-12-18", "upper": "1878-12-18", "julian": "1878-12-06",
+    }
+    assert "julian" not in parse_date("1932").export()
+
+
+def test_old_style_dates_pickle() -> None:
+    d = parse_date("1878-12-06 O.S.")
+    again = pickle.loads(pickle.dumps(d))
+    assert again == d and again.human() == d.human()
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ("1901-02-29 O.S.", None),  # a Julian leap day
+        ("1900-02-30 O.S.", "expected a day from 01 to 29 in February 1900, got day 30 in '1900-02-30'"),
+        ("1878-12-06  O.S.", "then ' O.S.' for an Old Style date"),
+        ("1878-12-06 o.s.", "got '1878-12-06 o.s.'"),
+        ("1932-12-24/1932-12-30 O.S./..", "got '1932-12-24/1932-12-30 O.S./..'"),
+    ],
+)
+def test_old_style_errors(value: str, message: str | None) -> None:
+    if value == "1901-02-29 O.S.":
+        with pytest.raises(DateError):
+            parse_date(value)  # 1901 is not a Julian leap year either
+        return
+    with pytest.raises(DateError) as info:
+        parse_date(value)
+    assert message in str(info.value)
+
+
+# ---------------------------------------------------------------------------
+# Conformance: every Level 0 and Level 1 example of the Library of Congress
+# EDTF specification (2019-02-04, https://www.loc.gov/standards/datetime/),
+# then those of the test suite of the reference implementation python-edtf
+# (ixc/python-edtf, edtf/parser/tests.py, levels 0 and 1), each accepted and
+# worded, or refused with a message saying the feature is not supported.
+
+NOT_SUPPORTED = "not supported"
+
+LOC_EXAMPLES = [
+    # Level 0: date
+    ("1985-04-12", "12 April 1985"),
+    ("1985-04", "April 1985"),
+    ("1985", "1985"),
+    # Level 0: date and time (a page shows the day)
+    ("1985-04-12T23:20:30", "12 April 1985"),
+    ("1985-04-12T23:20:30Z", "12 April 1985"),
+    ("1985-04-12T23:20:30-04", "12 April 1985"),
+    ("1985-04-12T23:20:30+04:30", "12 April 1985"),
+    # Level 0: time interval
+    ("1964/2008", "1964–2008"),
+    ("2004-06/2006-08", "June 2004 – August 2006"),
+    ("2004-02-01/2005-02-08", "1 February 2004 – 8 February 2005"),
+    ("2004-02-01/2005-02", "1 February 2004 – February 2005"),
+    ("2004-02-01/2005", "1 February 2004 – 2005"),
+    ("2005/2006-02", "2005 – February 2006"),
+    # Level 1: letter-prefixed calendar year
+    ("Y170000002", NOT_SUPPORTED),
+    ("Y-170000002", NOT_SUPPORTED),
+    # Level 1: seasons
+    ("2001-21", "spring 2001"),
+    # Level 1: qualification of a date (complete)
+    ("1984?", "possibly 1984"),
+    ("2004-06~", "c. June 2004"),
+    ("2004-06-11%", "possibly c. 11 June 2004"),
+    # Level 1: unspecified digit(s) from the right
+    ("201X", "the 2010s"),
+    ("20XX", "the 21st century"),
+    ("2004-XX", "2004"),
+    ("1985-04-XX", "April 1985"),
+    ("1985-XX-XX", "1985"),
+    # Level 1: extended interval, open and unknown ends
+    ("1985-04-12/..", "12 April 1985 or later"),
+    ("1985-04/..", "April 1985 or later"),
+    ("1985/..", "1985 or later"),
+    ("../1985-04-12", "12 April 1985 or earlier"),
+    ("../1985-04", "April 1985 or earlier"),
+    ("../1985", "1985 or earlier"),
+    ("1985-04-12/", "12 April 1985 or later"),
+    ("1985-04/", "April 1985 or later"),
+    ("1985/", "1985 or later"),
+    ("/1985-04-12", "12 April 1985 or earlier"),
+    ("/1985-04", "April 1985 or earlier"),
+    ("/1985", "1985 or earlier"),
+    # Level 1: negative calendar year (astronomical: -1985 is 1986 BC)
+    ("-1985", "1986 BC"),
+]
+
+PYTHON_EDTF_EXAMPLES = [
+    ("2001-02-03", "3 February 2001"),
+    ("2008-12", "December 2008"),
+    ("2008", "2008"),
+    ("-0999", "1000 BC"),
+    ("0000", "1 BC"),
+    ("2001-02-03T09:30:01", "3 February 2001"),
+    ("2004-01-01T10:10:10Z", "1 January 2004"),
+    ("2004-01-01T10:10:10+05:00", "1 January 2004"),
+    ("1985-04-12T23:20:30", "12 April 1985"),
+    ("1964/2008", "1964–2008"),
+    ("2004-06/2006-08", "June 2004 – August 2006"),
+    ("2004-02-01/2005-02-08", "1 February 2004 – 8 February 2005"),
+    ("2004-02-01/2005-02", "1 February 2004 – February 2005"),
+    ("2004-02-01/2005", "1 February 2004 – 2005"),
+    ("2005/2006-02", "2005 – February 2006"),
+    ("-2005/-1999-02", "2006 BC – February 2000 BC"),
+    ("1984?", "possibly 1984"),
+    ("2004-06-11?", "possibly 11 June 2004"),
+    ("2004-06?", "possibly June 2004"),
+    ("1984~", "c. 1984"),
+    ("1984%", "possibly c. 1984"),
+    ("199X", "the 1990s"),
+    ("19XX", "the 20th century"),
+    ("1999-XX", "1999"),
+    ("1999-01-XX", "January 1999"),
+    ("1999-XX-XX", "1999"),
+    ("-01XX", "the 2nd century BC"),
+    ("-0275~", "c. 276 BC"),
+    ("-0001~", "c. 2 BC"),
+    ("0000~", "c. 1 BC"),
+    ("16XX~", "around the 17th century"),
+    ("16XX%", "possibly around the 17th century"),
+    # python-edtf parses three unspecified digits as level 1; the LoC
+    # specification allows one or two in level 1 (1XXX is level 2 there)
+    ("1XXX", NOT_SUPPORTED),
+    ("1XXX~", NOT_SUPPORTED),
+    ("156X~", "around the 1560s"),
+    ("-01XX~", "around the 2nd century BC"),
+    ("/2006", "2006 or earlier"),
+    ("2004-06-01/", "1 June 2004 or later"),
+    ("../2006", "2006 or earlier"),
+    ("2004-01-01/..", "1 January 2004 or later"),
+    ("1984~/2004-06", "c. 1984 – June 2004"),
+    ("1984/2004-06~", "1984 – c. June 2004"),
+    ("1984?/2004%", "possibly 1984 – possibly c. 2004"),
+    ("1984~/2004~", "c. 1984 – c. 2004"),
+    ("1984-06?/2004-08?", "possibly June 1984 – possibly August 2004"),
+    ("1984-06-02?/2004-08-08~", "possibly 2 June 1984 – c. 8 August 2004"),
+    ("1984-06-02?/", "possibly 2 June 1984 or later"),
+    ("Y170000002", NOT_SUPPORTED),
+    ("Y-170000002", NOT_SUPPORTED),
+    ("2001-21", "spring 2001"),
+    ("2003-22", "summer 2003"),
+    ("2000-23", "autumn 2000"),
+    ("2010-24", "winter 2010–2011"),  # Northern winter: December to February
+]
+
+
+@pytest.mark.parametrize(("written", "shown"), LOC_EXAMPLES + PYTHON_EDTF_EXAMPLES)
+def test_edtf_reference_examples(written: str, shown: str) -> None:
+    if shown == NOT_SUPPORTED:
+        with pytest.raises(DateError) as info:
+            parse_date(written)
+        assert NOT_SUPPORTED in str(info.value)
+        assert repr(written) in str(info.value)
+        return
+    assert parse_date(written).human() == shown
+
+
+@pytest.mark.parametrize(
+    "written",
+    ["2004?-06-11", "2004-06~-11", "2004-06-~11", "2004-%06", "?2004-%06", "156X-12-25", "15XX-12-XX",
+     "XXXX-XX-23", "[1667, 1668, 1670..1672]", "{1960, 1961-12}", "2004-06-XX/2004-07-03", "Y17E7",
+     "1950S2", "2001-29", "2001-34"],
+)
+def test_edtf_level_2_examples_are_refused_as_not_supported(written: str) -> None:
+    with pytest.raises(DateError) as info:
+        parse_date(written)
+    assert NOT_SUPPORTED in str(info.value)

@@ -77,13 +77,132 @@ def test_clean_site_has_no_diagnostics(make_site):
 
 def test_malformed_yaml(make_site):
     root = make_site({"people/a.md": "---\ntitle: A\nborn: 1900\n  died: 1950\n---\n"})
-    assert only(root) == ["content/people/a.md:4:7: error[yaml]: malformed YAML: mapping values are not allowed in this context"]
+    assert only(root) == [
+        "content/people/a.md:4:3: error[yaml]: this line is indented under 'born' (line 3), which already has a value "
+        "(remove the indentation; to give 'born' a list or fields of its own, put nothing after 'born:')"
+    ]
+
+
+def test_colon_inside_an_unquoted_title_says_to_quote_it(make_site):
+    root = make_site({"sources/getty-1986.md": "---\ntitle: Trotsky in Exile: The Founding of the Fourth International\nkind: secondary\n---\n"})
+    assert only(root) == [
+        "content/sources/getty-1986.md:2:8: error[yaml]: a value that contains ': ' must be quoted: "
+        'title: "Trotsky in Exile: …"'
+    ]
+
+
+# What the editor wrote is what the reader sees (YAML 1.1's resolver is never
+# allowed to turn an unquoted value into a number, a boolean or nothing).
+
+
+def test_unquoted_years_with_leading_zeros_are_years_not_octal_numbers(make_site, build_site, tmp_path):
+    root = make_site({
+        "people/a.md": "---\ntitle: A\nborn: 0476\ndied: 0510\n---\n",
+        "people/b.md": "---\ntitle: B\nborn: -0043\ndied: 0010\n---\n",
+    })
+    assert only(root) == []
+    build_site(root)
+    a = (root / "output" / "people" / "a" / "index.html").read_text(encoding="utf-8")
+    b = (root / "output" / "people" / "b" / "index.html").read_text(encoding="utf-8")
+    assert "476–510" in a and "318" not in a  # YAML 1.1 reads 0476 as octal 318
+    assert "44 BC – AD 10" in b and "36 BC" not in b  # -0043 is 44 BC; YAML 1.1 reads it as octal -35
+
+
+@pytest.mark.parametrize("written", ["yes", "no", "on", "off", "1_000", "1:20", ".inf", "0x1F", "~", "null", "0476", "1906-02-24"])
+def test_unquoted_text_fields_show_the_characters_written(make_site, build_site, written):
+    root = make_site({"people/a.md": f"---\ntitle: A\nbirth_place: {written}\nsummary: {written}\naliases: [{written} Ivanov]\n---\n"})
+    assert only(root) == []
+    build_site(root)
+    html = (root / "output" / "people" / "a" / "index.html").read_text(encoding="utf-8")
+    assert f"<dd>{written}</dd>" in html  # the birthplace, as written
+
+
+@pytest.mark.parametrize("written, found", [
+    ("yes", "'yes'"), ("1_000", "'1_000'"), ("1:20", "'1:20'"), (".inf", "'.inf'"), ("0x1F", "'0x1F'"),
+    ("~", "'~' (to leave a date empty, write nothing after the colon)"),
+    ("null", "'null' (to leave a date empty, write nothing after the colon)"),
+])
+def test_a_date_field_reports_the_characters_written(make_site, written, found):
+    root = make_site({"people/a.md": f"---\ntitle: A\nborn: {written}\n---\n"})
+    assert only(root) == [
+        "content/people/a.md:3:7: error[date]: 'born' must be an EDTF date (levels 0–1) such as 1932-12-24, "
+        f"1932-12~, 1933? or 1933-01/1933-04, got {found}"
+    ]
+
+
+def test_a_value_that_cannot_be_in_a_vocabulary_is_named_as_written(make_site):
+    root = make_site({"sources/s.md": "---\ntitle: S\nkind: yes\n---\n"})
+    [msg] = [m for m in only(root) if "[vocabulary]" in m]
+    assert msg == "content/sources/s.md:3:7: error[vocabulary]: 'kind' must be one of primary, secondary, got 'yes'"
+
+
+def test_nothing_after_the_colon_is_still_an_empty_field(make_site):
+    root = make_site({"people/a.md": "---\ntitle: A\nborn:\naliases: ~\nsummary:\n---\n"})
+    assert only(root) == []
+
+
+def test_a_list_under_a_text_field(make_site):
+    root = make_site({"people/a.md": "---\ntitle: A\nsummary:\n  - Old Bolshevik\n  - oppositionist\n---\n"})
+    assert only(root) == [
+        "content/people/a.md:4:3: error[type]: 'summary' must be text, got a list of 2 items (the lines under it start "
+        "with '- '; write the text after the colon, in quotes if it starts with '- ')"
+    ]
+
+
+def test_a_list_item_after_a_text_value(make_site):
+    root = make_site({"people/a.md": "---\ntitle: A\nsummary: Old Bolshevik\n- oppositionist\n---\n"})
+    assert only(root) == [
+        "content/people/a.md:4:1: error[yaml]: a list item under 'summary' (line 3), which already has a value "
+        "(for a list, put nothing after 'summary:' and indent each '- ' item under it; for text, keep it on the line of 'summary:')"
+    ]
+
+
+def test_an_indented_list_item_is_not_silently_joined_to_the_text(make_site):
+    root = make_site({"people/a.md": "---\ntitle: A\nsummary: Old Bolshevik\n  - oppositionist\n---\n"})
+    [msg] = only(root)
+    assert msg.startswith("content/people/a.md:4:3: error[yaml]: a list item under a text value: this line continues the text that starts on line 3")
+
+
+def test_a_list_item_with_a_colon_is_a_mapping_and_says_to_quote(make_site):
+    root = make_site({"people/a.md": "---\ntitle: A\naliases:\n  - Trotsky: the exile\n---\n"})
+    assert only(root) == [
+        "content/people/a.md:4:5: error[type]: 'aliases' must be text, got 'Trotsky: the exile', which YAML reads as a "
+        "field and its value (a value that contains ': ' must be quoted)"
+    ]
+
+
+def test_unclosed_quote_is_reported_where_it_opens(make_site):
+    root = make_site({"people/a.md": '---\ntitle: A\nsummary: "Old Bolshevik\nborn: 1881\n---\n'})
+    assert only(root) == ['content/people/a.md:3:10: error[yaml]: the quotation mark " opened here is never closed (end the value with ")']
+
+
+def test_unclosed_quote_before_another_quoted_value(make_site):
+    root = make_site({"people/a.md": '---\ntitle: "A\nsummary: "Old Bolshevik"\n---\n'})
+    assert only(root) == [
+        'content/people/a.md:2:8: error[yaml]: the quotation mark " opened here is not closed on its line (end the value with " on line 2)'
+    ]
+
+
+def test_apostrophe_inside_single_quotes(make_site):
+    root = make_site({"people/a.md": "---\ntitle: 'Trotsky's son'\n---\n"})
+    assert only(root) == [
+        "content/people/a.md:2:8: error[yaml]: the quoted value ends at the second ', and text follows it (an apostrophe "
+        "inside single quotes is written twice (''), or quote the value with \" instead: title: \"Trotsky's son\")"
+    ]
+
+
+def test_tab_in_the_indentation(make_site):
+    root = make_site({"people/a.md": "---\ntitle: A\nmemberships:\n\t- group: g\n---\n"})
+    assert only(root) == [
+        "content/people/a.md:4:1: error[yaml]: a tab is used for indentation; YAML indents with spaces only "
+        "(replace the tab at the start of the line with spaces)"
+    ]
 
 
 def test_unclosed_flow_list_is_malformed_yaml(make_site):
     root = make_site({"people/a.md": "---\ntitle: A\naliases: [x\nborn: 1900\n---\n"})
     [msg] = only(root)
-    assert msg.startswith("content/people/a.md:4:5: error[yaml]: malformed YAML: did not find expected ',' or ']'")
+    assert msg == "content/people/a.md:3:10: error[yaml]: the list opened with '[' here is not closed with ']' (add ']' at the end of the list, and quote any item that contains a comma or a colon)"
 
 
 def test_front_matter_missing(make_site):
@@ -449,3 +568,43 @@ def test_debate_position_cites_nothing(make_site):
         }
     )
     assert only(root) == ["content/groups/g.md:8:15: error[citation]: the debate position cites 'nope', which is not a source (add it under content/sources/)"]
+
+
+def test_old_style_after_1918_is_a_warning_with_its_place(make_site):
+    root = make_site({"people/a.md": "---\ntitle: A\nborn: 1918-03-01 O.S.\n---\n"})
+    diags = check_site(root)
+    [d] = diags.sorted()
+    assert (d.line, d.column, d.code, d.is_error) == (3, 7, "old-style", False)
+    assert not diags.fails() and diags.fails(strict=True)
+
+
+def test_a_group_that_ended_some_time_in_an_interval_reads_unambiguously(make_site, build_site):
+    root = make_site({
+        "people/ivan.md": "---\ntitle: Ivan\n---\n",
+        "groups/g.md": "---\ntitle: G\nleaders: [ivan]\ndissolved: 1932-10/1933-01\n---\n",
+        "events/trial.md": "---\ntitle: Trial\ndate: 1936-08-19\nend: 1936-08-24\nparticipants: [ivan]\n---\n[[G]]\n",
+    })
+    build_site(root)
+    html = (root / "output" / "people" / "ivan" / "index.html").read_text(encoding="utf-8")
+    assert "(? – between October 1932 and January 1933)" in html
+    assert "October 1932 – January 1933)" not in html
+    assert "(19–24 August 1936)" in html
+
+
+def test_native_name_is_marked_with_its_language(make_site, build_site):
+    import json
+    import re
+
+    root = make_site({
+        "people/trotsky.md": "---\ntitle: Leon Trotsky\nnative_name: Лев Давидович Троцкий\nnative_lang: ru\n---\n",
+        "people/sedov.md": "---\ntitle: Lev Sedov\nnative_name: Лев Львович Седов\n---\nSon of [[Leon Trotsky]].\n",
+    })
+    assert only(root) == []
+    build_site(root)
+    page = (root / "output" / "people" / "trotsky" / "index.html").read_text(encoding="utf-8")
+    assert '<p class="native-name" lang="ru">Лев Давидович Троцкий</p>' in page
+    ld = json.loads(re.search(r'<script type="application/ld\+json">(.*?)</script>', page, re.S).group(1))
+    assert {"@value": "Лев Давидович Троцкий", "@language": "ru"} in ld["alternateName"]
+    other = (root / "output" / "people" / "sedov" / "index.html").read_text(encoding="utf-8")
+    assert '<p class="native-name" lang="und-Cyrl">Лев Львович Седов</p>' in other  # the script, not a guessed language
+    assert '"native_lang": "ru"' in other or '"native_lang":"ru"' in other  # the link preview of Trotsky

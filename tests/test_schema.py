@@ -175,3 +175,48 @@ def test_a_kind():
 
 def test_infobox_order_is_the_declared_order():
     assert [f.name for f in GROUP.infobox_fields() if f.name in GROUP.own_fields][:5] == ["colorcode", "leaders", "founded", "dissolved", "merger"]
+
+
+def test_old_style_date_after_the_calendar_reform_is_a_warning():
+    values, errs = convert_fields(PERSON, {"title": "A", "born": "1918-03-01 O.S.", "memberships": [{"group": "g", "from": "1917-10-25 O.S.", "to": "1918-02-01 O.S."}]})
+    assert values["born"].calendar == "julian"
+    assert [(e.keypath, e.code, e.warning) for e in errs] == [
+        (("born",), "old-style", True),
+        (("memberships", 0, "to"), "old-style", True),
+    ]
+    assert errs[0].message == (
+        "'1918-03-01 O.S.' is marked O.S., but Old Style dates end with 31 January 1918: "
+        "its Gregorian equivalent, 1918-03-14, is after Russia adopted the Gregorian calendar"
+    )
+
+
+def test_old_style_date_before_the_reform_is_fine():
+    values, errs = convert_fields(PERSON, {"title": "A", "born": "1879-10-26 O.S.", "died": "1918-01-31 O.S."})
+    assert errs == [] and values["born"].human() == "7 November [O.S. 26 October] 1879"
+
+
+@pytest.mark.parametrize(
+    "meta, lang, messages",
+    [
+        ({"native_name": "Лев Седов", "native_lang": "ru"}, "ru", []),
+        ({"native_name": "Лев Седов", "native_lang": "uk"}, "uk", []),
+        ({"native_name": "Wilhelm von Mirbach-Harff", "native_lang": "de-1901"}, "de-1901", []),
+        ({"native_name": "Srpski", "native_lang": "sr-Latn"}, "sr-Latn", []),
+        # no tag: a language only where the script names one
+        ({"native_name": "Лев Седов"}, "und-Cyrl", []),
+        ({"native_name": "Wilhelm von Mirbach"}, "und-Latn", []),
+        ({"native_name": "ვისარიონ ლომინაძე"}, "ka", []),
+        ({"native_name": "Ἀριστοτέλης"}, "el", []),
+        ({"native_name": "Лев Sedov"}, "und", []),
+        # malformed or unregistered
+        ({"native_name": "x", "native_lang": "ru_RU"}, None, ["'native_lang' must be a BCP 47 language tag such as ru, uk, de or sr-Latn, got 'ru_RU'"]),
+        ({"native_name": "x", "native_lang": "russian"}, None, ["'native_lang' must be a BCP 47 language tag such as ru, uk, de or sr-Latn, got 'russian', which uses a subtag that is not in the IANA registry"]),
+        ({"native_name": "x", "native_lang": "xx"}, None, ["'native_lang' must be a BCP 47 language tag such as ru, uk, de or sr-Latn, got 'xx', which uses a subtag that is not in the IANA registry"]),
+        ({"native_lang": "ru"}, None, ["'native_lang' gives the language of 'native_name', which this page does not have"]),
+    ],
+)
+def test_native_lang(meta, lang, messages):
+    values, errs = convert_fields(PERSON, {"title": "A", **meta})
+    assert [e.message for e in errs] == messages
+    if lang:
+        assert values["native_lang"] == lang

@@ -357,7 +357,7 @@ def test_rows_table(resolved):
     assert smirnov["dates"] == "1881 – 25 August 1936"
     assert smirnov["start"] == "1881" and smirnov["end"] == "1936-08-25"
     trial = [m for m in smirnov["marks"] if m["key"] == "events/trial"][0]
-    assert trial["edtf"] == "1936-08-19/1936-08-24" and trial["when"] == "19 August 1936 – 24 August 1936"
+    assert trial["edtf"] == "1936-08-19/1936-08-24" and trial["when"] == "19–24 August 1936"
 
 
 def test_css_is_provided():

@@ -27,6 +27,13 @@
     title.className = "preview-title";
     title.textContent = p.title;
     card.append(kind, title);
+    if (p.native) {
+      const n = document.createElement("p");
+      n.className = "preview-native";
+      n.lang = p.native_lang || "und";
+      n.textContent = p.native;
+      card.append(n);
+    }
     if (p.dates) {
       const d = document.createElement("p");
       d.className = "preview-dates";
