@@ -85,7 +85,7 @@ def _bound(d: _dt.date) -> str | None:
 def _json_value(value: Any) -> Any:
     """A validated field value as JSON: dates and citations become objects."""
     if isinstance(value, Date):
-        return {"edtf": value.edtf, "human": value.human(), "lower": _bound(value.lower), "upper": _bound(value.upper)}
+        return value.export()
     if isinstance(value, Citation):
         return {"source": value.key, "locator": value.locator}
     if isinstance(value, dict):
@@ -102,7 +102,7 @@ def _csv_value(value: Any) -> str:
     if value is None:
         return ""
     if isinstance(value, Date):
-        return value.edtf
+        return value.gregorian_edtf
     if isinstance(value, Citation):
         return str(value)
     if isinstance(value, (list, tuple)):
@@ -110,6 +110,12 @@ def _csv_value(value: Any) -> str:
     if isinstance(value, dict):
         return _LIST_SEP.join(f"{k}: {_csv_value(v)}" for k, v in sorted(value.items()))
     return str(value)
+
+
+def _csv_cells(value: Any, with_julian: bool) -> list[str]:
+    if not with_julian:
+        return [_csv_value(value)]
+    return [_csv_value(value), (value.julian_edtf or "") if isinstance(value, Date) else ""]
 
 
 def _references(site, entity) -> list[tuple[str, str]]:
@@ -248,8 +254,12 @@ def csv_tables(resolved) -> dict[str, str]:
     out: dict[str, str] = {}
     for kind, ctype in site.schema.types.items():
         fields = [n for n, f in ctype.fields.items() if n not in _NOT_IN_CSV and not isinstance(f.type, (RecordList, FieldSourcesType))]
-        header = ["key", "slug", "title", "page_url"] + fields
-        rows = [[e.key, e.slug, e.title, e.url] + [_csv_value(e.get(n)) for n in fields] for e in entities if e.kind == kind]
+        of_kind = [e for e in entities if e.kind == kind]
+        # an Old Style date: the Gregorian EDTF in its column, the Julian as
+        # written beside it (a column only where some entity has one)
+        julian = [n for n in fields if any(isinstance(e.get(n), Date) and e.get(n).julian_edtf for e in of_kind)]
+        header = ["key", "slug", "title", "page_url"] + [c for n in fields for c in ([n, f"{n}_julian"] if n in julian else [n])]
+        rows = [[e.key, e.slug, e.title, e.url] + [c for n in fields for c in _csv_cells(e.get(n), n in julian)] for e in of_kind]
         out[f"{ctype.folder}.csv"] = _csv(header, rows)
     for kind, name, record, ref_field in _record_relations(site.schema):
         # one row per record: its holder, the entity it names, its other fields

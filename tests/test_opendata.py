@@ -464,3 +464,24 @@ def test_everything_is_deterministic(make_site, tmp_path):
 
     assert outputs(one) == outputs(two)
     assert opendata.dataset_json(one).endswith("}\n")
+
+
+def test_an_old_style_date_is_exported_with_both_calendars(make_site):
+    root = make_site(
+        {
+            "people/stalin.md": '---\ntitle: Joseph Stalin\nborn: "1878-12-06 O.S."\ndied: 1953-03-05\n---\n',
+            "people/sedov.md": "---\ntitle: Lev Sedov\nborn: 1906-02-24\n---\n",
+        }
+    )
+    diags = Diagnostics()
+    res = read_and_resolve(Project.at(root), diags)
+    assert not diags.errors
+    record = next(e for e in opendata.dataset(res)["entities"] if e["key"] == "people/stalin")
+    assert record["fields"]["born"] == {"edtf": "1878-12-18", "human": "18 December [O.S. 6 December] 1878", "lower": "1878-12-18", "upper": "1878-12-18", "julian": "1878-12-06"}
+    assert "julian" not in record["fields"]["died"]
+    rows = {r["key"]: r for r in csv.DictReader(io.StringIO(opendata.csv_tables(res)["people.csv"]))}
+    assert (rows["people/stalin"]["born"], rows["people/stalin"]["born_julian"]) == ("1878-12-18", "1878-12-06")
+    assert (rows["people/sedov"]["born"], rows["people/sedov"]["born_julian"]) == ("1906-02-24", "")
+    assert "died_julian" not in rows["people/stalin"]  # no Old Style death date: no column
+    (ld,) = [opendata.json_ld(e, res, site_url="") for e in res.site if e.slug == "stalin"]
+    assert ld["birthDate"] == "1878-12-18"
