@@ -229,12 +229,7 @@ def outgoing(resolved: Resolved, key: str) -> set[str]:
     if e.kind != "home":
         for _ref, t in resolved.site.targets(e):
             out.add(t.key)
-        for cites in (e.data.get("field_sources") or {}).values():
-            out.update(f"sources/{c.key}" for c in cites)
-        for d in e.data.get("debates", []):
-            for pos in d.get("positions", []):
-                if pos.get("cite"):
-                    out.add(f"sources/{pos['cite'].key}")
+        out.update(f"sources/{fc.cite.key}" for fc in resolved.site.schema.citations(e.kind, e.data))
         out.update(f"sources/{s}" for s in e.data.get("sources", []))
     return out
 

@@ -52,7 +52,7 @@ from markupsafe import Markup
 
 from .bibliography import parse_name
 from .dates import Date
-from .schema import SCHEMA, Citation, FieldSourcesType, RecordList, RefType, Schema
+from .schema import SCHEMA, Cited, Citation, FieldSourcesType, RecordList, RefType, Schema
 
 __all__ = [
     "dataset",
@@ -86,6 +86,8 @@ def _json_value(value: Any) -> Any:
     """A validated field value as JSON: dates and citations become objects."""
     if isinstance(value, Date):
         return value.export()
+    if isinstance(value, Cited):  # one value with its own citations
+        return {"value": str(value), "cite": [_json_value(c) for c in value.cites]}
     if isinstance(value, Citation):
         return {"source": value.key, "locator": value.locator}
     if isinstance(value, dict):
@@ -145,12 +147,7 @@ def _cited(resolved, entity) -> list[str]:
     for ref in resolved.of(entity).refs:
         for cite in getattr(ref, "cites", ()):
             slugs.add(cite.key)
-    for cites in (entity.get("field_sources") or {}).values():
-        slugs.update(c.key for c in cites)
-    for debate in entity.get("debates") or []:
-        for pos in debate.get("positions", []):
-            if pos.get("cite"):
-                slugs.add(pos["cite"].key)
+    slugs.update(fc.cite.key for fc in site.schema.citations(entity.kind, entity.fields))
     keys = {s.key for s in (site.get("source", slug) for slug in slugs) if s is not None}
     keys.discard(entity.key)
     return sorted(keys)

@@ -18,7 +18,7 @@ from .dates import Date, certainly_before, format_range
 from .diagnostics import Diagnostics
 from .markup import RESERVED_IDS, Ref, Rendered, refs_in, sentence_parts
 from .model import URL_PREFIX, Entity, Site, index_names
-from .schema import Citation, Reference, a_kind, parse_citation
+from .schema import Citation, FieldCitation, Reference, a_kind, parse_citation
 from .text import fold, slugify
 
 __all__ = ["Resolved", "ResolvedEntity", "Link", "CiteGroup", "Backlink", "Related", "CitedBy", "Position", "resolve", "resolve_body", "states", "inverse_note"]
@@ -88,11 +88,17 @@ class Related:
     entity: Entity
     said: str = ""  # role, dates
     sort: tuple = ()
+    given: tuple = ()  # the citations given for this one relation
 
     @property
     def note(self) -> str:
         deps.note(self.entity.face_key)
         return self.said
+
+    @property
+    def cites(self) -> tuple:
+        deps.note(self.entity.face_key)
+        return self.given
 
 
 @dataclass
@@ -276,12 +282,19 @@ def _check_fields(site: Site, diags: Diagnostics) -> None:
                     diags.error(e.path, line, col, "relation", f"{what} names '{slug}', which does not exist", hint)
             elif target is e:
                 diags.error(e.path, line, col, "self-relation", f"{what} names the page itself")
-        for d_i, debate in enumerate(e.get("debates", [])):
-            for p_i, pos in enumerate(debate.get("positions", [])):
-                cite = pos.get("cite")
-                if cite and site.get("source", cite.key) is None:
-                    line, col = e.mark("debates", d_i, "positions", p_i, "cite")
-                    diags.error(e.path, line, col, "citation", f"the debate position cites '{cite.key}', which is not a source", _source_hint(site, cite.key))
+        for fc in site.schema.citations(e.kind, e.fields):
+            if site.get("source", fc.cite.key) is None:
+                line, col = e.mark(*fc.keypath)
+                diags.error(e.path, line, col, "citation", f"{_citing(fc)} cites '{fc.cite.key}', which is not a source", _source_hint(site, fc.cite.key))
+
+
+def _citing(fc: FieldCitation) -> str:
+    """Who cites, as a message names it."""
+    if fc.keypath[0] == "field_sources":
+        return "'field_sources'"
+    if fc.field == "debates":
+        return "the debate position"
+    return f"'{fc.field}'"
 
 
 def _source_hint(site: Site, key: str) -> str:
@@ -347,10 +360,6 @@ def _check_field_sources(site: Site, diags: Diagnostics) -> None:
                 diags.error(e.path, line, col, "field-sources", f"'field_sources' names '{name}', which is not a field of {a_kind(e.kind)}", hint)
             elif name not in e.fields:
                 diags.error(e.path, line, col, "field-sources", f"'field_sources' gives a source for '{name}', but the page has no '{name}'")
-            for i, cite in enumerate(cites):
-                if site.get("source", cite.key) is None:
-                    line2, col2 = e.mark("field_sources", name, i)
-                    diags.error(e.path, line2, col2, "citation", f"'field_sources' cites '{cite.key}', which is not a source", _source_hint(site, cite.key))
 
 
 # Body references ---------------------------------------------------------------
@@ -480,7 +489,7 @@ def _derive_relations(res: Resolved) -> None:
             if rel.converse and states(site, target, rel.converse, holder):
                 continue  # the target states it itself: shown from its side
             note, sort = inverse_note(site, holder, ref)
-            _add(res, target, rel.inverse, Related(holder, note, sort))
+            _add(res, target, rel.inverse, Related(holder, note, sort, ref.cites))
     for e in site:
         for d_i, debate in enumerate(e.get("debates", [])):
             for pos in debate.get("positions", []):
@@ -543,6 +552,16 @@ def _derive_backlinks(res: Resolved, sentences: dict[str, list[tuple[str, list]]
 # Citations ---------------------------------------------------------------------
 
 
+def _value_label(site: Site, src: Entity, fc: FieldCitation) -> tuple[str, frozenset[str]]:
+    """How "Cited by" names the one value or record a citation supports:
+    the entity it names (by its title), or the text itself."""
+    for ref, target in site.targets(src):
+        if ref.keypath[: len(fc.keypath) - 2] == fc.keypath[:-2] and (ref.record is fc.value or ref.slug is fc.value):
+            extra = ", ".join(x for x in (fc.value.get("role", ""),) if x) if isinstance(fc.value, dict) else ""
+            return (f"{target.title} ({extra})" if extra else target.title), frozenset({target.key})
+    return str(fc.value), frozenset()
+
+
 def _titles_shown(page: ResolvedEntity, found: list[tuple[str, int]]) -> frozenset[str]:
     """Keys of the pages whose titles a sentence shows as link labels: a
     page quoting the sentence changes when one of those titles does."""
@@ -580,19 +599,19 @@ def _derive_citations(res: Resolved, diags: Diagnostics, sentences: dict[str, li
                         tp.cited_by.append(entry)
         if src.kind == "home":
             continue
-        for name, cites in (src.get("field_sources") or {}).items():
-            for cite in cites:
-                target = res.site.get("source", cite.key)
-                if target:
-                    cited.add(target.key)
-                    res.of(target).cited_by.append(CitedBy(src, cite.locator, [], name))
-        for debate in src.get("debates", []):
-            for pos in debate.get("positions", []):
-                cite = pos.get("cite")
-                target = res.site.get("source", cite.key) if cite else None
-                if target:
-                    cited.add(target.key)
-                    res.of(target).cited_by.append(CitedBy(src, cite.locator, [(debate["question"], False)], "debate"))
+        for fc in res.site.schema.citations(src.kind, src.data):
+            target = res.site.get("source", fc.cite.key)
+            if target is None:
+                continue
+            cited.add(target.key)
+            if fc.keypath[0] == "field_sources":  # a whole field
+                res.of(target).cited_by.append(CitedBy(src, fc.cite.locator, [], fc.field))
+            elif fc.field == "debates":
+                question = src.data["debates"][fc.keypath[1]]["question"]
+                res.of(target).cited_by.append(CitedBy(src, fc.cite.locator, [(question, False)], "debate"))
+            else:  # one value or record of the field
+                label, shows = _value_label(res.site, src, fc)
+                res.of(target).cited_by.append(CitedBy(src, fc.cite.locator, [(label, False)], fc.field, shows))
         for slug in src.get("sources", []):
             target = res.site.get("source", slug)
             if target:

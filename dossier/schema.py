@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as _dt
 import re
 from dataclasses import dataclass
-from typing import Any, Iterator
+from typing import Any, Callable, Iterator
 
 from .dates import GREGORIAN_REFORM_RUSSIA, Date, DateError, format_range, parse_date
 
@@ -23,6 +23,8 @@ __all__ = [
     "Relation",
     "Edge",
     "Reference",
+    "FieldCitation",
+    "Cited",
     "Schema",
     "SCHEMA",
     "CONTENT_TYPES",
@@ -258,6 +260,47 @@ class Colour(Text):
         raise self.fail(value)
 
 
+class Cited(str):
+    """One value of a list field with citations of its own:
+
+        leaders:
+          - leon-trotsky
+          - value: lev-sedov
+            cite: ["broue-1980, § The Trotskyist group"]
+
+    It is the value (a ``str``) everywhere, and carries ``cites``."""
+
+    cites: tuple
+
+    def __new__(cls, value: str, cites) -> "Cited":
+        self = super().__new__(cls, value)
+        self.cites = tuple(cites)
+        return self
+
+    def __repr__(self) -> str:
+        return f"Cited({str.__repr__(self)}, {self.cites!r})"
+
+    def __reduce__(self):
+        return (Cited, (str(self), self.cites))
+
+
+def _cited_item(item: Any, i: int, read: Callable[[Any, tuple], str]) -> str:
+    """A list item: a plain value, or ``{value: …, cite: […]}``."""
+    if not isinstance(item, dict) or not ({"value", "cite"} & set(item)):
+        return read(item, (i,))  # a mapping of something else ('- Trotsky: the exile'): the reader explains
+    for key in item:
+        if key not in ("value", "cite"):
+            raise FieldError(f"unknown field '{key}' for a value with its own citation (it takes 'value' and 'cite')", (i, key), "unknown-field")
+    if "value" not in item:
+        raise FieldError("a value with its own citation needs 'value': - value: … then cite: […]", (i,), "required")
+    value = read(item["value"], (i, "value"))
+    try:
+        cites = CitationList().convert(item.get("cite") or [])
+    except FieldError as exc:
+        raise FieldError(f"'cite' {exc.message}", (i, "cite") + exc.keypath, exc.code) from None
+    return Cited(value, cites) if cites else value
+
+
 class TextList(FieldType):
     expected = "a list of text"
     example = "[]"
@@ -271,12 +314,12 @@ class TextList(FieldType):
             value = [value]
         if not isinstance(value, list):
             raise self.fail(value)
-        out = []
-        for i, item in enumerate(value):
+        def read(item: Any, keypath: tuple) -> str:
             if not isinstance(item, str) or not item.strip():
-                raise self.fail(item, (i,), "text")
-            out.append(item.strip())
-        return out
+                raise self.fail(item, keypath, "text")
+            return item.strip()
+
+        return [_cited_item(item, i, read) for i, item in enumerate(value)]
 
 
 class DateType(FieldType):
@@ -338,12 +381,12 @@ class RefList(RefType):
             raise FieldError(f"expected {self.expected}, got {_describe(value)}", (), "type")
         if not isinstance(value, list):
             raise self.fail(value)
-        out = []
-        for i, item in enumerate(value):
+        def read(item: Any, keypath: tuple) -> str:
             if not isinstance(item, str) or not _SLUG_RE.match(item.strip()):
-                raise self.fail(item, (i,), f"the slug of {a_kind(*self.kinds)}")
-            out.append(item.strip())
-        return out
+                raise self.fail(item, keypath, f"the slug of {a_kind(*self.kinds)}")
+            return item.strip()
+
+        return [_cited_item(item, i, read) for i, item in enumerate(value)]
 
 
 @dataclass(frozen=True)
@@ -593,6 +636,7 @@ MEMBERSHIP = Record(
         Field("from", DateType(), "when the membership began"),
         Field("to", DateType(), "when it ended"),
         Field("note", Text(), "a short remark"),
+        Field("cite", CitationList(), "where the membership is attested: ['broue-1980, p. 12']"),
     ],
 )
 POSITION = Record(
@@ -799,6 +843,25 @@ class Reference:
     relation: Relation | None  # what it means (declared on the innermost field)
     record: dict | None = None  # the record holding it (a membership), if any
 
+    @property
+    def cites(self) -> tuple:
+        """The citations given for this one relation: the record's ``cite``,
+        or the value's own (``{value: …, cite: […]}``)."""
+        if self.record is not None and self.record.get("cite"):
+            return tuple(self.record["cite"])
+        return getattr(self.slug, "cites", ())
+
+
+@dataclass(frozen=True)
+class FieldCitation:
+    """A citation given in the fields: for a whole field (``field_sources``),
+    one value of a list, one record, or a debate position."""
+
+    keypath: tuple  # where the citation is written
+    cite: "Citation"
+    field: str  # the top-level field it supports
+    value: Any = None  # the value, record or debate position it supports (None: the whole field)
+
 
 class Schema:
     """The content types of a site, in page order, and what follows from
@@ -875,6 +938,20 @@ class Schema:
             if name in values:
                 yield from _walk(f, values[name], (name,), name, None)
 
+    def citations(self, kind: str, values: dict[str, Any]) -> Iterator[FieldCitation]:
+        """Every citation in the validated ``values``, in field order."""
+        ctype = self[kind]
+        for name, f in ctype.fields.items():
+            if name not in values:
+                continue
+            value = values[name]
+            if isinstance(f.type, FieldSourcesType):
+                for field_name, cites in value.items():
+                    for i, cite in enumerate(cites):
+                        yield FieldCitation((name, field_name, i), cite, field_name)
+            else:
+                yield from _citations_in(f, value, (name,), name)
+
     def span(self, kind: str, values: dict[str, Any]) -> tuple[Any, Any]:
         """(start, end) of an entity's life or activity: born–died,
         founded–dissolved, date–end; a source's or article's date. The one
@@ -897,6 +974,26 @@ class Schema:
         if header and a is None:
             return f"{ctype.open_words[1]} {b.human()}"
         return format_range(a, b)
+
+
+def _citations_in(f: Field, value: Any, keypath: tuple, top: str) -> Iterator[FieldCitation]:
+    t = f.type
+    if isinstance(t, (RefList, TextList)):
+        for i, item in enumerate(value):
+            for j, cite in enumerate(getattr(item, "cites", ())):
+                yield FieldCitation(keypath + (i, "cite", j), cite, top, item)
+    elif isinstance(t, RecordList):
+        for i, rec in enumerate(value):
+            for sub, sf in t.record.fields.items():
+                if sub not in rec:
+                    continue
+                if isinstance(sf.type, CitationList):
+                    for j, cite in enumerate(rec[sub]):
+                        yield FieldCitation(keypath + (i, sub, j), cite, top, rec)
+                elif isinstance(sf.type, CitationType):
+                    yield FieldCitation(keypath + (i, sub), rec[sub], top, rec)
+                else:
+                    yield from _citations_in(sf, rec[sub], keypath + (i, sub), top)
 
 
 def _relations_of(f: Field) -> Iterator[Relation]:

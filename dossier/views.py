@@ -260,7 +260,7 @@ class PageBuilder:
         if f.name == "kind" and self.entity.kind == "source":
             return Markup('<span class="badge kind-{k}">{l}</span>').format(k=value, l=value.capitalize())
         if isinstance(f.type, RefList):
-            items = [self._ref(slug, f.type.kinds) for slug in value]
+            items = [self._ref(slug, f.type.kinds) + self.notes.markers(getattr(slug, "cites", ())) for slug in value]
             return _list_html(items)
         if isinstance(f.type, RefType):
             return self._ref(value, f.type.kinds)
@@ -270,10 +270,10 @@ class PageBuilder:
                 g = site.get("group", m["group"])
                 note = ", ".join(x for x in (m.get("role", ""), format_range(m.get("from"), m.get("to")) if (m.get("from") or m.get("to")) else "") if x)
                 link = self.link(g) if g else escape(m["group"])
-                items.append(link + (Markup(' <span class="note">({})</span>').format(note) if note else Markup("")))
+                items.append(link + (Markup(' <span class="note">({})</span>').format(note) if note else Markup("")) + self.notes.markers(m.get("cite", ())))
             return _list_html(items)
         if isinstance(value, list):
-            return _list_html([escape(v) for v in value])
+            return _list_html([escape(v) + self.notes.markers(getattr(v, "cites", ())) for v in value])
         return escape(value)
 
     def _ref(self, slug: str, kinds) -> Markup:
@@ -309,7 +309,7 @@ class PageBuilder:
                 {
                     "title": title,
                     "id": "rel-" + fold(title).replace(" ", "-"),
-                    "items": [{"link": self.link(r.entity), "note": r.note, "summary": r.entity.get("summary", "")} for r in items],
+                    "items": [{"link": self.link(r.entity), "note": r.note, "cites": self.notes.markers(r.cites), "summary": r.entity.get("summary", "")} for r in items],
                 }
             )
         return sections
