@@ -254,7 +254,7 @@ def test_csv_files_and_headers(resolved):
 
 def test_csv_memberships_and_relations(resolved):
     tables = opendata.csv_tables(resolved)
-    assert tables["memberships.csv"].splitlines()[0] == "person,group,role,from,to,note"
+    assert tables["memberships.csv"].splitlines()[0] == "person,group,role,from,to,note,cite"
     members = read_csv(tables["memberships.csv"])
     assert [(m["person"], m["group"], m["role"], m["from"], m["to"]) for m in members] == [
         ("people/leon-trotsky", "groups/bloc-of-oppositions", "initiator", "1932-10~", ""),
