@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Iterable
 
 from . import deps
+from .checks import check_contradictions
 from .dates import Date, certainly_before, format_range
 from .diagnostics import Diagnostics
 from .markup import RESERVED_IDS, Ref, Rendered, refs_in, sentence_parts
@@ -210,6 +211,7 @@ def resolve(site: Site, rendered: dict[str, Rendered], diags: Diagnostics) -> Re
     _check_fields(site, diags)
     _check_dates(site, diags)
     _check_cycles(site, diags)
+    check_contradictions(site, names, diags)
     for e in everyone:  # a body refused by markup.MAX_MARKDOWN_WORK
         for line, message in getattr(res.of(e).markdown, "problems", ()):
             diags.error(e.path, e.doc.body_line + line - 1, 1, "too-large", message)

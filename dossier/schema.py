@@ -322,6 +322,19 @@ class TextList(FieldType):
         return [_cited_item(item, i, read) for i, item in enumerate(value)]
 
 
+class Flag(FieldType):
+    """``true`` or ``false``, written so."""
+
+    expected = "true or false"
+    example = "true"
+
+    def convert(self, value: Any) -> bool:
+        text = str(value).strip() if isinstance(value, str) else value
+        if text in ("true", "false"):
+            return text == "true"
+        raise self.fail(value)
+
+
 class DateType(FieldType):
     expected = "an EDTF date"
     example = '""'
@@ -584,10 +597,16 @@ class Relation:
     converse: str = ""
     note: str = ""
     place: int = 1000
+    #: how the two ends' spans must stand: "overlap", "within" (the holder's
+    #: inside the target's), "before"/"after" (the target began no later/no
+    #: earlier than the holder), or "" (no check); see ``checks``
+    when: str = ""
 
     def __post_init__(self) -> None:
         if self.note not in ("", "record", "span"):
             raise ValueError(f"Relation.note must be '', 'record' or 'span', not {self.note!r}")
+        if self.when not in ("", "overlap", "within", "before", "after"):
+            raise ValueError(f"Relation.when must be '', 'overlap', 'within', 'before' or 'after', not {self.when!r}")
 
 
 @dataclass(frozen=True)
@@ -630,7 +649,7 @@ MEMBERSHIP = Record(
             RefType("group"),
             "the group's slug",
             required=True,
-            relation=Relation(inverse="Members", phrase="lists membership in it", edge=MEMBER, jsonld="memberOf", jsonld_inverse="member", note="record", place=30),
+            relation=Relation(inverse="Members", phrase="lists membership in it", edge=MEMBER, jsonld="memberOf", jsonld_inverse="member", note="record", place=30, when="overlap"),
         ),
         Field("role", Text(), "the person's role in it, e.g. 'leader'"),
         Field("from", DateType(), "when the membership began"),
@@ -687,7 +706,7 @@ GROUP: list[Field] = [
         RefList("person"),
         "person slugs",
         label="Leaders",
-        relation=Relation(inverse="Led", phrase="names it as a leader", edge=LEADER, edge_from_target=True, jsonld="member", jsonld_inverse="memberOf", note="span", place=10),
+        relation=Relation(inverse="Led", phrase="names it as a leader", edge=LEADER, edge_from_target=True, jsonld="member", jsonld_inverse="memberOf", note="span", place=10, when="overlap"),
     ),
     Field("founded", DateType(), "date of founding (EDTF)", label="Founded"),
     Field("dissolved", DateType(), "date of dissolution (EDTF)", label="Dissolved"),
@@ -696,35 +715,35 @@ GROUP: list[Field] = [
         RefList("group"),
         "groups that merged to form it",
         label="Merger of",
-        relation=Relation(inverse="Merged into", phrase="was formed by a merger including it", edge=MERGER, edge_from_target=True, place=40),
+        relation=Relation(inverse="Merged into", phrase="was formed by a merger including it", edge=MERGER, edge_from_target=True, place=40, when="before"),
     ),
     Field(
         "predecessor",
         RefList("group"),
         "groups it succeeded",
         label="Preceded by",
-        relation=Relation(inverse="Succeeded by", phrase="names it as predecessor", edge=PREDECESSOR, edge_from_target=True, converse="successor", place=60),
+        relation=Relation(inverse="Succeeded by", phrase="names it as predecessor", edge=PREDECESSOR, edge_from_target=True, converse="successor", place=60, when="before"),
     ),
     Field(
         "successor",
         RefList("group"),
         "groups that succeeded it",
         label="Succeeded by",
-        relation=Relation(inverse="Preceded by", phrase="names it as successor", edge=PREDECESSOR, converse="predecessor", place=50),
+        relation=Relation(inverse="Preceded by", phrase="names it as successor", edge=PREDECESSOR, converse="predecessor", place=50, when="after"),
     ),
     Field(
         "part_of",
         RefList("group"),
         "larger groups it was a wing or member of",
         label="Part of",
-        relation=Relation(inverse="Wings and member groups", phrase="is part of it", edge=PART_OF, jsonld="parentOrganization", place=70),
+        relation=Relation(inverse="Wings and member groups", phrase="is part of it", edge=PART_OF, jsonld="parentOrganization", place=70, when="overlap"),
     ),
     Field(
         "members",
         RefList("person"),
         "person slugs, besides memberships declared on person pages",
         label="Members",
-        relation=Relation(inverse="Member of", phrase="lists it as a member", edge=MEMBER, edge_from_target=True, jsonld="member", jsonld_inverse="memberOf", converse="memberships", place=20),
+        relation=Relation(inverse="Member of", phrase="lists it as a member", edge=MEMBER, edge_from_target=True, jsonld="member", jsonld_inverse="memberOf", converse="memberships", place=20, when="overlap"),
     ),
     Field("ideology", TextList(), "ideologies", label="Ideology"),
     Field("position", Text(), "political position", label="Political position"),
@@ -740,21 +759,28 @@ EVENT: list[Field] = [
         RefList("person"),
         "person slugs",
         label="Participants",
-        relation=Relation(inverse="Events", phrase="lists it as a participant", edge=PARTICIPANT, edge_from_target=True, jsonld="about", note="span", place=90),
+        relation=Relation(inverse="Events", phrase="lists it as a participant", edge=PARTICIPANT, edge_from_target=True, jsonld="about", note="span", place=90, when="overlap"),
     ),
     Field(
         "groups",
         RefList("group"),
         "group slugs",
         label="Groups",
-        relation=Relation(inverse="Events", phrase="lists it among the groups involved", edge=GROUP_IN_EVENT, edge_from_target=True, jsonld="about", note="span", place=90),
+        relation=Relation(inverse="Events", phrase="lists it among the groups involved", edge=GROUP_IN_EVENT, edge_from_target=True, jsonld="about", note="span", place=90, when="overlap"),
     ),
     Field(
         "part_of",
         RefType("event"),
         "the larger event it belongs to",
         label="Part of",
-        relation=Relation(inverse="Parts", phrase="is part of it", edge=PART_OF, jsonld="superEvent", note="span", place=80),
+        relation=Relation(inverse="Parts", phrase="is part of it", edge=PART_OF, jsonld="superEvent", note="span", place=80, when="within"),
+    ),
+    Field(
+        "about",
+        RefList("person", "group", "event"),
+        "what it concerned without taking part: the group a trial was about, a dissolved movement an archive discovery sheds light on",
+        label="About",
+        relation=Relation(inverse="Subject of", phrase="is about it", jsonld="about", note="span", place=92),
     ),
     Field("outcome", Text(), "its outcome", label="Outcome"),
 ]
@@ -764,6 +790,7 @@ SOURCE: list[Field] = [
     Field("genre", Choice(*GENRES, labels=GENRE_LABELS), "what sort of evidence it is: how much weight to give it", label="Genre"),
     Field("entry_type", Choice(*ENTRY_TYPES), "bibliographic shape (inferred when absent)"),
     Field("author", TextList(allow_single=True), "author or authors ('Broué, Pierre' or 'Pierre Broué')", label="Author"),
+    Field("posthumous", Flag(), "true when it was published after its author's death (else a date after the death is a contradiction)"),
     Field("editor", TextList(allow_single=True), "editor or editors"),
     Field("translator", TextList(allow_single=True), "translator or translators"),
     Field("recipient", Text(), "for a letter: to whom"),
@@ -810,6 +837,8 @@ class ContentType:
     open_words: tuple[str, str] = ("", "")
     #: its schema.org type, for JSON-LD
     jsonld: str = ""
+    #: how messages say that its span began and ended: ("was born", "died")
+    span_verbs: tuple[str, str] = ("began", "ended")
 
     def __iter__(self) -> Iterator[Field]:
         return iter(self.fields.values())
@@ -821,10 +850,10 @@ class ContentType:
         return [f for f in self.fields.values() if f.label]
 
 
-def _ctype(name: str, folder: str, plural: str, own: list[Field], span: tuple[str, str], open_words: tuple[str, str], jsonld: str) -> ContentType:
+def _ctype(name: str, folder: str, plural: str, own: list[Field], span: tuple[str, str], open_words: tuple[str, str], jsonld: str, verbs: tuple[str, str]) -> ContentType:
     fields = {f.name: f for f in COMMON}
     fields.update({f.name: f for f in own})
-    return ContentType(name, folder, plural, fields, tuple(f.name for f in own), name.capitalize(), span, open_words, jsonld)
+    return ContentType(name, folder, plural, fields, tuple(f.name for f in own), name.capitalize(), span, open_words, jsonld, verbs)
 
 
 #: The home page (content/index.md, an extension of the format): title,
@@ -893,7 +922,7 @@ class Schema:
             if t.name == kind:
                 more = dict(t.fields)
                 more.update({f.name: f for f in fields})
-                t = ContentType(t.name, t.folder, t.plural, more, t.own_fields + tuple(f.name for f in fields), t.label, t.span, t.open_words, t.jsonld)
+                t = ContentType(t.name, t.folder, t.plural, more, t.own_fields + tuple(f.name for f in fields), t.label, t.span, t.open_words, t.jsonld, t.span_verbs)
             types.append(t)
         return Schema(types, name)
 
@@ -1025,11 +1054,11 @@ def _walk(f: Field, value: Any, keypath: tuple, top: str, record: dict | None) -
 
 SCHEMA = Schema(
     [
-        _ctype("person", "people", "People", PERSON, ("born", "died"), ("born", "died"), "Person"),
-        _ctype("group", "groups", "Groups", GROUP, ("founded", "dissolved"), ("from", "until"), "Organization"),
-        _ctype("event", "events", "Events", EVENT, ("date", "end"), ("", ""), "Event"),
-        _ctype("source", "sources", "Sources", SOURCE, ("date", ""), ("", ""), "CreativeWork"),
-        _ctype("article", "articles", "Articles", ARTICLE, ("date", ""), ("", ""), "Article"),
+        _ctype("person", "people", "People", PERSON, ("born", "died"), ("born", "died"), "Person", ("was born", "died")),
+        _ctype("group", "groups", "Groups", GROUP, ("founded", "dissolved"), ("from", "until"), "Organization", ("was founded", "was dissolved")),
+        _ctype("event", "events", "Events", EVENT, ("date", "end"), ("", ""), "Event", ("began", "ended")),
+        _ctype("source", "sources", "Sources", SOURCE, ("date", ""), ("", ""), "CreativeWork", ("was written", "was written")),
+        _ctype("article", "articles", "Articles", ARTICLE, ("date", ""), ("", ""), "Article", ("was written", "was written")),
     ]
 )
 #: The default schema's types (what docs and scaffolds describe).

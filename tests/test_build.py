@@ -90,7 +90,7 @@ FILES = {
         end: 1936-08-24
         part_of: moscow-trials
         participants: [lev-sedov, leon-trotsky]
-        groups: [bloc-of-oppositions]
+        about: [bloc-of-oppositions]
         ---
         """,
     "events/bloc-formed.md": """\

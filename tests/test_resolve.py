@@ -128,7 +128,7 @@ def rich(make_site):
             "groups/smirnov-group.md": "---\ntitle: Smirnov group\npart_of: [bloc]\n---\n",
             "events/trial.md": "---\ntitle: Trial\ndate: 1936-08\nparticipants: [ivan-smirnov]\ngroups: [bloc]\n---\n",
             "events/arrest.md": "---\ntitle: Arrest\ndate: 1933-01-01\nparticipants: [ivan-smirnov]\npart_of: moscow-trials\n---\n",
-            "events/moscow-trials.md": "---\ntitle: Moscow trials\ndate: 1936/1938\n---\n",
+            "events/moscow-trials.md": "---\ntitle: Moscow trials\ndate: 1932/1938\n---\n",
             "events/undated-ish.md": '---\ntitle: Exile\ndate: "193X"\nparticipants: [ivan-smirnov]\npart_of: moscow-trials\n---\n',
             "articles/essay.md": "---\ntitle: Essay\nabout: [bloc, lev-sedov]\n---\n",
         }
