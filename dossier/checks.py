@@ -104,7 +104,8 @@ def check_contradictions(site: "Site", names: dict[str, list["Entity"]], diags: 
 
 def _check_relation(holder, ref: "Reference", target, when: str, h: _Span, t: _Span, diags: Diagnostics) -> None:
     line, col = holder.mark(*ref.keypath)
-    field = f"'{ref.field}'"
+    inner = [k for k in ref.keypath if isinstance(k, str)]
+    field = f"'{inner[-1]}' in '{ref.field}'" if len(inner) > 1 else f"'{ref.field}'"
     problem = ""
     if when == "overlap":
         if _before(t.end, h.start):
@@ -123,7 +124,8 @@ def _check_relation(holder, ref: "Reference", target, when: str, h: _Span, t: _S
         if _before(t.start, h.start):
             problem = f"{t.entity.title}, which {t.verbs[0]} {t.start.human()} ({t.at('start')}), before {h.entity.title} {h.verbs[0]} ({h.start.human()})"
     if problem:
-        diags.warning(holder.path, line, col, "contradiction", f"{field} names {problem}", "one of the dates is wrong, or the relation is")
+        report = diags.error if ref.relation.severity == "error" else diags.warning
+        report(holder.path, line, col, "contradiction", f"{field} names {problem}", "one of the dates is wrong, or the relation is")
 
 
 def _check_record(holder, ref: "Reference", target, h: _Span, t: _Span, diags: Diagnostics) -> None:

@@ -56,6 +56,7 @@ CODES: dict[str, str] = {
     "date": "A value that is not an EDTF date (levels 0 and 1).",
     "old-style": "A date marked O.S. (Old Style, Julian) that falls after Russia adopted the Gregorian calendar on 14 February 1918 (warning).",
     "date-order": "Dates in the wrong order (died before born, ends before it starts).",
+    "uncited": "A record that must say where it is documented (a charge) has no citation (warning).",
     "contradiction": "Two pages whose dates make a claim impossible: a participant dead before the event, a membership outside a life or a group's existence, a part outside the whole, a predecessor founded after its successor, a source dated after its author's death (warning).",
     "relation": "A relation names an entity that does not exist, or one of the wrong type.",
     "link": "A [[link]] matches no page.",

@@ -14,7 +14,7 @@ import sys
 from pathlib import Path
 
 from .diagnostics import CODES
-from .schema import CONTENT_TYPES, DEBATE, MEMBERSHIP, POSITION, Record, RecordList
+from .schema import CHARGE, CONTENT_TYPES, DEBATE, MEMBERSHIP, POSITION, Record, RecordList
 from .scaffold import scaffold_text
 
 __all__ = ["format_reference", "diagnostics_reference", "generated_files", "FIXES"]
@@ -37,6 +37,7 @@ FIXES: dict[str, str] = {
     "vocabulary": "Use one of the values the message lists (e.g. `genre: trial-record`).",
     "date": "Write an EDTF date: `1932-12-24`, `1932-12`, `1932`, `1932-12~` (approximately), `1933?` (uncertain), `1933-01/1933-04` (some time in that interval), `193X` (the 1930s), `1929-21` (spring 1929); add ` O.S.` for an Old Style (Julian) date: `1879-10-26 O.S.`. Check that the day exists. Level-2 EDTF and years of more than four digits are not supported.",
     "old-style": "Remove ` O.S.`: Soviet Russia counted 31 January 1918 (Old Style), then 14 February 1918, so a later date is already New Style. Before the reform, `born: \"1879-10-26 O.S.\"` is read as the Julian date and shown with its Gregorian equivalent.",
+    "uncited": "Add `cite: [\"source-slug, p. 12\"]` to the record, with a locator a reader can check.",
     "contradiction": "The message names both files and lines: correct the date that is wrong, or the relation. Only what the dates make certain is reported: EDTF bounds give each date its widest reading, and an uncertain or approximate date (`1932?`, `1932~`) is widened by one more unit. A source published after its author's death says `posthumous: true`.",
     "date-order": "One of the two dates is wrong, or the second one belongs to another field. Only dates that are certainly in the wrong order are reported.",
     "relation": "Use the slug (the file name without `.md`) of an existing page of the right type; the message suggests near matches. Create the missing page with `python build.py new`.",
@@ -94,6 +95,20 @@ def format_reference() -> str:
     out += _record_table(DEBATE)
     out += ["", "### A position in a debate (`positions:`)", ""]
     out += _record_table(POSITION)
+    out += ["", "### A charge (`charges:` of an event)", ""]
+    out += _record_table(CHARGE)
+    out += [
+        "",
+        "Each charge says who was accused of what (`accused`, `charge`), who made the accusation (`claimed_by`: a",
+        "person, a group, or the source that made it), what it rested on (`basis`), what became of it (`status`:",
+        "`documented` when independent evidence bears it out, `confession-only` when nothing but the accused's",
+        "confession supports it, `retracted`, `refuted` when later evidence shows it false, `unresolved`) and where",
+        "that is documented (`cite`, with locators; a charge without one is a warning, an error under `--strict`).",
+        "The event's page shows the charges as a matrix of the accused and the charges; each accused's page lists",
+        "the charges against them, the accuser's the charges they made; `/charges/` lists every charge by event,",
+        "by status and by person, and `data/charges.csv` has one row per charge. A charge against someone who",
+        "died before the event is an error.",
+    ]
     out += [
         "",
         "## A source for one relation or one value",

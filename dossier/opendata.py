@@ -258,17 +258,16 @@ def csv_tables(resolved) -> dict[str, str]:
         header = ["key", "slug", "title", "page_url"] + [c for n in fields for c in ([n, f"{n}_julian"] if n in julian else [n])]
         rows = [[e.key, e.slug, e.title, e.url] + [c for n in fields for c in _csv_cells(e.get(n), n in julian)] for e in of_kind]
         out[f"{ctype.folder}.csv"] = _csv(header, rows)
-    for kind, name, record, ref_field in _record_relations(site.schema):
-        # one row per record: its holder, the entity it names, its other fields
-        others = [n for n in record.fields if n != ref_field]
+    for kind, name, record in _record_tables(site.schema):
+        # one row per record: its holder, then each of its fields (the
+        # entities it names by their keys)
+        columns = list(record.fields)
         rows = []
         for holder in site.of_kind(kind):
             for rec in holder.get(name) or []:
-                target = site.find(rec[ref_field], record.fields[ref_field].type.kinds)
-                named = target.key if target else f"{site.schema[record.fields[ref_field].type.kinds[0]].folder}/{rec[ref_field]}"
-                rows.append([holder.key, named] + [_csv_value(rec.get(n)) if n in rec else "" for n in others])
+                rows.append([holder.key] + [_record_cell(site, record.fields[n], rec.get(n)) for n in columns])
         rows.sort()
-        out[f"{name}.csv"] = _csv([kind, ref_field] + others, rows)
+        out[f"{name}.csv"] = _csv([kind] + columns, rows)
 
     relations: set[tuple[str, str, str]] = set()
     for e in entities:
@@ -282,19 +281,34 @@ def csv_tables(resolved) -> dict[str, str]:
 def csv_names(schema: Schema) -> list[str]:
     """The file names :func:`csv_tables` writes, sorted."""
     names = [f"{t.folder}.csv" for t in schema.types.values()]
-    names += [f"{name}.csv" for _k, name, _r, _f in _record_relations(schema)]
+    names += [f"{name}.csv" for _k, name, _r in _record_tables(schema)]
     return sorted(names + ["relations.csv"])
 
 
-def _record_relations(schema: Schema):
-    """(kind, field, record, reference subfield) of each list of records that
-    is a relation by itself (a person's memberships: each names a group)."""
+def _record_tables(schema: Schema):
+    """(kind, field, record) of each list of records that are relations by
+    themselves (a person's memberships, an event's charges): a table each.
+    Records holding further records (debates) are left to the JSON."""
     for kind, ctype in schema.types.items():
         for name, f in ctype.fields.items():
             if isinstance(f.type, RecordList):
-                refs = [n for n, sf in f.type.record.fields.items() if isinstance(sf.type, RefType) and sf.relation]
-                if len(refs) == 1:
-                    yield kind, name, f.type.record, refs[0]
+                subs = f.type.record.fields.values()
+                if any(isinstance(sf.type, RefType) and sf.relation for sf in subs) and not any(isinstance(sf.type, RecordList) for sf in subs):
+                    yield kind, name, f.type.record
+
+
+def _record_cell(site, f, value: Any) -> str:
+    """A record's field as a cell: references as the keys of what they name."""
+    if value is None:
+        return ""
+    if isinstance(f.type, RefType):
+        slugs = value if isinstance(value, list) else [value]
+        keys = []
+        for slug in slugs:
+            target = site.find(slug, f.type.kinds)
+            keys.append(target.key if target else f"{site.schema[f.type.kinds[0]].folder}/{slug}")
+        return _LIST_SEP.join(keys)
+    return _csv_value(value)
 
 
 # JSON-LD ------------------------------------------------------------------------

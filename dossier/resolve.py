@@ -19,7 +19,7 @@ from .dates import Date, certainly_before, format_range
 from .diagnostics import Diagnostics
 from .markup import RESERVED_IDS, Ref, Rendered, refs_in, sentence_parts
 from .model import URL_PREFIX, Entity, Site, index_names
-from .schema import Citation, FieldCitation, Reference, a_kind, parse_citation
+from .schema import Citation, FieldCitation, RecordList, Reference, a_kind, parse_citation
 from .text import fold, slugify
 
 __all__ = ["Resolved", "ResolvedEntity", "Link", "CiteGroup", "Backlink", "Related", "CitedBy", "Position", "resolve", "resolve_body", "states", "inverse_note"]
@@ -272,7 +272,8 @@ def _check_fields(site: Site, diags: Diagnostics) -> None:
             target = site.find(slug, kinds)
             line, col = e.mark(*keypath)
             # 'leaders', or for a field of a record: 'by' in 'debates'
-            what = f"'{keypath[-1]}' in '{keypath[0]}'" if len(keypath) > 2 and isinstance(keypath[-1], str) else f"'{keypath[0]}'"
+            inner = [k for k in keypath if isinstance(k, str)]
+            what = f"'{inner[-1]}' in '{keypath[0]}'" if len(inner) > 1 else f"'{keypath[0]}'"
             if target is None:
                 elsewhere = site.by_slug(slug)
                 if elsewhere:
@@ -284,6 +285,12 @@ def _check_fields(site: Site, diags: Diagnostics) -> None:
                     diags.error(e.path, line, col, "relation", f"{what} names '{slug}', which does not exist", hint)
             elif target is e:
                 diags.error(e.path, line, col, "self-relation", f"{what} names the page itself")
+        for name, f in site.schema[e.kind].fields.items():
+            if isinstance(f.type, RecordList) and f.type.record.cited:
+                for i, rec in enumerate(e.get(name) or []):
+                    if not rec.get("cite"):
+                        line, col = e.mark(name, i)
+                        diags.warning(e.path, line, col, "uncited", f"the {f.type.record.name} has no citation", f"say where it is documented: cite: [\"source-slug, p. 12\"]")
         for fc in site.schema.citations(e.kind, e.fields):
             if site.get("source", fc.cite.key) is None:
                 line, col = e.mark(*fc.keypath)
@@ -470,13 +477,32 @@ def inverse_note(site: Site, holder: Entity, ref: Reference) -> tuple[str, tuple
     how = ref.relation.note if ref.relation else ""
     if how == "record":
         rec = ref.record or {}
-        a, b = rec.get("from"), rec.get("to")
-        dates = format_range(a, b) if (a or b) else ""
-        note = ", ".join(x for x in (rec.get("role", ""), dates, rec.get("note", "")) if x)
-        return note, (_date_sort(a), fold(holder.title))
+        parts = [x for x in (_record_value(ref, rec, name) for name in ref.relation.shows) if x]
+        # a sentence's full stop gives way to the comma before the next part
+        note = ", ".join([x.rstrip(".") for x in parts[:-1]] + parts[-1:])
+        # a record with dates of its own sorts by them (undated last), any other by its holder's
+        dated = ref.record_type is not None and "from" in ref.record_type.fields
+        start = rec.get("from") if dated else site.span(holder)[0]
+        return note, (_date_sort(start), fold(holder.title))
     if how == "span":
         return site.span_text(holder), (_date_sort(site.span(holder)[0]), fold(holder.title))
     return "", (fold(holder.title),)
+
+
+def _record_value(ref: Reference, rec: dict, name: str) -> str:
+    """One field of a record as an inverse item shows it ('dates': from–to;
+    a vocabulary word by its label)."""
+    if name == "dates":
+        a, b = rec.get("from"), rec.get("to")
+        return format_range(a, b) if (a or b) else ""
+    value = rec.get(name)
+    if value is None:
+        return ""
+    f = ref.record_type.fields.get(name) if ref.record_type else None
+    label = getattr(f.type, "label", None) if f else None
+    if isinstance(value, list):
+        return ", ".join(label(v) if label else str(v) for v in value)
+    return label(value) if label else str(value)
 
 
 def _derive_relations(res: Resolved) -> None:

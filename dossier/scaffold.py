@@ -36,7 +36,16 @@ def _line(f: Field) -> str:
 
 #: Nested fields get a commented example below their line.
 NESTED_EXAMPLES = {
-    "memberships": ["  - group: left-opposition", "    role: leader", '    from: "1923"', '    to: "1928~"'],
+    "memberships": ["  - group: left-opposition", "    role: leader", '    from: "1923"', '    to: "1928~"', '    cite: ["broue-1980, p. 12"]'],
+    "charges": [
+        "  - accused: [grigory-zinoviev, lev-kamenev]",
+        "    charge: Organised the murder of Kirov.",
+        "    claimed_by: andrei-vyshinsky",
+        "    basis: confession",
+        "    status: confession-only",
+        "    note: What later evidence says.",
+        '    cite: ["getty-1985, p. 207"]',
+    ],
     "debates": [
         "  - question: Who were \"the liberals\"?",
         "    status: unresolved",

@@ -242,6 +242,31 @@ class Choice(FieldType):
         return value
 
 
+class ChoiceList(FieldType):
+    """One word of a vocabulary, or a list of them: ``basis: confession`` or
+    ``basis: [testimony, document]``."""
+
+    scalar = False
+
+    def __init__(self, choice: Choice):
+        self.choice = choice
+        self.expected = f"{choice.expected}, or a list of them"
+        self.example = choice.example
+
+    def label(self, value: str) -> str:
+        return self.choice.label(value)
+
+    def convert(self, value: Any) -> list[str]:
+        items = value if isinstance(value, list) else [value]
+        out = []
+        for i, item in enumerate(items):
+            try:
+                out.append(self.choice.convert(item))
+            except FieldError as exc:
+                raise FieldError(exc.message, (i,) if isinstance(value, list) else (), exc.code) from None
+        return out
+
+
 class Colour(Text):
     expected = "a CSS colour name or #rrggbb"
     example = "red"
@@ -456,9 +481,11 @@ class Record(FieldType):
 
     scalar = False
 
-    def __init__(self, name: str, fields: list["Field"]):
+    def __init__(self, name: str, fields: list["Field"], cited: bool = False):
         self.name = name
         self.fields = {f.name: f for f in fields}
+        #: each record must say where it is documented (a warning otherwise)
+        self.cited = cited
         self.expected = f"a {name} (a mapping with {', '.join(self.fields)})"
 
     def convert(self, value: Any) -> dict:
@@ -601,10 +628,17 @@ class Relation:
     #: inside the target's), "before"/"after" (the target began no later/no
     #: earlier than the holder), or "" (no check); see ``checks``
     when: str = ""
+    #: how a conflict with ``when`` is reported: "warning" or "error"
+    severity: str = "warning"
+    #: for note="record": the record's fields the inverse item shows, in
+    #: order ("dates" is its from–to)
+    shows: tuple[str, ...] = ("role", "dates", "note")
 
     def __post_init__(self) -> None:
         if self.note not in ("", "record", "span"):
             raise ValueError(f"Relation.note must be '', 'record' or 'span', not {self.note!r}")
+        if self.severity not in ("warning", "error"):
+            raise ValueError(f"Relation.severity must be 'warning' or 'error', not {self.severity!r}")
         if self.when not in ("", "overlap", "within", "before", "after"):
             raise ValueError(f"Relation.when must be '', 'overlap', 'within', 'before' or 'after', not {self.when!r}")
 
@@ -750,6 +784,43 @@ GROUP: list[Field] = [
     Field("state", Text(), "the state it worked in", label="State"),
 ]
 
+#: What a charge rested on, and what became of it.
+CHARGE_BASIS = Choice("confession", "testimony", "document", "none", labels={"confession": "confession", "testimony": "testimony", "document": "document", "none": "nothing"})
+CHARGE_STATUS = Choice(
+    "documented",
+    "confession-only",
+    "retracted",
+    "refuted",
+    "unresolved",
+    labels={"documented": "documented", "confession-only": "confession only", "retracted": "retracted", "refuted": "refuted", "unresolved": "unresolved"},
+)
+CHARGE = Record(
+    "charge",
+    [
+        Field(
+            "accused",
+            RefList("person", "group"),
+            "who was accused: person or group slugs",
+            required=True,
+            relation=Relation(
+                inverse="Accused", phrase="accuses them", note="record", shows=("charge", "status"), when="overlap", severity="error", place=96
+            ),
+        ),
+        Field("charge", Text(), "the accusation, in a sentence", required=True),
+        Field(
+            "claimed_by",
+            RefType("person", "group", "source"),
+            "who made it: a person, a group, or the text (a source) that made it",
+            relation=Relation(inverse="Accusations made", phrase="records an accusation they made", note="record", shows=("charge", "status"), place=97),
+        ),
+        Field("basis", ChoiceList(CHARGE_BASIS), "what it rested on: confession, testimony, document, none, or a list of them"),
+        Field("status", CHARGE_STATUS, "what became of it: documented, confession-only, retracted, refuted, unresolved", required=True),
+        Field("note", Text(), "what later evidence says, in a sentence or two"),
+        Field("cite", CitationList(), "where the charge and its fate are documented: ['getty-1985, p. 123']"),
+    ],
+    cited=True,
+)
+
 EVENT: list[Field] = [
     Field("date", DateType(), "when it happened (EDTF)", required=True, label="Date"),
     Field("end", DateType(), "when it ended (EDTF)", label="Ended"),
@@ -783,6 +854,7 @@ EVENT: list[Field] = [
         relation=Relation(inverse="Subject of", phrase="is about it", jsonld="about", note="span", place=92),
     ),
     Field("outcome", Text(), "its outcome", label="Outcome"),
+    Field("charges", RecordList(CHARGE), "the accusations made in it: {accused, charge, claimed_by, basis, status, note, cite}"),
 ]
 
 SOURCE: list[Field] = [
@@ -871,6 +943,7 @@ class Reference:
     field: str  # the top-level field: "memberships"
     relation: Relation | None  # what it means (declared on the innermost field)
     record: dict | None = None  # the record holding it (a membership), if any
+    record_type: "Record | None" = None  # that record's declaration
 
     @property
     def cites(self) -> tuple:
@@ -1038,18 +1111,18 @@ def _field_relation(ctype: ContentType | None, field_name: str) -> Relation | No
     return next(_relations_of(f), None) if f else None
 
 
-def _walk(f: Field, value: Any, keypath: tuple, top: str, record: dict | None) -> Iterator[Reference]:
+def _walk(f: Field, value: Any, keypath: tuple, top: str, record: dict | None, rtype: "Record | None" = None) -> Iterator[Reference]:
     t = f.type
     if isinstance(t, RefList):
         for i, slug in enumerate(value):
-            yield Reference(keypath + (i,), slug, t.kinds, top, f.relation, record)
+            yield Reference(keypath + (i,), slug, t.kinds, top, f.relation, record, rtype)
     elif isinstance(t, RefType):
-        yield Reference(keypath, value, t.kinds, top, f.relation, record)
+        yield Reference(keypath, value, t.kinds, top, f.relation, record, rtype)
     elif isinstance(t, RecordList):
         for i, rec in enumerate(value):
             for sub, sf in t.record.fields.items():
                 if sub in rec:
-                    yield from _walk(sf, rec[sub], keypath + (i, sub), top, rec)
+                    yield from _walk(sf, rec[sub], keypath + (i, sub), top, rec, t.record)
 
 
 SCHEMA = Schema(

@@ -362,6 +362,11 @@ class PageBuilder:
             out.append({"link": self.link(c.source), "locator": c.locator, "where": where, "sentence": "".join(t for t, _ in c.sentence)})
         return out
 
+    def charges(self) -> dict[str, Any] | None:
+        """An event's charges: the matrix (accused × charge, the status of
+        each), each charge in full, and the legend."""
+        return charge_context(self.resolved, self.entity, self.link, self.notes)
+
     def previews(self, keys: set[str]) -> Markup:
         """Title, dates and summary of the pages ``keys`` (those this one
         links to), as a JSON data block for link previews (not executed:
@@ -386,6 +391,7 @@ class PageBuilder:
         ctx["infobox"] = self.infobox() if e.kind in schema else []
         ctx["body"] = self.body()
         ctx["debates"] = self.debates()
+        ctx["charges"] = self.charges() if e.get("charges") else None
         ctx["relations"] = self.relations()
         ctx["positions"] = self.positions()
         # previews for the links of the page itself, not for the lists of
@@ -424,6 +430,104 @@ class PageBuilder:
             if rows:
                 ctx["timeline"] = timeline.render_svg(rows, href=lambda key: rel(self.url, key + "/"), title=f"Timeline of {e.title}", id_prefix="ptl", width=720, legend=False)
         return ctx
+
+
+def _charge_schema(site: Site):
+    return site.schema["event"].fields["charges"].type.record
+
+
+def charge_context(resolved: Resolved, event: Entity, link: Callable[..., Markup], notes: "Notes | None") -> dict[str, Any]:
+    """The charges of one event, for its page or the page of every charge."""
+    site = resolved.site
+    record = _charge_schema(site)
+    status_type, basis_type = record.fields["status"].type, record.fields["basis"].type
+    charges: list[str] = []  # distinct charge texts, in the order written
+    accused: list[Entity] = []
+    cells: dict[tuple[str, int], list[str]] = {}
+    rows = []
+    for rec in event.get("charges") or []:
+        if rec["charge"] not in charges:
+            charges.append(rec["charge"])
+        column = charges.index(rec["charge"])
+        people = [t for t in (site.find(slug, record.fields["accused"].type.kinds) for slug in rec["accused"]) if t is not None]
+        for p in people:
+            if p not in accused:
+                accused.append(p)
+            cells.setdefault((p.key, column), []).append(rec["status"])
+        claimed = site.find(rec["claimed_by"], record.fields["claimed_by"].type.kinds) if rec.get("claimed_by") else None
+        rows.append(
+            {
+                "accused": [link(p) for p in people],
+                "charge": rec["charge"],
+                "column": column + 1,
+                "claimed_by": link(claimed) if claimed else Markup(""),
+                "basis": ", ".join(basis_type.label(b) for b in rec.get("basis") or []),
+                "status": rec["status"],
+                "status_label": status_type.label(rec["status"]),
+                "note": rec.get("note", ""),
+                "cites": notes.markers(rec.get("cite") or ()) if notes else Markup(""),
+            }
+        )
+    matrix = [
+        {
+            "who": link(p),
+            "cells": [[{"status": st, "label": status_type.label(st)} for st in cells.get((p.key, c), [])] for c in range(len(charges))],
+        }
+        for p in accused
+    ]
+    legend = [{"status": st, "label": status_type.label(st), "meaning": CHARGE_STATUS_MEANING[st]} for st in status_type.choices]
+    return {"charges": [{"n": i + 1, "text": t} for i, t in enumerate(charges)], "matrix": matrix, "rows": rows, "legend": legend}
+
+
+#: What each status of a charge says (the legend of every matrix).
+CHARGE_STATUS_MEANING = {
+    "documented": "the accusation is borne out by independent evidence",
+    "confession-only": "nothing supports it but the accused's own confession",
+    "retracted": "the accused, or the witness, withdrew it",
+    "refuted": "later evidence shows it to be false",
+    "unresolved": "the evidence does not settle it",
+}
+
+
+def _charges_pages(resolved: Resolved) -> list[Page]:
+    """Every accusation over time (``charges/``), one page per status, and
+    a list by person: all readable without a script."""
+    site = resolved.site
+    statuses = _charge_schema(site).fields["status"].type
+
+    def make(status: str | None, url: str) -> dict[str, Any]:
+        events = sorted((e for e in site.of_kind("event") if e.get("charges")), key=lambda e: (e.get("date").sort_key(), e.key))
+        cases, by_person = [], {}
+
+        def link(target: Entity, label: str | None = None, fragment: str = "", cls: str = "xref") -> Markup:
+            return Markup(f'<a class="{escape(cls)}" href="{escape(rel(url, target.url))}">{escape(label or target.title)}</a>')
+
+        for e in events:
+            ctx = charge_context(resolved, e, link, None)
+            rows = [r for r in ctx["rows"] if status is None or r["status"] == status]
+            if rows:
+                cases.append({"event": link(e), "id": e.slug, "time": time_html(e.get("date")), "rows": rows})
+            for rec in e.get("charges") or []:
+                if status is not None and rec["status"] != status:
+                    continue
+                for slug in rec["accused"]:
+                    p = site.find(slug, ("person", "group"))
+                    if p is not None:
+                        by_person.setdefault(p.key, {"who": link(p), "sort": fold(sort_name(p)), "cases": []})["cases"].append(
+                            {"event": link(e), "id": e.slug, "status_label": statuses.label(rec["status"]), "status": rec["status"]}
+                        )
+        counts = {st: sum(1 for e in events for rec in e.get("charges") or [] if rec["status"] == st) for st in statuses.choices}
+        filters = [{"status": st, "label": statuses.label(st), "count": counts[st], "url": rel(url, f"charges/{st}/")} for st in statuses.choices if counts[st]]
+        legend = [{"status": st, "label": statuses.label(st), "meaning": CHARGE_STATUS_MEANING[st]} for st in statuses.choices]
+        title = "Charges" if status is None else f"Charges: {statuses.label(status)}"
+        people = sorted(by_person.values(), key=lambda p: p["sort"])
+        return {"title": title, "status": status, "cases": cases, "people": people, "filters": filters, "legend": legend, "all_url": rel(url, "charges/")}
+
+    pages = [_fixed("charges/index.html", "charges/", "charges.html", lambda: make(None, "charges/"))]
+    present = {rec["status"] for e in site.of_kind("event") for rec in e.get("charges") or []}
+    for st in [st for st in statuses.choices if st in present]:
+        pages.append(_fixed(f"charges/{st}/index.html", f"charges/{st}/", "charges.html", lambda st=st: make(st, f"charges/{st}/")))
+    return pages
 
 
 #: Most nodes in an entity page's neighbourhood drawing (itself included): a
@@ -549,6 +653,7 @@ def site_pages(resolved: Resolved, options: dict[str, str] | None = None) -> lis
     pages.extend(_index_pages(resolved))
     pages.append(_chronology(resolved))
     pages.append(_debates_page(resolved))
+    pages.extend(_charges_pages(resolved))
     pages.append(_home_page(resolved))
     pages.append(_fixed("404.html", "", "404.html", lambda: {"title": "Page not found", "absolute": True}))
 

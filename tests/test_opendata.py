@@ -229,7 +229,7 @@ def read_csv(text):
 
 def test_csv_files_and_headers(resolved):
     tables = opendata.csv_tables(resolved)
-    assert sorted(tables) == sorted(["people.csv", "groups.csv", "events.csv", "sources.csv", "articles.csv", "memberships.csv", "relations.csv"])
+    assert sorted(tables) == sorted(["people.csv", "groups.csv", "events.csv", "sources.csv", "articles.csv", "memberships.csv", "charges.csv", "relations.csv"])
     for text in tables.values():
         assert text.endswith("\n") and "\r" not in text
     people = read_csv(tables["people.csv"])
