@@ -766,11 +766,12 @@ def _axis(domain: tuple[float, float], window: tuple[int, int] | None, max_ticks
 
 
 def _piece_ticks(scale: _Scale) -> list[int]:
-    """Tick years of a piecewise axis: the two seams, then whole steps of
-    each piece (about one per 60 px of it), none closer than 34 px to
+    """Tick years of a piecewise axis: the two seams, the first and last
+    years, then whole steps of each piece (about one per 60 px of it), none closer than 34 px to
     another (a year's label is about 28 px wide)."""
     seams = [int(scale.pieces[1][0]), int(scale.pieces[1][1])]
-    wanted: list[int] = list(seams)
+    ends = [math.ceil(scale.pieces[0][0]), math.floor(scale.pieces[2][1])]  # where the axis begins and ends
+    wanted: list[int] = seams + ends
     for i in (1, 0, 2):
         y0, y1, x0, x1 = scale.pieces[i]
         if y1 <= y0:
@@ -865,7 +866,7 @@ def render_svg(
     for y0, y1, x0, x1 in compressed:
         body.append(
             f'<rect class="tl-compressed" x="{_num(x0)}" y="{rows_top - 6}" width="{_num(x1 - x0)}" height="{_num(rows_bottom - rows_top + 12)}" '
-            f'fill="{RULE_COLOUR}" fill-opacity="0.5"><title>{escape(_year_label(math.floor(y0)))}–{escape(_year_label(math.ceil(y1) - 1))}: compressed</title></rect>'
+            f'fill="{RULE_COLOUR}" fill-opacity="0.5"><title>{escape(_year_label(math.ceil(y0)))}–{escape(_year_label(math.ceil(y1) - 1))}: compressed</title></rect>'
         )
     axis = []
     for year in ticks:

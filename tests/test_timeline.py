@@ -393,3 +393,121 @@ def test_window_cuts_the_axis_and_leaves_out_what_is_outside():
     x0, x1 = extent(mark_group(root, "193X"))  # cut at the window's edges
     assert x0 == pytest.approx(x(1933), abs=1) and x1 == pytest.approx(x(1935), abs=1)
     assert "1933 to 1934" in plot(root).find(f"{NS}desc").text
+
+
+# Reading the story (issue 15) ------------------------------------------------------------
+
+STORY = [
+    Row("Old man", "people/old", (D("1868-03-01"), D("1936-06-18")), [Mark("Born", None, D("1868-03-01"), None, "birth")], "person"),
+    Row(
+        "Bloc",
+        "groups/bloc",
+        (D("1932-06"), D("1933-01")),
+        [
+            Mark("Formation of the bloc", "events/formation", D("1932-10"), None, "event"),
+            Mark("Trotsky accepts", "events/accepts", D("1932-10"), None, "event"),
+            Mark("Arrests", "events/arrests", D("1932-10-02"), None, "event"),
+            Mark("Trial", "events/trial", D("1936-08-19"), D("1936-08-24"), "event"),
+            Mark("Kirov", "events/kirov", D("1934-12-01"), None, "event"),
+            Mark("Expulsion", "events/expulsion", D("1927-11"), None, "event"),
+        ],
+        "group",
+    ),
+    Row("Historian", "people/historian", (D("1926"), D("2005")), [Mark("Discovery", "events/discovery", D("1980"), None, "event")], "person"),
+]
+
+
+def axis_x(root) -> dict[int, float]:
+    return {int(t.text): float(t.get("x")) for t in plot(root).iter(f"{NS}text") if t.get("text-anchor") == "middle" and t.text.isdigit()}
+
+
+def test_the_dense_years_get_most_of_the_width_and_the_rest_is_marked_compressed():
+    root = parse(render(STORY))
+    svg = plot(root)
+    width = float(svg.get("width"))
+    x = axis_x(root)
+    seams = sorted(x)  # the tick years include both seams of the dense years
+    assert 1926 in x or 1927 in x
+    first_dense = min(y for y in x if y >= 1926)
+    last_dense = max(y for y in x if y <= 1938)
+    assert x[last_dense] - x[first_dense] >= 0.6 * width
+    per_year_dense = (x[last_dense] - x[first_dense]) / (last_dense - first_dense)
+    before = [y for y in seams if y < first_dense]
+    assert before and (x[first_dense] - x[before[0]]) / (first_dense - before[0]) < per_year_dense / 3
+    bands = [r for r in svg.findall(f".//{NS}rect[@class='tl-compressed']") if r.find(f"{NS}title") is not None]
+    assert [b.find(f"{NS}title").text for b in bands] == ["1866–1925: compressed", "1938–2008: compressed"]
+    assert len(svg.findall(f".//{NS}path[@class='tl-break']")) == 4
+    assert "compressed" in svg.find(f"{NS}desc").text
+    start = float(root.get("data-tl-start"))
+    assert start == pytest.approx(x[first_dense] - 22, abs=2)
+    # a spread of events all over the axis keeps it linear
+    linear = parse(render(GEOMETRY_ROWS))
+    assert linear.get("data-tl-start") is None and not plot(linear).findall(f".//{NS}rect[@class='tl-compressed']")
+
+
+def test_coinciding_marks_are_stacked_never_drawn_over_each_other():
+    root = parse(render(STORY))
+    row = next(g for g in rows_of(root) if g.get("data-key") == "groups/bloc")
+    boxes = []
+    for g in row.findall(f"{NS}g"):
+        if "tl-mark" not in (g.get("class") or ""):
+            continue
+        rects = list(g.iter(f"{NS}rect"))
+        boxes.append((g.get("data-key"), min(float(r.get("x")) for r in rects), min(float(r.get("y")) for r in rects),
+                      max(float(r.get("x")) + float(r.get("width")) for r in rects), max(float(r.get("y")) + float(r.get("height")) for r in rects)))
+    assert len(boxes) == 6
+    clashes = [(a[0], b[0]) for i, a in enumerate(boxes) for b in boxes[i + 1 :] if a[1] < b[3] and b[1] < a[3] and a[2] < b[4] and b[2] < a[4]]
+    assert not clashes
+    ys = {b[0]: b[2] for b in boxes}
+    assert len({ys["events/formation"], ys["events/accepts"], ys["events/arrests"]}) == 3  # three lanes
+    # the row grew to hold them; its neighbours did not
+    stripes = [float(r.get("height")) for r in plot(root).find(f"{NS}g[@class='tl-stripes']")]
+    assert stripes and stripes[0] > timeline.ROW_H
+
+
+def test_the_names_have_a_column_of_their_own_that_stays_in_view():
+    root = parse(render(STORY))
+    assert root.tag == "div" and root.get("class") == "tl"
+    names, plot_svg = list(root)
+    assert "tl-names" in names.get("class") and "tl-plot" in plot_svg.get("class")
+    assert names.get("height") == plot_svg.get("height")
+    assert [t.text for t in names.iter(f"{NS}text")] == ["Old man", "Bloc", "Historian"]
+    assert not [t for t in plot_svg.iter(f"{NS}text") if t.text == "Old man"]
+    assert ".tl-names { position: sticky; left: 0;" in timeline.TIMELINE_CSS
+
+
+ROLES = {
+    "people/trotsky.md": """\
+        ---
+        title: Trotsky
+        born: "1879"
+        died: "1940"
+        memberships:
+          - {group: party, role: member, from: "1917", to: "1927-11"}
+        ---
+        """,
+    "groups/party.md": '---\ntitle: Party\nfounded: "1912"\n---\n',
+    "groups/opposition.md": '---\ntitle: Opposition\nfounded: "1923-10"\ndissolved: "1929"\nleaders: [trotsky]\n---\n',
+    "groups/united.md": '---\ntitle: United\nfounded: "1926"\ndissolved: "1927-12"\nleaders: [trotsky]\nmembers: [trotsky]\n---\n',
+    "groups/undated.md": "---\ntitle: Undated\nmembers: [trotsky]\n---\n",
+}
+
+
+def test_a_persons_timeline_has_every_membership_and_leadership(make_site):
+    diags = Diagnostics()
+    res = read_and_resolve(Project.at(make_site(ROLES)), diags)
+    assert not [d for d in diags.sorted() if d.is_error]
+    rows = timeline.person_rows(res, res.site.get("person", "trotsky"))
+    assert [(r.label, r.key, r.style) for r in rows] == [
+        ("Trotsky", None, "person"),
+        ("Party (member)", "groups/party", "membership"),
+        ("Opposition (led)", "groups/opposition", "tie"),
+        ("United (led)", "groups/united", "tie"),
+        ("United (member)", "groups/united", "tie"),
+    ]  # the undated group has nothing to draw
+    assert [d.edtf for d in rows[2].span] == ["1923-10", "1929"]
+    root = parse(render(rows))
+    tie = next(g for g in rows_of(root) if g.get("data-key") == "groups/opposition")
+    assert "tl-tie" in tie.get("class")
+    drawn = {r.get("class").split()[0] for r in tie.iter(f"{NS}rect")}
+    assert "tl-bar-range" in drawn and "tl-bar-solid" not in drawn  # some time within, not a solid stretch

@@ -508,7 +508,7 @@ def _network(G, pos, c: _Canvas, neighbours: dict[str, set[str]], may_label: set
         e = _extent(str(G.nodes[n].get("kind", "")), c.radii[n])
         shape = (x - e, y - e, x + e, y + e)
         label = _label_box(*c.labels[n], size, n == c.highlight) if n in c.labels else None
-        if label and any(_overlap(label, k, 1.0) for k in kept):
+        if label and any(_overlap(label, k) for k in kept):
             del c.labels[n]
             label = None
         kept.append(shape)

@@ -9,8 +9,13 @@
 (function () {
   "use strict";
 
+  // Shown: neither the element nor a group around it is display:none (the
+  // filters hide whole relations and kinds).
   function visible(el) {
-    return typeof el.checkVisibility === "function" ? el.checkVisibility() : true;
+    for (var n = el; n && n.tagName.toLowerCase() !== "svg"; n = n.parentElement) {
+      if (getComputedStyle(n).display === "none") return false;
+    }
+    return true;
   }
 
   function highlight(svg) {
@@ -55,11 +60,14 @@
       var node = ev.target.closest(".node[data-key]");
       if (node && !node.contains(ev.relatedTarget) && !svg.contains(document.activeElement)) clear();
     });
-    svg.addEventListener("focusin", function (ev) {
-      var node = ev.target.closest(".node[data-key]");
+    // Focus listeners on the element around the drawing: Chromium makes an
+    // SVG element with focus listeners a tab stop of its own.
+    var around = svg.parentNode;
+    around.addEventListener("focusin", function (ev) {
+      var node = svg.contains(ev.target) && ev.target.closest(".node[data-key]");
       if (node) show(node);
     });
-    svg.addEventListener("focusout", function (ev) {
+    around.addEventListener("focusout", function (ev) {
       if (!svg.contains(ev.relatedTarget)) clear();
     });
     document.addEventListener("keydown", function (ev) {
@@ -106,7 +114,9 @@
     button("1:1", "Actual size", function () { zoom(1); });
     bar.appendChild(shown);
     shown.textContent = "100 %";
-    box.parentNode.insertBefore(bar, box);
+    // before the link that skips the drawing's links, so it skips only those
+    var skip = figure.querySelector(".figure-skip");
+    (skip || box).parentNode.insertBefore(bar, skip || box);
 
     box.addEventListener("wheel", function (ev) {
       if (!ev.ctrlKey && !ev.metaKey) return; // a plain wheel scrolls the page
