@@ -684,10 +684,10 @@ def _mark(row: Row, mark: Mark, y: float, h: float, scale: _Scale, paints: _Pain
     if not parts:
         return ""
     edtf = mark.start.edtf if mark.end is None else f"{mark.start.edtf}/{mark.end.edtf}"
-    data = f' data-kind="{escape(mark.moment)}" data-edtf="{escape(edtf)}"'
+    data = f' data-edtf="{escape(edtf)}"'
     if mark.key:
         data += f' data-key="{escape(mark.key)}"'
-    classes = f"tl-mark tl-{'end' if is_end else 'event'}{' tl-fuzzy' if fuzzy else ''}"
+    classes = f"tl-mark tl-{'end' if is_end else 'event'}{' tl-fuzzy' if fuzzy else ''}"  # the moment is in the tooltip
     body = f"<title>{escape(_tooltip(row, mark))}</title>{''.join(parts)}"
     if mark.key and not is_end:
         # Keyboard users reach events through the list under the timeline;

@@ -639,11 +639,15 @@ def _edges_svg(G, c: _Canvas) -> list[str]:
             ex, ey = _toward(vx, vy, qx, qy, radii[v] + (2.0 if st["arrow"] else 0.5))
             what = str(d.get("label") or RELATIONS.get(rel, rel)) + (f", {d['dates']}" if d.get("dates") else "")
             tip = escape(f"{G.nodes[u].get('title', u)} — {what} — {G.nodes[v].get('title', v)}")
-            head = f'data-edge="{escape(f"{u}|{rel}|{v}")}" class="{escape(kinds)}"'
+            # A neighbourhood has no filters (no kinds to read), and its
+            # mentions are in the table beside it (their tooltips would add a
+            # tenth to an entity page).
+            head = f'data-edge="{escape(f"{u}|{rel}|{v}")}"' + ("" if c.columns else f' class="{escape(kinds)}"')
+            title = "" if c.columns and rel == "mention" else f"<title>{tip}</title>"
             if offset == 0:
-                svg = f'<line {head} x1="{_f(sx)}" y1="{_f(sy)}" x2="{_f(ex)}" y2="{_f(ey)}"><title>{tip}</title></line>'
+                svg = f'<line {head} x1="{_f(sx)}" y1="{_f(sy)}" x2="{_f(ex)}" y2="{_f(ey)}">{title}</line>'
             else:
-                svg = f'<path {head} d="M{_f(sx)},{_f(sy)} Q{_f(qx)},{_f(qy)} {_f(ex)},{_f(ey)}"><title>{tip}</title></path>'
+                svg = f'<path {head} d="M{_f(sx)},{_f(sy)} Q{_f(qx)},{_f(qy)} {_f(ex)},{_f(ey)}">{title}</path>'
             drawn.append(((_DRAW_ORDER.get(rel, 9), rel, u, v, str(k)), svg))
     # One group per relation carries the stroke (inherited by its lines).
     out = ['<g class="edges" fill="none">']
@@ -662,12 +666,16 @@ def _edges_svg(G, c: _Canvas) -> list[str]:
     return out
 
 
+#: The labels' paint, set once on the group of nodes and inherited (each
+#: shape sets its own fill and stroke): dark text on a halo of the
+#: background, the halo painted under the glyphs.
+LABEL_PAINT = ' fill="#1a1a1a" stroke="#ffffff" stroke-width="3" stroke-linejoin="round" style="paint-order:stroke"'
+
+
 def _label_svg(x: float, y: float, anchor: str, lines: list[str], size: float, bold: bool) -> str:
     weight = ' font-weight="bold"' if bold else ""
-    head = (
-        f'<text class="node-label" x="{_f(x)}" y="{_f(y)}" text-anchor="{anchor}" fill="#1a1a1a" stroke="#ffffff" '
-        f'stroke-width="3" stroke-linejoin="round" style="paint-order:stroke"{weight}>'
-    )
+    # fill, halo and paint order come from the nodes' group (LABEL_PAINT)
+    head = f'<text class="node-label" x="{_f(x)}" y="{_f(y)}" text-anchor="{anchor}"{weight}>'
     if len(lines) == 1:
         return head + f"{escape(lines[0])}</text>"
     step = _f(LINE * size)
@@ -679,7 +687,7 @@ def _label_svg(x: float, y: float, anchor: str, lines: list[str], size: float, b
 def _nodes_svg(G, c: _Canvas, href: Callable[[str], str]) -> list[str]:
     """Nodes in link order, each a link holding its shape, tooltip and label;
     the centre of a neighbourhood is the page itself, so not a link."""
-    out = ['<g class="nodes">']
+    out = [f'<g class="nodes"{LABEL_PAINT}>']
     for n in c.nodes:
         data = G.nodes[n]
         kind = str(data.get("kind", ""))
@@ -692,7 +700,7 @@ def _nodes_svg(G, c: _Canvas, href: Callable[[str], str]) -> list[str]:
             shape_attrs = f' fill="{st["fill"]}" stroke="#ffffff" stroke-width="1.5"'
         about = st.get("label", kind).lower() + (f", {data['dates']}" if data.get("dates") else "")
         tip = escape(f"{data.get('title', n)} — {about}")
-        cls = f"node node-{escape(kind)} k-{escape(kind)}" + (" node-current" if current else "")
+        cls = f"node node-{escape(kind)}" + ("" if c.columns else f" k-{escape(kind)}") + (" node-current" if current else "")
         label = _label_svg(*c.labels[n], c.font_size, current) if n in c.labels else ""
         body = f"<title>{tip}</title>{_shape(kind, x, y, c.radii[n], shape_attrs)}{label}"
         if current and c.columns:

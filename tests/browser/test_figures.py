@@ -227,7 +227,7 @@ def test_connections_labels_are_whole_and_readable_on_a_phone(open_page, site_di
 MARKS = """(sel) => {
   const out = {overlaps: [], marks: 0};
   for (const row of document.querySelectorAll(sel + ' .tl-row')) {
-    const marks = [...row.querySelectorAll('.tl-mark')].map(m => [m.dataset.edtf + ' ' + (m.dataset.key || m.dataset.kind), m.getBoundingClientRect()]);
+    const marks = [...row.querySelectorAll('.tl-mark')].map(m => [m.dataset.edtf + ' ' + (m.dataset.key || m.textContent), m.getBoundingClientRect()]);
     out.marks += marks.length;
     for (let i = 0; i < marks.length; i++) for (let j = i + 1; j < marks.length; j++) {
       const a = marks[i][1], b = marks[j][1];
