@@ -13,7 +13,7 @@ moment of ``date.lower`` to the last moment of ``date.upper``: ``1933-01/1933-04
 covers January to April 1933, ``1933`` the whole year, ``193X`` the whole
 decade.  Then:
 
-* a day-precise date is a crisp tick (2 px wide, centred on its day);
+* a day-precise date is a crisp tick (3 px wide, centred on its day);
 * a date known only to a month, season, year, decade or range is a translucent
   range with an outline;
 * an approximate or uncertain date (``~``, ``?``, ``%``) is a hatched range
@@ -44,6 +44,7 @@ from markupsafe import Markup, escape
 
 from .dates import Date, format_range
 from .text import fold
+from .textmetrics import fit, text_width
 
 __all__ = [
     "Mark",
@@ -61,17 +62,19 @@ END_KINDS = ("birth", "death", "founded", "dissolved", "membership")
 
 # Drawing constants (px) --------------------------------------------------------
 
-LABEL_W = 230  # the label column
+NAME_W = 160  # the names column (its own SVG, kept in view when the plot scrolls)
 RIGHT_PAD = 16
 AXIS_H = 30  # year labels above (and below) the rows
 ROW_H = 22
 BAR_H = 8
 MARK_H = 14
 FADE = 48  # length of the fade of an unknown end
-TICK_W = 2  # a day-precise mark
+TICK_W = 3  # a day-precise mark
+MARK_GAP = 1.5  # marks closer than this are stacked
+LANE_H = 12  # a lane of stacked marks
 MIN_W = 2  # narrowest drawn range
-LEGEND_H = 44
-CHAR_W = 6.4  # average width of a 12px sans-serif character, for truncation
+LEGEND_H = 60  # room for two lines
+LEGEND_LINE = 20
 
 PERSON_COLOUR = "#4b6a88"
 GROUP_COLOUR = "#5f7a3a"
@@ -91,23 +94,42 @@ TICK_STEPS = (1, 2, 5, 10, 20, 50, 100, 200, 500, 1000)
 TIMELINE_CSS = """\
 /* Timelines (dossier.timeline) */
 .timeline-scroll { overflow-x: auto; margin: 1rem 0; }
-.timeline { display: block; max-width: none; height: auto; font-family: var(--sans, system-ui, sans-serif); }
+.tl { display: flex; width: max-content; }
+.tl-names { position: sticky; left: 0; z-index: 1; }
+.timeline { display: block; max-width: none; height: auto; font-family: var(--sans, system-ui, sans-serif);
+  --tl-person: #4b6a88; --tl-group: #5f7a3a; --tl-event: #9b2226; --tl-end: var(--text, #222222); }
+@media (prefers-color-scheme: dark) {
+  .timeline { --tl-person: #86a6c8; --tl-group: #93b565; --tl-event: #ec7d80; }
+}
+.timeline .tl-bg { fill: var(--bg, #fdfcf8); }
 .timeline .tl-text { fill: var(--text, #1f1d1a); }
 .timeline .tl-muted { fill: var(--muted, #59544c); }
 .timeline .tl-grid { stroke: var(--rule, #d9d3c7); }
+.timeline .tl-break { stroke: var(--muted, #59544c); }
 .timeline .tl-zebra { fill: var(--surface, #f3f0e8); }
+.timeline .tl-compressed { fill: var(--rule, #d9d3c7); }
 .timeline a .tl-text { fill: var(--link, #1a4d8c); }
 .timeline a:hover .tl-text, .timeline a:focus .tl-text { text-decoration: underline; }
 .timeline a:focus { outline: 2px solid var(--focus, #c2410c); outline-offset: 1px; }
 .timeline .tl-mark:hover rect, .timeline .tl-mark:hover line { stroke: var(--focus, #c2410c); stroke-width: 2; }
-.timeline .tl-end .tl-range { stroke: var(--text, #222222); }
-.timeline .tl-end .tl-tick { fill: var(--text, #222222); }
-@media (prefers-color-scheme: dark) {
-  .timeline .tl-event .tl-tick, .timeline .tl-event .tl-solid { fill: #e36b6f; }
-  .timeline .tl-event .tl-range { stroke: #e36b6f; }
+.timeline .tl-fill-person { fill: var(--tl-person); } .timeline .tl-stroke-person { stroke: var(--tl-person); } .timeline .tl-stop-person { stop-color: var(--tl-person); }
+.timeline .tl-fill-group { fill: var(--tl-group); } .timeline .tl-stroke-group { stroke: var(--tl-group); } .timeline .tl-stop-group { stop-color: var(--tl-group); }
+.timeline .tl-fill-event, .timeline .tl-event .tl-tick, .timeline .tl-event .tl-solid { fill: var(--tl-event); }
+.timeline .tl-stroke-event, .timeline .tl-event .tl-range { stroke: var(--tl-event); } .timeline .tl-stop-event { stop-color: var(--tl-event); }
+.timeline .tl-event .tl-range:not([fill^="url"]) { fill: var(--tl-event); }
+.timeline .tl-end .tl-range, .timeline .tl-stroke-end { stroke: var(--tl-end); }
+.timeline .tl-end .tl-tick, .timeline .tl-end .tl-solid, .timeline .tl-fill-end { fill: var(--tl-end); } .timeline .tl-stop-end { stop-color: var(--tl-end); }
+.timeline .tl-custom .tl-bar-solid, .timeline .tl-custom .tl-bar-range { stroke: var(--text, #1f1d1a); stroke-width: 1; }
+@media (forced-colors: active) {
+  .timeline .tl-bg { fill: Canvas; }
+  .timeline .tl-zebra, .timeline .tl-compressed { fill: Canvas; }
+  .timeline text, .timeline .tl-text, .timeline .tl-muted { fill: CanvasText; }
+  .timeline a .tl-text { fill: LinkText; }
+  .timeline rect[class^="tl-bar"], .timeline .tl-mark rect { fill: CanvasText; stroke: CanvasText; }
+  .timeline .tl-grid, .timeline .tl-break { stroke: GrayText; }
 }
 @media (prefers-reduced-motion: no-preference) { .timeline .tl-mark rect { transition: stroke-width .1s; } }
-@media print { .timeline-scroll { overflow: visible; } .timeline { max-width: 100%; } }
+@media print { .timeline-scroll { overflow: visible; } .tl { width: auto; } .tl-names { position: static; } }
 """
 
 
@@ -140,7 +162,9 @@ class Row:
     key: str | None
     span: tuple[Date | None, Date | None]
     marks: list[Mark] = field(default_factory=list)
-    #: "person" | "group" | "membership" | "events": picks the default colour
+    #: "person" | "group" | "membership" | "events" | "tie" (a membership or
+    #: leadership known only to fall within the group's span): picks the
+    #: default colour, and a tie is drawn as "some time within"
     style: str = ""
     #: the bar's colour (a group's ``colorcode``); None for the default
     colour: str | None = None
@@ -230,11 +254,21 @@ def person_rows(resolved, person) -> list[Row]:
     """A person's own timeline.
 
     The first row is their life (born–died, label = their name, key None since
-    the timeline sits on their own page) with the events they took part in;
-    then one row per dated membership (label "Group (role)", key = the
-    group's key, span from–to, marks "Joined"/"Left"), sorted by start.
-    Memberships with neither ``from`` nor ``to`` are left out (there is
-    nothing to draw); the life row is left out when it has no date at all.
+    the timeline sits on their own page) with the events they took part in.
+    Then one row per group they belonged to or led, as the schema's relations
+    between people and groups say it, from either side (a relation whose
+    network edge is a membership or a leadership):
+
+    * a membership the person's page records (``memberships``): label
+      "Group (role)", span from–to, marks "Joined"/"Left"; with neither date,
+      the group's own span stands in, drawn as "some time within";
+    * a group that names them (``members``, ``leaders``: "Group (led)",
+      "Group (member)"): the group's span, founded–dissolved, drawn as "some
+      time within" (the page says that they belonged, not when);
+
+    a group named both ways gets one row, the person's own. The rows are
+    sorted by start; one with no date anywhere is left out (there is nothing
+    to draw); the life row is left out when it has no date at all.
     """
     site = resolved.site
     rows: list[Row] = []
@@ -243,18 +277,48 @@ def person_rows(resolved, person) -> list[Row]:
     if life.span != (None, None) or life.marks:
         rows.append(life)
     members: list[Row] = []
-    for m in person.get("memberships") or []:
-        start, end = m.get("from"), m.get("to")
-        if start is None and end is None:
+    own: set[tuple[str, str]] = set()  # (group key, edge) stated on the person's page
+    for ref, group in site.targets(person):
+        edge = ref.relation.edge.name if ref.relation and ref.relation.edge else ""
+        if group.kind != "group" or edge not in _GROUP_EDGES:
             continue
-        group = site.get("group", m["group"])
-        name = group.title if group else m["group"]
-        label = f"{name} ({m['role']})" if m.get("role") else name
+        m = ref.record or {}
+        own.add((group.key, edge))
+        start, end = m.get("from"), m.get("to")
+        label = f"{group.title} ({m['role']})" if m.get("role") else group.title
+        if start is None and end is None:
+            row = _group_span_row(site, group, label)
+            if row is not None:
+                members.append(row)
+            continue
         marks = _end_mark("Joined", start, "membership") + _end_mark("Left", end, "membership")
-        colour = group.get("colorcode") if group else None
-        members.append(Row(label, group.key if group else None, (start, end), marks, "membership", colour))
+        members.append(Row(label, group.key, (start, end), marks, "membership", group.get("colorcode")))
+    for holder, ref in resolved.of(person).incoming:
+        edge = ref.relation.edge.name if ref.relation and ref.relation.edge else ""
+        if holder.kind != "group" or edge not in _GROUP_EDGES:
+            continue
+        if (holder.key, edge) in own:
+            continue
+        if any(r.key == holder.key and r.label.endswith(f"({_GROUP_EDGES[edge]})") for r in members):
+            continue
+        row = _group_span_row(site, holder, f"{holder.title} ({_GROUP_EDGES[edge]})")
+        if row is not None:
+            members.append(row)
     members.sort(key=Row.sort_key)
     return rows + members
+
+
+#: The network edges between a person and a group that make a row of the
+#: person's timeline, with the word the row's label adds.
+_GROUP_EDGES = {"member": "member", "leader": "led"}
+
+
+def _group_span_row(site, group, label: str) -> Row | None:
+    """A row over the group's existence, for a tie the page gives no dates of."""
+    founded, dissolved = site.span(group)
+    if founded is None and dissolved is None:
+        return None
+    return Row(label, group.key, (founded, dissolved), [], "tie", group.get("colorcode"))
 
 
 def rows_table(rows: list[Row]) -> list[dict]:
@@ -343,14 +407,83 @@ def _num(v: float) -> str:
 
 
 class _Scale:
-    def __init__(self, first: int, last: int, x0: float, x1: float):
-        self.first, self.last, self.x0, self.x1 = first, last, x0, x1
+    """Fractional years to x: linear over ``pieces`` of (first year, last
+    year, first x, last x), one piece or three (compressed years before and
+    after the dense ones)."""
+
+    def __init__(self, pieces: list[tuple[float, float, float, float]]):
+        self.pieces = pieces
+        self.first, self.last = pieces[0][0], pieces[-1][1]
+        self.x0, self.x1 = pieces[0][2], pieces[-1][3]
 
     def __call__(self, year: float) -> float:
-        return self.x0 + (year - self.first) / (self.last - self.first) * (self.x1 - self.x0)
+        for i, (y0, y1, x0, x1) in enumerate(self.pieces):
+            if year <= y1 or i == len(self.pieces) - 1:
+                return x0 + (year - y0) / (y1 - y0) * (x1 - x0) if y1 > y0 else x0
+        return self.x1  # not reached
 
     def clamp(self, x: float) -> float:
         return min(max(x, self.x0), self.x1)
+
+    @property
+    def compressed(self) -> list[tuple[float, float, float, float]]:
+        """The pieces drawn at a smaller scale than the dense years."""
+        if len(self.pieces) == 1:
+            return []
+        dense = self.pieces[1]
+        rate = (dense[3] - dense[2]) / max(dense[1] - dense[0], 1e-9)
+        return [p for p in (self.pieces[0], self.pieces[2]) if p[1] > p[0] and (p[3] - p[2]) / (p[1] - p[0]) < rate * 0.9]
+
+
+#: Share of the plot's width the dense years get when the rest of the axis
+#: is compressed, and the share of the events they must hold.
+DENSE_WIDTH = 0.8
+DENSE_SHARE = 0.8
+
+
+def _dense(rows: list[Row], first: float, last: float) -> tuple[float, float] | None:
+    """The years most marks fall in: the shortest run of whole years holding
+    :data:`DENSE_SHARE` of the events (of every mark when there are few
+    events), a year added on each side; None when that run is most of the
+    axis anyway (nothing to compress)."""
+    def mid(m: Mark) -> float | None:
+        lo, hi = _low(m.start), _high(m.end or m.start)
+        return (lo + hi) / 2 if lo is not None and hi is not None else lo if lo is not None else hi
+
+    events = sorted(v for r in rows for m in r.marks if m.moment == "event" and (v := mid(m)) is not None)
+    points = events if len(events) >= 4 else sorted(v for r in rows for m in r.marks if (v := mid(m)) is not None)
+    if len(points) < 4:
+        return None
+    k = max(2, math.ceil(DENSE_SHARE * len(points)))
+    i = min(range(len(points) - k + 1), key=lambda i: (points[i + k - 1] - points[i], i))
+    a = max(first, math.floor(points[i]) - 1.0)
+    b = min(last, math.ceil(points[i + k - 1]) + 1.0)
+    if b - a > 0.55 * (last - first):
+        return None
+    return a, b
+
+
+def _pieces(first: float, last: float, dense: tuple[float, float] | None, x0: float, x1: float) -> list[tuple[float, float, float, float]]:
+    """The scale's pieces: the dense years get :data:`DENSE_WIDTH` of the
+    width, the years before and after share the rest by their length (at
+    least 40 px each), never at a larger scale than the dense years."""
+    if dense is None:
+        return [(first, last, x0, x1)]
+    a, b = dense
+    width = x1 - x0
+    before, after = a - first, last - b
+    rest = width * (1 - DENSE_WIDTH)
+    wb = rest * before / (before + after) if before + after > 0 else 0.0
+    wa = rest - wb
+    if before > 0 and wb < 40:
+        wb, wa = 40.0, max(rest - 40.0, 40.0 if after > 0 else 0.0)
+    if after > 0 and wa < 40:
+        wa, wb = 40.0, max(rest - 40.0, 40.0 if before > 0 else 0.0)
+    wd = width - wb - wa
+    rate = wd / (b - a)
+    wb, wa = min(wb, before * rate), min(wa, after * rate)
+    wd = width - wb - wa
+    return [(first, a, x0, x0 + wb), (a, b, x0 + wb, x0 + wb + wd), (b, last, x1 - wa, x1)]
 
 
 @dataclass
@@ -405,43 +538,47 @@ def _visible(segs: list[_Seg], scale: _Scale) -> list[_Seg]:
 
 
 class _Paints:
-    """Gradients and hatch patterns, one set per colour, in order of first use."""
+    """Gradients and hatch patterns, one set per (colour, role), in order of
+    first use. The role (``person``, ``group``, ``event``, ``end`` or
+    ``custom``, a group's own colour) names the class that lets the
+    stylesheet recolour them for the dark scheme."""
 
     def __init__(self, prefix: str):
         self.prefix = prefix
-        self.colours: list[str] = []
+        self.colours: list[tuple[str, str]] = []
 
-    def index(self, colour: str) -> int:
-        if colour not in self.colours:
-            self.colours.append(colour)
-        return self.colours.index(colour)
+    def index(self, colour: str, role: str) -> int:
+        if (colour, role) not in self.colours:
+            self.colours.append((colour, role))
+        return self.colours.index((colour, role))
 
-    def fade_in(self, colour: str) -> str:
-        return f"url(#{self.prefix}-in-{self.index(colour)})"
+    def fade_in(self, colour: str, role: str) -> str:
+        return f"url(#{self.prefix}-in-{self.index(colour, role)})"
 
-    def fade_out(self, colour: str) -> str:
-        return f"url(#{self.prefix}-out-{self.index(colour)})"
+    def fade_out(self, colour: str, role: str) -> str:
+        return f"url(#{self.prefix}-out-{self.index(colour, role)})"
 
-    def hatch(self, colour: str) -> str:
-        return f"url(#{self.prefix}-hatch-{self.index(colour)})"
+    def hatch(self, colour: str, role: str) -> str:
+        return f"url(#{self.prefix}-hatch-{self.index(colour, role)})"
 
     def defs(self) -> str:
         out = ["<defs>"]
-        for i, c in enumerate(self.colours):
+        for i, (c, role) in enumerate(self.colours):
             c = escape(c)
             p = self.prefix
+            stop = f' class="tl-stop-{role}"'
             out.append(
-                f'<linearGradient id="{p}-in-{i}"><stop offset="0" stop-color="{c}" stop-opacity="0"/>'
-                f'<stop offset="1" stop-color="{c}"/></linearGradient>'
+                f'<linearGradient id="{p}-in-{i}"><stop{stop} offset="0" stop-color="{c}" stop-opacity="0"/>'
+                f'<stop{stop} offset="1" stop-color="{c}"/></linearGradient>'
             )
             out.append(
-                f'<linearGradient id="{p}-out-{i}"><stop offset="0" stop-color="{c}"/>'
-                f'<stop offset="1" stop-color="{c}" stop-opacity="0"/></linearGradient>'
+                f'<linearGradient id="{p}-out-{i}"><stop{stop} offset="0" stop-color="{c}"/>'
+                f'<stop{stop} offset="1" stop-color="{c}" stop-opacity="0"/></linearGradient>'
             )
             out.append(
                 f'<pattern id="{p}-hatch-{i}" width="4" height="4" patternUnits="userSpaceOnUse" '
-                f'patternTransform="rotate(45)"><rect width="4" height="4" fill="{c}" fill-opacity="0.15"/>'
-                f'<line x1="1" y1="0" x2="1" y2="4" stroke="{c}" stroke-width="1.6"/></pattern>'
+                f'patternTransform="rotate(45)"><rect class="tl-fill-{role}" width="4" height="4" fill="{c}" fill-opacity="0.15"/>'
+                f'<line class="tl-stroke-{role}" x1="1" y1="0" x2="1" y2="4" stroke="{c}" stroke-width="1.6"/></pattern>'
             )
         out.append("</defs>")
         return "".join(out)
@@ -455,21 +592,22 @@ def _rect(x0: float, x1: float, y: float, h: float, attrs: str, scale: _Scale, m
     return f'<rect x="{_num(x0)}" y="{_num(y)}" width="{_num(x1 - x0)}" height="{_num(h)}" {attrs}/>'
 
 
-def _bar(row: Row, colour: str, y: float, scale: _Scale, paints: _Paints) -> str:
+def _bar(row: Row, colour: str, role: str, y: float, scale: _Scale, paints: _Paints) -> str:
     start, end = row.span
+    tie = row.style == "tie"
     parts = []
     for seg in _visible(_segments(start, end, scale, single=False), scale):
         if seg.style in ("in", "out") and seg.x1 - seg.x0 < 0.5:
             continue  # a day-precise end: nothing uncertain to fade
-        if seg.style == "solid":
-            attrs = f'fill="{escape(colour)}"'
+        if seg.style == "solid" and not tie:
+            attrs = f'class="tl-bar-solid tl-fill-{role}" fill="{escape(colour)}"'
         elif seg.style == "in":
-            attrs = f'fill="{paints.fade_in(colour)}"'
+            attrs = f'class="tl-bar-in" fill="{paints.fade_in(colour, role)}"' + (' fill-opacity="0.4"' if tie else "")
         elif seg.style == "out":
-            attrs = f'fill="{paints.fade_out(colour)}"'
-        else:
-            attrs = f'fill="{escape(colour)}" fill-opacity="0.4"'
-        parts.append(_rect(seg.x0, seg.x1, y - BAR_H / 2, BAR_H, f'class="tl-bar-{seg.style}" {attrs}', scale, min_w=1))
+            attrs = f'class="tl-bar-out" fill="{paints.fade_out(colour, role)}"' + (' fill-opacity="0.4"' if tie else "")
+        else:  # the ends overlap, or a tie: some time within
+            attrs = f'class="tl-bar-range tl-fill-{role} tl-stroke-{role}" fill="{escape(colour)}" fill-opacity="0.3" stroke="{escape(colour)}" stroke-width="1"'
+        parts.append(_rect(seg.x0, seg.x1, y - BAR_H / 2, BAR_H, attrs, scale, min_w=1))
     return f'<g class="tl-bar">{"".join(parts)}</g>' if parts else ""
 
 
@@ -479,14 +617,47 @@ def _tooltip(row: Row, mark: Mark) -> str:
     return f"{mark.label} — {mark.human()}"
 
 
-def _mark(row: Row, mark: Mark, y: float, scale: _Scale, paints: _Paints, href: Callable[[str], str]) -> str:
+def _mark_extent(mark: Mark, scale: _Scale) -> tuple[float, float] | None:
+    """Where a mark is drawn, in x (its widest piece, as :func:`_rect` draws it)."""
+    segs = _visible(_segments(mark.start, mark.end, scale, single=mark.end is None), scale)
+    if not segs:
+        return None
+    x0, x1 = scale.clamp(min(sg.x0 for sg in segs)), scale.clamp(max(sg.x1 for sg in segs))
+    if x1 - x0 < TICK_W:
+        mid = (x0 + x1) / 2
+        x0, x1 = mid - TICK_W / 2, mid + TICK_W / 2
+    return x0, x1
+
+
+def _lanes(row: Row, scale: _Scale) -> list[int]:
+    """A lane for each mark of the row: marks that would touch (within
+    :data:`MARK_GAP` px) go into different lanes, stacked, never drawn over
+    one another. Greedy, in the marks' order of x."""
+    extents = [_mark_extent(m, scale) for m in row.marks]
+    order = sorted((i for i, e in enumerate(extents) if e is not None), key=lambda i: (extents[i][0], i))
+    ends: list[float] = []
+    lanes = [0] * len(row.marks)
+    for i in order:
+        x0, x1 = extents[i]
+        for lane, end in enumerate(ends):
+            if end + MARK_GAP <= x0:
+                ends[lane] = x1
+                lanes[i] = lane
+                break
+        else:
+            ends.append(x1)
+            lanes[i] = len(ends) - 1
+    return lanes
+
+
+def _mark(row: Row, mark: Mark, y: float, h: float, scale: _Scale, paints: _Paints, href: Callable[[str], str]) -> str:
     is_end = mark.moment in END_KINDS
     colour = END_COLOUR if is_end else EVENT_COLOUR
+    role = "end" if is_end else "event"
     fuzzy = mark.start.is_uncertain or mark.start.is_approximate
     if mark.end is not None:
         fuzzy = fuzzy or mark.end.is_uncertain or mark.end.is_approximate
     segs = _visible(_segments(mark.start, mark.end, scale, single=mark.end is None), scale)
-    h = MARK_H
     top = y - h / 2
     outline = ' stroke-dasharray="2 1.5"' if fuzzy else ""
     parts = []
@@ -494,17 +665,16 @@ def _mark(row: Row, mark: Mark, y: float, scale: _Scale, paints: _Paints, href: 
         if seg.style in ("tick", "solid"):
             fill = f'fill="{colour}"'
             if seg.style == "tick":
-                cls = "tl-tick"
-                parts.append(_rect(seg.x0, seg.x1, top, h, f'class="{cls}" {fill}', scale, min_w=TICK_W))
+                parts.append(_rect(seg.x0, seg.x1, top, h, f'class="tl-tick" {fill}', scale, min_w=TICK_W))
                 continue
             parts.append(_rect(seg.x0, seg.x1, top + 2, h - 4, f'class="tl-solid" {fill}', scale))
             continue
         if seg.style == "in":
-            fill = f'fill="{paints.fade_in(colour)}"'
+            fill = f'fill="{paints.fade_in(colour, role)}"'
         elif seg.style == "out":
-            fill = f'fill="{paints.fade_out(colour)}"'
+            fill = f'fill="{paints.fade_out(colour, role)}"'
         elif fuzzy:
-            fill = f'fill="{paints.hatch(colour)}"'
+            fill = f'fill="{paints.hatch(colour, role)}"'
         elif is_end:
             fill = 'fill="none"'
         else:
@@ -514,10 +684,10 @@ def _mark(row: Row, mark: Mark, y: float, scale: _Scale, paints: _Paints, href: 
     if not parts:
         return ""
     edtf = mark.start.edtf if mark.end is None else f"{mark.start.edtf}/{mark.end.edtf}"
-    data = f' data-kind="{escape(mark.moment)}" data-edtf="{escape(edtf)}"'
+    data = f' data-edtf="{escape(edtf)}"'
     if mark.key:
         data += f' data-key="{escape(mark.key)}"'
-    classes = f"tl-mark tl-{'end' if is_end else 'event'}{' tl-fuzzy' if fuzzy else ''}"
+    classes = f"tl-mark tl-{'end' if is_end else 'event'}{' tl-fuzzy' if fuzzy else ''}"  # the moment is in the tooltip
     body = f"<title>{escape(_tooltip(row, mark))}</title>{''.join(parts)}"
     if mark.key and not is_end:
         # Keyboard users reach events through the list under the timeline;
@@ -526,12 +696,8 @@ def _mark(row: Row, mark: Mark, y: float, scale: _Scale, paints: _Paints, href: 
     return f'<g class="{classes}"{data}>{body}</g>'
 
 
-def _truncate(text: str, width: float) -> str:
-    limit = max(int(width / CHAR_W), 4)
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
-
-
-def _legend(y: float, x0: float, paints: _Paints) -> str:
+def _legend(y: float, x0: float, right: float, paints: _Paints, compressed: bool) -> str:
+    """The legend, flowed into lines within ``right``."""
     items = []
     x = x0
     c = PERSON_COLOUR
@@ -539,28 +705,42 @@ def _legend(y: float, x0: float, paints: _Paints) -> str:
     def label(text: str) -> str:
         nonlocal x
         out = f'<text class="tl-muted" x="{_num(x)}" y="{_num(y + 4)}" fill="{MUTED_COLOUR}">{escape(text)}</text>'
-        x += len(text) * CHAR_W * 0.95 + 18
+        x += text_width(text, 12) + 14
         return out
 
-    items.append(f'<rect x="{_num(x)}" y="{_num(y - BAR_H / 2)}" width="24" height="{BAR_H}" fill="{c}"/>')
-    items.append(f'<rect x="{_num(x + 24)}" y="{_num(y - BAR_H / 2)}" width="20" height="{BAR_H}" fill="{paints.fade_out(c)}"/>')
+    def room(w: float) -> None:
+        """The next item on a new line when it would pass the right edge."""
+        nonlocal x, y
+        if x + w > right:
+            x, y = x0, y + LEGEND_LINE
+
+    items.append(f'<rect class="tl-fill-person" x="{_num(x)}" y="{_num(y - BAR_H / 2)}" width="24" height="{BAR_H}" fill="{c}"/>')
+    items.append(f'<rect x="{_num(x + 24)}" y="{_num(y - BAR_H / 2)}" width="20" height="{BAR_H}" fill="{paints.fade_out(c, "person")}"/>')
     x += 50
     items.append(label("life or existence, fading where unknown"))
-    items.append(f'<rect x="{_num(x)}" y="{_num(y - MARK_H / 2)}" width="{TICK_W}" height="{MARK_H}" fill="{EVENT_COLOUR}"/>')
+    room(8 + text_width("exact day", 12))
+    items.append(f'<rect class="tl-fill-event" x="{_num(x)}" y="{_num(y - MARK_H / 2)}" width="{TICK_W}" height="{MARK_H}" fill="{EVENT_COLOUR}"/>')
     x += 8
     items.append(label("exact day"))
+    room(28 + text_width("some time within", 12))
     items.append(
-        f'<rect x="{_num(x)}" y="{_num(y - MARK_H / 2)}" width="22" height="{MARK_H}" fill="{EVENT_COLOUR}" '
+        f'<rect class="tl-fill-event tl-stroke-event" x="{_num(x)}" y="{_num(y - MARK_H / 2)}" width="22" height="{MARK_H}" fill="{EVENT_COLOUR}" '
         f'fill-opacity="0.3" stroke="{EVENT_COLOUR}" stroke-width="1"/>'
     )
     x += 28
     items.append(label("some time within"))
+    room(28 + text_width("approximate or uncertain", 12))
     items.append(
-        f'<rect x="{_num(x)}" y="{_num(y - MARK_H / 2)}" width="22" height="{MARK_H}" fill="{paints.hatch(EVENT_COLOUR)}" '
+        f'<rect class="tl-stroke-event" x="{_num(x)}" y="{_num(y - MARK_H / 2)}" width="22" height="{MARK_H}" fill="{paints.hatch(EVENT_COLOUR, "event")}" '
         f'stroke="{EVENT_COLOUR}" stroke-width="1" stroke-dasharray="2 1.5"/>'
     )
     x += 28
     items.append(label("approximate or uncertain"))
+    if compressed:
+        room(28 + text_width("years compressed", 12))
+        items.append(f'<rect class="tl-compressed" x="{_num(x)}" y="{_num(y - MARK_H / 2)}" width="22" height="{MARK_H}" fill="{RULE_COLOUR}" fill-opacity="0.5"/>')
+        x += 28
+        items.append(label("years compressed"))
     return f'<g class="tl-legend" aria-hidden="true">{"".join(items)}</g>'
 
 
@@ -569,7 +749,7 @@ def _row_extent(row: Row) -> tuple[float, float] | None:
 
 
 def _axis(domain: tuple[float, float], window: tuple[int, int] | None, max_ticks: int) -> tuple[float, float, int, list[int]]:
-    """(first, last, step, tick years) of the x axis, in fractional years."""
+    """(first, last, step, tick years) of a linear x axis, in fractional years."""
     if window is not None:
         first, last = float(window[0]), float(window[1] + 1)
         step = tick_step(first, last, max_ticks)
@@ -583,6 +763,26 @@ def _axis(domain: tuple[float, float], window: tuple[int, int] | None, max_ticks
         last = max(math.ceil(domain[1] / step) * step, first + step)
         ticks = list(range(int(first), int(last) + 1, step))
     return first, last, step, ticks
+
+
+def _piece_ticks(scale: _Scale) -> list[int]:
+    """Tick years of a piecewise axis: the two seams, the first and last
+    years, then whole steps of each piece (about one per 60 px of it), none closer than 34 px to
+    another (a year's label is about 28 px wide)."""
+    seams = [int(scale.pieces[1][0]), int(scale.pieces[1][1])]
+    ends = [math.ceil(scale.pieces[0][0]), math.floor(scale.pieces[2][1])]  # where the axis begins and ends
+    wanted: list[int] = seams + ends
+    for i in (1, 0, 2):
+        y0, y1, x0, x1 = scale.pieces[i]
+        if y1 <= y0:
+            continue
+        step = tick_step(y0, y1, max(int((x1 - x0) / 60), 1))
+        wanted += list(range(math.ceil(y0 / step) * step, math.floor(y1 / step) * step + 1, step))
+    kept: list[int] = []
+    for year in wanted:
+        if year not in kept and scale.x0 - 0.5 <= scale(year) <= scale.x1 + 0.5 and all(abs(scale(year) - scale(k)) >= 34 for k in kept):
+            kept.append(year)
+    return sorted(kept)
 
 
 def _year_label(year: int) -> str:
@@ -599,14 +799,29 @@ def render_svg(
     legend: bool = True,
     window: tuple[int, int] | None = None,
 ) -> Markup:
-    """Draw ``rows`` as an inline SVG (see the module docstring for the encoding).
+    """Draw ``rows`` as inline SVG (see the module docstring for the encoding).
 
-    ``href(key)`` gives the URL of an entity key, relative to the page the SVG
-    is on.  ``title`` names the image (its ``<title>``); ``id_prefix`` keeps
-    ids unique when several timelines share a page.  ``window=(1926, 1940)``
-    draws only those years (1 January 1926 to 31 December 1940): spans are
-    cut at its edges, marks outside it and rows with nothing inside it are
-    left out.  By default the axis covers every date of the rows.
+    Two SVGs side by side in a ``<div class="tl">``: the names of the rows
+    (``tl-names``, :data:`NAME_W` px, which the stylesheet keeps in view
+    when the timeline scrolls sideways) and the plot. ``width`` is both
+    together. ``href(key)`` gives the URL of an entity key, relative to the
+    page the SVG is on. ``title`` names the plot (its ``<title>``);
+    ``id_prefix`` keeps ids unique when several timelines share a page.
+
+    The axis gives :data:`DENSE_WIDTH` of its width to the years most events
+    fall in (:func:`_dense`) and compresses the years before and after them
+    (a piecewise scale: the compressed years are shaded, the seams marked
+    with a break on the axis and labelled, and the description says so);
+    when the events spread over most of the axis it is linear. The wrapper's
+    ``data-tl-start`` is the x of the dense years, where ``figures.js``
+    scrolls a timeline too wide for the screen. Marks of a row that would
+    touch are stacked in lanes (:func:`_lanes`), the row as tall as they
+    need.
+
+    ``window=(1926, 1940)`` draws only those years (1 January 1926 to 31
+    December 1940) on a linear axis: spans are cut at its edges, marks
+    outside it and rows with nothing inside it are left out. By default the
+    axis covers every date of the rows.
 
     Returns an empty Markup when no row has a date to draw, so a template can
     write ``{% if svg %}``.
@@ -619,24 +834,40 @@ def render_svg(
         rows = [r for r in rows if (ext := _row_extent(r)) and ext[0] < hi and ext[1] > lo]
         if not rows:
             return Markup("")
-    plot_x0, plot_x1 = LABEL_W, width - RIGHT_PAD
+    plot_w = width - NAME_W
+    plot_x0, plot_x1 = 8, plot_w - RIGHT_PAD
     max_ticks = max(int((plot_x1 - plot_x0) / 60), 2)
-    first, last, step, ticks = _axis(domain, window, max_ticks)
-    scale = _Scale(first, last, plot_x0, plot_x1)
+    first, last, _step, ticks = _axis(domain, window, max_ticks)
+    dense = None if window is not None else _dense(rows, first, last)
+    scale = _Scale(_pieces(first, last, dense, plot_x0, plot_x1))
+    if dense is not None:
+        ticks = _piece_ticks(scale)
     p = str(escape(id_prefix))
     paints = _Paints(p)
 
+    # Rows: as tall as their lanes of marks need.
+    lanes = [_lanes(row, scale) for row in rows]
+    heights = [max(ROW_H, (max(ls, default=0) + 1) * LANE_H + 6) if len(set(ls)) > 1 else ROW_H for ls in lanes]
+    tops = [AXIS_H + sum(heights[:i]) for i in range(len(rows))]
     rows_top = AXIS_H
-    rows_bottom = rows_top + ROW_H * len(rows)
+    rows_bottom = rows_top + sum(heights)
     height = rows_bottom + AXIS_H + (LEGEND_H if legend else 0)
 
+    names: list[str] = []
     body: list[str] = []
-    # Zebra stripes, then grid lines and year labels above and below.
     stripes = [
-        f'<rect class="tl-zebra" x="0" y="{_num(rows_top + i * ROW_H)}" width="{width}" height="{ROW_H}" fill="{ZEBRA_COLOUR}"/>'
+        f'<rect class="tl-zebra" x="0" y="{_num(tops[i])}" width="{{w}}" height="{_num(heights[i])}" fill="{ZEBRA_COLOUR}"/>'
         for i in range(1, len(rows), 2)
     ]
-    body.append(f'<g class="tl-stripes">{"".join(stripes)}</g>')
+    names.append(f'<rect class="tl-bg" x="0" y="0" width="{NAME_W}" height="{_num(height)}" fill="#ffffff"/>')
+    names.append(f'<g class="tl-stripes">{"".join(stripes).replace("{w}", str(NAME_W))}</g>')
+    body.append(f'<g class="tl-stripes">{"".join(stripes).replace("{w}", str(plot_w))}</g>')
+    compressed = scale.compressed
+    for y0, y1, x0, x1 in compressed:
+        body.append(
+            f'<rect class="tl-compressed" x="{_num(x0)}" y="{rows_top - 6}" width="{_num(x1 - x0)}" height="{_num(rows_bottom - rows_top + 12)}" '
+            f'fill="{RULE_COLOUR}" fill-opacity="0.5"><title>{escape(_year_label(math.ceil(y0)))}–{escape(_year_label(math.ceil(y1) - 1))}: compressed</title></rect>'
+        )
     axis = []
     for year in ticks:
         x = _num(scale(year))
@@ -648,37 +879,65 @@ def render_svg(
             axis.append(
                 f'<text class="tl-muted" x="{x}" y="{ty}" text-anchor="middle" fill="{MUTED_COLOUR}">{escape(label)}</text>'
             )
+    if dense is not None:
+        for seam in (scale.pieces[0][3], scale.pieces[2][2]):
+            for ty in (rows_top - 3, rows_bottom + 3):
+                axis.append(
+                    f'<path class="tl-break" d="M{_num(seam - 5)},{ty + 3}l4,-6M{_num(seam + 1)},{ty + 3}l4,-6" stroke="{MUTED_COLOUR}" stroke-width="1.5" fill="none"/>'
+                )
     body.append(f'<g class="tl-axis">{"".join(axis)}</g>')
 
     for i, row in enumerate(rows):
-        y = rows_top + i * ROW_H + ROW_H / 2
+        y = tops[i] + heights[i] / 2
+        role = "custom" if row.colour else {"person": "person", "events": "event"}.get(row.style, "group")
         default = {"person": PERSON_COLOUR, "events": EVENT_COLOUR}.get(row.style, GROUP_COLOUR)
         colour = row.colour or default
-        shown = _truncate(row.label, LABEL_W - 16)
+        shown = fit(row.label, NAME_W - 14, 12)
         text = f'<text class="tl-text" x="8" y="{_num(y + 4)}" fill="{TEXT_COLOUR}">{escape(shown)}</text>'
         if shown != row.label:
             text = f"<title>{escape(row.label)}</title>{text}"
         if row.key:
             text = f'<a href="{escape(href(row.key))}">{text}</a>'
-        parts = [text, _bar(row, colour, y, scale, paints)]
-        parts += [_mark(row, m, y, scale, paints, href) for m in row.marks]
         key = f' data-key="{escape(row.key)}"' if row.key else ""
-        body.append(f'<g class="tl-row" id="{p}-row-{i}"{key}>{"".join(parts)}</g>')
+        names.append(f'<g class="tl-name"{key}>{text}</g>')
+        n_lanes = max(lanes[i], default=0) + 1
+        parts = [_bar(row, colour, role, y, scale, paints)]
+        for m, lane in zip(row.marks, lanes[i]):
+            if n_lanes == 1:
+                parts.append(_mark(row, m, y, MARK_H, scale, paints, href))
+            else:
+                parts.append(_mark(row, m, y - n_lanes * LANE_H / 2 + lane * LANE_H + LANE_H / 2, LANE_H - 2, scale, paints, href))
+        cls = "tl-row" + (" tl-custom" if row.colour else "") + (" tl-tie" if row.style == "tie" else "")
+        body.append(f'<g class="{cls}" id="{p}-row-{i}"{key}>{"".join(parts)}</g>')
 
     if legend:
-        body.append(_legend(rows_bottom + AXIS_H + LEGEND_H / 2 - 4, 8, paints))
+        body.append(_legend(rows_bottom + AXIS_H + LEGEND_H / 2 - 4, 8, plot_w - RIGHT_PAD, paints, bool(compressed)))
 
     years = f"{_year_label(math.floor(first))} to {_year_label(math.ceil(last) - 1)}"
-    desc = (
-        f"{len(rows)} rows from {years}. Bars show lives and the existence of groups, fading out "
-        "where an end is unknown; marks show births, deaths, foundings and events. A date known "
-        "only roughly is drawn over its whole possible range, hatched when approximate or uncertain. "
+    desc = f"{len(rows)} rows from {years}. "
+    if dense is not None:
+        a, b = dense
+        desc += (
+            f"Most of the width goes to {_year_label(int(a))}–{_year_label(int(b))}, where most events fall; "
+            "the years before and after are compressed (shaded, with a break on the axis). "
+        )
+    desc += (
+        "Bars show lives and the existence of groups, fading out "
+        "where an end is unknown; marks show births, deaths, foundings and events, stacked where they coincide. "
+        "A date known only roughly is drawn over its whole possible range, hatched when approximate or uncertain. "
         "The same information follows as a list."
     )
     head = (
-        f'<svg xmlns="http://www.w3.org/2000/svg" class="timeline" '
-        f'aria-labelledby="{p}-title {p}-desc" width="{width}" height="{_num(height)}" '
-        f'viewBox="0 0 {width} {_num(height)}" font-family="system-ui, sans-serif" font-size="12">'
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="timeline tl-plot" '
+        f'aria-labelledby="{p}-title {p}-desc" width="{plot_w}" height="{_num(height)}" '
+        f'viewBox="0 0 {plot_w} {_num(height)}" font-family="system-ui, sans-serif" font-size="12">'
         f'<title id="{p}-title">{escape(title)}</title><desc id="{p}-desc">{escape(desc)}</desc>'
     )
-    return Markup(head + paints.defs() + "".join(body) + "</svg>")
+    names_svg = (
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="timeline tl-names" aria-labelledby="{p}-names" '
+        f'width="{NAME_W}" height="{_num(height)}" viewBox="0 0 {NAME_W} {_num(height)}" font-family="system-ui, sans-serif" font-size="12">'
+        f'<title id="{p}-names">{escape(title)}: the rows</title>' + "".join(names) + "</svg>"
+    )
+    start = f' data-tl-start="{_num(max(scale.pieces[1][2] - 22, 0))}"' if dense is not None else ""
+    plot = head + paints.defs() + "".join(body) + "</svg>"
+    return Markup(f'<div class="tl"{start}>{names_svg}{plot}</div>')

@@ -422,7 +422,7 @@ class PageBuilder:
                         "then mentions; the others appear in the text, in the lists of relations and under “What links here”."
                     ).format(near.number_of_nodes() - 1, total - 1, e.title)
                 ctx["neighbourhood"] = network.render_svg(
-                    near, network.layout(near, center=e.key), href=lambda key: rel(self.url, key + "/"), title=f"{e.title}: direct relations", id_prefix="near", width=640, height=420, highlight=e.key
+                    near, network.layout(near, center=e.key), href=lambda key: rel(self.url, key + "/"), title=f"{e.title}: direct relations", id_prefix="near", width=400, font_size=12.5, highlight=e.key
                 )
                 ctx["neighbourhood_rows"] = graph_rows(network.edge_rows(near), self.url)
         if e.kind == "person":
@@ -630,9 +630,11 @@ def _data_files(resolved: Resolved, options: dict[str, str]) -> list[Page]:
     def graph_page() -> dict[str, Any]:
         graph = whole_network(resolved)
         shown = network.overview(graph, max_nodes=400)
-        svg = network.render_svg(shown, network.layout(shown), href=lambda key: rel(url, key + "/"), title="The network of people, groups and events", id_prefix="net")
+        svg = network.render_svg(shown, network.layout(shown), href=lambda key: rel(url, key + "/"), title="The network of people, groups and events", id_prefix="net", width=1080, legend=False)
         note = "" if shown.number_of_nodes() == graph.number_of_nodes() else f"The picture shows the {shown.number_of_nodes()} most connected of {graph.number_of_nodes()} nodes; the table lists every relation among them, and the data page has the whole network."
-        return {"title": "Network", "svg": svg, "rows": graph_rows(network.edge_rows(shown), url), "note": note, "nodes": shown.number_of_nodes(), "edges": shown.number_of_edges()}
+        rows = graph_rows(network.edge_rows(shown), url)
+        fields = [r for r in rows if r["relation"] != "mention"]
+        return {"title": "Network", "svg": svg, "filters": network.legend_items(shown), "rows": fields, "mentions": network.mention_groups(rows), "mention_count": len(rows) - len(fields), "note": note, "nodes": shown.number_of_nodes(), "edges": shown.number_of_edges()}
 
     out.append(_fixed("graph/index.html", url, "graph.html", graph_page))
     return out

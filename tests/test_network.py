@@ -179,6 +179,15 @@ def node_links(root: ET.Element) -> dict[str, ET.Element]:
     return {a.get("data-key"): a for a in root.iter(SVG + "a")}
 
 
+def label_lines(node: ET.Element) -> list[str]:
+    """The lines of a node's label (one <text>, a <tspan> per line)."""
+    text = node.find(SVG + "text")
+    if text is None:
+        return []
+    spans = text.findall(SVG + "tspan")
+    return [t.text for t in spans] if spans else [text.text]
+
+
 # --- the graph ---------------------------------------------------------------------
 
 
@@ -325,7 +334,7 @@ def test_svg_has_every_node_and_edge(G):
         assert {el.get("data-edge").split("|")[1] for el in g} == {rel}
     assert groups["member"].get("stroke-dasharray") is None
     assert groups["mention"].get("stroke-dasharray")
-    assert groups["mention"].get("marker-end") == "url(#net-arrow-8a8a8a)"
+    assert groups["mention"].get("marker-end") == "url(#net-arrow-faint)"
     assert float(groups["leader"].get("stroke-width")) > float(groups["member"].get("stroke-width"))
     # mentions are drawn first, under the structure
     order = [g.get("data-relation") for g in root.iter(SVG + "g") if g.get("data-relation")]
@@ -340,16 +349,16 @@ def test_svg_labels_legend_and_accessible_name(G):
     by_id = {el.get("id"): el for el in root.iter() if el.get("id")}
     assert [by_id[i].tag for i in ids] == [SVG + "title", SVG + "desc"]
     assert by_id[ids[0]].text == "The network of the bloc"
-    assert by_id[ids[1]].text == "Network of 4 people, 3 groups, 2 events and 22 relations."
+    assert by_id[ids[1]].text == "Network of 4 people, 3 groups, 2 events and 22 relations. The links come in order of connections, the most connected first."
     legend = [el for el in root.iter(SVG + "g") if el.get("class") == "legend"]
     assert len(legend) == 1
     words = {t.text for t in legend[0].iter(SVG + "text")}
     assert words == {"Person", "Group", "Event", "member", "led", "took part", "preceded", "merged into", "part of", "mentions"}
     # visible labels: a small network labels every node, escaped and truncated
-    texts = {a.get("data-key"): a.find(SVG + "text") for a in root.iter(SVG + "a")}
-    assert texts["people/lev-sedov"].text == "Lev Sedov"
-    assert sum(1 for t in texts.values() if t is not None) >= len(G) - 1
-    assert all(len(t.text) <= 24 for t in texts.values() if t is not None)
+    texts = {a.get("data-key"): label_lines(a) for a in root.iter(SVG + "a")}
+    assert texts["people/lev-sedov"] == ["Lev Sedov"]
+    assert all(texts.values())  # a small network labels every node
+    assert all(1 <= len(t) <= 2 for t in texts.values())
 
 
 def test_svg_ids_are_prefixed_and_unique(G):
@@ -376,8 +385,8 @@ def test_svg_escapes_hostile_titles(G):
     a = node_links(root)["people/hostile-name"]
     assert a.find(SVG + "title").text.startswith(HOSTILE)
     assert a.get("href") == '/x/people/hostile-name?a=1&b="2"'
-    label = a.find(SVG + "text").text
-    assert label.startswith("<script>alert(1)") and label.endswith("…")
+    lines = label_lines(a)  # two lines, the long first word broken inside
+    assert len(lines) == 2 and "".join(lines) == HOSTILE
 
 
 def test_svg_is_deterministic_and_highlights(G):
@@ -389,7 +398,7 @@ def test_svg_is_deterministic_and_highlights(G):
     links = node_links(root)
     me = links["people/lev-sedov"]
     assert "node-current" in me.get("class")
-    assert list(root.iter(SVG + "a"))[-1] is me  # drawn on top
+    assert list(root.iter(SVG + "a"))[0] is me  # first in the keyboard's order
     mine = float(me.find(SVG + "circle").get("r"))
     other = float(links["people/ivan-smirnov"].find(SVG + "circle").get("r"))
     assert mine > other
@@ -457,9 +466,12 @@ def test_neighbourhood_of_a_person_is_its_direct_relations(G):
     # drawn: every neighbour linked, labels pointing away from the centre
     svg = N.render_svg(near, N.layout(near), href=href, title="Relations", highlight="people/lev-sedov", id_prefix="near")
     root = parse(svg)
-    assert set(node_links(root)) == set(near)
+    # the centre is the page the drawing is on: not a link
+    assert set(node_links(root)) == set(near) - {"people/lev-sedov"}
+    centre = [g for g in root.iter(SVG + "g") if g.get("data-key") == "people/lev-sedov"]
+    assert len(centre) == 1 and "node-current" in centre[0].get("class")
     assert len(edge_elements(root)) == 5
-    assert root.find(SVG + "desc").text.endswith("around Lev Sedov.")
+    assert "around Lev Sedov." in root.find(SVG + "desc").text
     anchors = {t.get("text-anchor") for t in root.iter(SVG + "text") if t.get("class") == "node-label"}
     assert anchors & {"start", "end"}
 
@@ -637,3 +649,111 @@ def test_streamed_exports_are_byte_for_byte_what_networkx_writes(G):
     odd.nodes["groups/g"]["size"] = 3
     assert N.to_graphml(odd) == _networkx_graphml(odd)
     assert re.search(r'attr.name="size" attr.type="(int|long)"', N.to_graphml(odd))
+
+
+# --- readable drawings (issue 15) ---------------------------------------------------------
+
+from dossier.textmetrics import text_width  # noqa: E402
+
+
+def label_boxes(root: ET.Element, size: float) -> dict[str, tuple[float, float, float, float]]:
+    """Each label's box as the drawing plans it, from the SVG's own attributes."""
+    out = {}
+    for node in root.iter():
+        if node.get("data-key") is None or node.find(SVG + "text") is None:
+            continue
+        text = node.find(SVG + "text")
+        lines = label_lines(node)
+        bold = text.get("font-weight") == "bold"
+        w = max(text_width(t, size, bold) for t in lines)
+        x, y = float(text.get("x")), float(text.get("y"))
+        x0 = {"start": x, "end": x - w}.get(text.get("text-anchor"), x - w / 2)
+        out[node.get("data-key")] = (x0, y - 0.93 * size, x0 + w, y + (len(lines) - 1) * 1.2 * size + 0.24 * size)
+    return out
+
+
+def crowded(n: int = 70) -> nx.MultiDiGraph:
+    """Hubs with many long-titled neighbours: labels that collide unless placed with care."""
+    g = nx.MultiDiGraph()
+    for h in range(3):
+        g.add_node(f"groups/hub-{h}", kind="group", title=f"The central committee of faction {h}")
+    for i in range(n):
+        key = f"events/e{i:02d}"
+        g.add_node(key, kind="event", title=f"Arrest and interrogation of group number {i:02d}")
+        g.add_edge(key, f"groups/hub-{i % 3}", key="part-of", relation="part-of", label="part of")
+        if i % 4 == 0:
+            g.add_edge(key, f"groups/hub-{(i + 1) % 3}", key="mention", relation="mention", label="mentions")
+    return g
+
+
+def test_network_labels_never_overlap_and_every_node_is_labelled():
+    g = crowded()
+    root = parse(N.render_svg(g, N.layout(g), href=href, title="Crowded", width=1080, font_size=12))
+    boxes = label_boxes(root, 12)
+    assert len(boxes) == g.number_of_nodes()  # every node labelled
+    keys = sorted(boxes)
+    clashes = [(a, b) for i, a in enumerate(keys) for b in keys[i + 1 :] if boxes[a][0] < boxes[b][2] and boxes[b][0] < boxes[a][2] and boxes[a][1] < boxes[b][3] and boxes[b][1] < boxes[a][3]]
+    assert not clashes, clashes[:5]
+    # and no label under another node's shape
+    shapes = {}
+    for node in root.iter():
+        shape = next((el for el in node if el.get("class") == "node-shape"), None) if node.get("data-key") else None
+        if shape is not None and shape.tag == SVG + "circle":
+            cx, cy, r = (float(shape.get(a)) for a in ("cx", "cy", "r"))
+            shapes[node.get("data-key")] = (cx - r, cy - r, cx + r, cy + r)
+    for k, b in boxes.items():
+        for m, s in shapes.items():
+            assert m == k or not (b[0] < s[2] and s[0] < b[2] and b[1] < s[3] and s[1] < b[3]), (k, m)
+    # inside the drawing
+    W, H = float(root.get("width")), float(root.get("height"))
+    assert all(b[0] >= 0 and b[2] <= W and b[1] >= 0 and b[3] <= H for b in boxes.values())
+
+
+def test_network_links_come_in_order_of_connections():
+    g = crowded(20)
+    root = parse(N.render_svg(g, N.layout(g), href=href, title="Crowded"))
+    keys = [a.get("data-key") for a in root.iter(SVG + "a")]
+    degree = {n: len(set(g.successors(n)) | set(g.predecessors(n))) for n in g}
+    assert [degree[k] for k in keys] == sorted((degree[k] for k in keys), reverse=True)
+    assert keys[:3] == sorted(keys[:3], key=lambda k: (-degree[k], fold(g.nodes[k]["title"])))
+    # every edge says which kinds it joins, for the filters
+    for el in edge_elements(root):
+        u, _rel, v = el.get("data-edge").split("|")
+        assert set(el.get("class").split()) == {f"k-{g.nodes[u]['kind']}", f"k-{g.nodes[v]['kind']}"}
+
+
+def test_filters_start_without_mentions_and_the_css_reads_them():
+    g = crowded(8)
+    items = N.legend_items(g)
+    assert [(i["filter"], i["checked"]) for i in items["kinds"]] == [("group", True), ("event", True)]
+    rel = {i["filter"]: i for i in items["relations"]}
+    assert rel["mentions"]["checked"] is False and rel["part-of"]["checked"] is True
+    assert rel["mentions"]["count"] == sum(1 for *_e, r in g.edges(data="relation") if r == "mention")
+    css = N.SVG_CSS
+    assert ".net-overview .edge-mention{display:none}" in css
+    assert 'input[data-filter="mentions"]:checked) .edge-mention{display:inline}' in css
+    assert 'input[data-filter="event"]:not(:checked)) .k-event{display:none}' in css
+    assert "prefers-color-scheme:dark" in css and "forced-colors:active" in css
+
+
+def test_a_neighbourhood_fits_a_phone_and_no_label_is_cut():
+    hub = nx.MultiDiGraph()
+    hub.add_node("people/hub", kind="person", title="Leon Trotsky")
+    for i in range(25):
+        k = f"events/e{i:02d}"
+        hub.add_node(k, kind="event", title=f"Trotsky's warning number {i} about the coming trials of the opposition")
+        hub.add_edge("people/hub", k, key="participant", relation="participant", label="took part")
+    near = N.neighbourhood(hub, "people/hub")
+    root = parse(N.render_svg(near, N.layout(near), href=href, title="Hub", width=400, font_size=12.5, highlight="people/hub"))
+    assert root.get("width") == "400"
+    assert 12.5 * 358 / 400 >= 11  # a 390 px phone gives it 358 px: labels stay 11 px or more
+    boxes = label_boxes(root, 12.5)
+    assert len(boxes) == 26
+    H = float(root.get("height"))
+    assert all(b[0] >= 0 and b[2] <= 400 and b[1] >= 0 and b[3] <= H for b in boxes.values()), "a label is cut at the edge"
+    keys = sorted(boxes)
+    assert not [(a, b) for i, a in enumerate(keys) for b in keys[i + 1 :] if boxes[a][0] < boxes[b][2] and boxes[b][0] < boxes[a][2] and boxes[a][1] < boxes[b][3] and boxes[b][1] < boxes[a][3]]
+    # links in reading order: the left column top to bottom, then the right
+    links = [a for a in root.iter(SVG + "a")]
+    xs = [float(a.find(SVG + "text").get("x")) for a in links]
+    assert xs == sorted(xs)

@@ -33,7 +33,18 @@ def render(rows, **kw):
 
 
 def parse(svg):
+    """The timeline: a <div class="tl"> holding the names' SVG and the plot's."""
     return ET.fromstring(svg)
+
+
+def plot(root):
+    found = [el for el in root.iter(f"{NS}svg") if "tl-plot" in el.get("class").split()]
+    assert len(found) == 1
+    return found[0]
+
+
+def rows_of(root):
+    return [g for g in root.iter(f"{NS}g") if "tl-row" in (g.get("class") or "").split()]
 
 
 def year_x(root):
@@ -135,10 +146,10 @@ def test_uncertain_dates_are_hatched_and_open_ends_fade():
     assert "tl-fuzzy" in born.get("class")
     assert [r.get("fill")[:13] for r in born.iter(f"{NS}rect")] == ["url(#p1-hatch"]
     bars = root.findall(f".//{NS}g[@class='tl-bar']")
-    first = [r.get("class") for r in bars[0].iter(f"{NS}rect")]
+    first = [r.get("class").split()[0] for r in bars[0].iter(f"{NS}rect")]
     assert first == ["tl-bar-in", "tl-bar-out"]  # the year 1890 fades in, the unknown death fades out
     assert bars[0].findall(f"{NS}rect")[1].get("fill").startswith("url(#p1-out-")
-    second = [r.get("class") for r in bars[1].iter(f"{NS}rect")]
+    second = [r.get("class").split()[0] for r in bars[1].iter(f"{NS}rect")]
     assert second == ["tl-bar-solid"]  # exact ends: a crisp bar
     exact = mark_group(root, "1900-01-01")
     assert "tl-fuzzy" not in exact.get("class")
@@ -152,15 +163,15 @@ def test_every_url_reference_and_id_is_prefixed():
 
     refs = set(re.findall(r"url\(#([^)]+)\)", svg))
     assert refs and refs <= ids
-    labelled = root.get("aria-labelledby").split()
+    labelled = plot(root).get("aria-labelledby").split()
     assert labelled == ["chrono-title", "chrono-desc"] and set(labelled) <= ids
 
 
 def test_accessible_names_and_tooltips():
     root = parse(render(GEOMETRY_ROWS, title="Timeline of the bloc"))
-    assert root.get("role") is None  # it holds links: role=img would hide them (axe nested-interactive)
-    assert root.find(f"{NS}title").text == "Timeline of the bloc"
-    assert "2 rows" in root.find(f"{NS}desc").text
+    assert all(svg.get("role") is None for svg in root.iter(f"{NS}svg"))  # they hold links: role=img would hide them (axe nested-interactive)
+    assert plot(root).find(f"{NS}title").text == "Timeline of the bloc"
+    assert "2 rows" in plot(root).find(f"{NS}desc").text
     marks = root.findall(f".//{NS}g[@data-edtf]")
     assert len(marks) == 4
     for g in marks:
@@ -177,9 +188,11 @@ def test_links_and_escaping():
     svg = render(rows, title="T & <t>")
     assert "<b>" not in svg and "<script>" not in svg
     root = parse(svg)
-    assert root.find(f"{NS}title").text == "T & <t>"
+    assert plot(root).find(f"{NS}title").text == "T & <t>"
     links = [(a.get("href"), "".join(a.itertext())) for a in root.iter(f"{NS}a")]
-    assert ("../people/x/", '<b>Bad</b> & "quoted"') in links
+    name = next(a for a in root.iter(f"{NS}a") if a.get("href") == "../people/x/")
+    shown = name.find(f"{NS}text").text  # cut to the names column, the whole name in its tooltip
+    assert shown.startswith("<b>Bad</b> &") and (shown == '<b>Bad</b> & "quoted"' or name.find(f"{NS}title").text == '<b>Bad</b> & "quoted"')
     assert any(h == "../events/e/" for h, _ in links)
     assert not any("No link" in text for _, text in links)
     row_texts = [t.text for t in root.iter(f"{NS}text")]
@@ -331,7 +344,7 @@ def test_site_svg_links_every_row(resolved):
         if r.key:
             assert href(r.key) in hrefs
     assert {"../events/kirov/", "../events/trial/", "../events/bloc-end/"} <= hrefs
-    assert len(root.findall(f".//{NS}g[@class='tl-row']")) == len(rows)
+    assert len(rows_of(root)) == len(rows)
     assert render(timeline.site_rows(resolved)) == render(rows)  # deterministic
 
 
@@ -341,10 +354,13 @@ def test_person_rows(resolved):
     assert [(r.label, r.key) for r in rows] == [
         ("Leon Trotsky", None),
         ("Left Opposition (leader)", "groups/left-opposition"),
+        ("Left Opposition (undated)", "groups/left-opposition"),
         ("Bloc of Oppositions", "groups/bloc-of-oppositions"),
     ]
     assert [m.label for m in rows[1].marks] == ["Joined", "Left"]
-    assert rows[2].span[1] is None  # open end: fades out
+    # an undated membership: the group's own span, as "some time within"
+    assert rows[2].style == "tie" and [d.edtf for d in rows[2].span] == ["1923", "1929~"] and rows[2].marks == []
+    assert rows[3].span[1] is None  # open end: fades out
     smirnov = timeline.person_rows(resolved, resolved.site.get("person", "ivan-smirnov"))
     assert len(smirnov) == 1 and [m.key for m in smirnov[0].marks if m.moment == "event"] == ["events/bloc-end", "events/trial"]
     undated = timeline.person_rows(resolved, resolved.site.get("person", "undated"))
@@ -369,11 +385,129 @@ def test_window_cuts_the_axis_and_leaves_out_what_is_outside():
     root = parse(render(rows, window=(1933, 1934)))
     years = sorted({int(t.text) for t in root.iter(f"{NS}text") if t.get("text-anchor") == "middle"})
     assert years == [1933, 1934, 1935]
-    keys = [g.get("data-key") for g in root.findall(f".//{NS}g[@class='tl-row']")]
+    keys = [g.get("data-key") for g in rows_of(root)]
     assert keys == ["groups/bloc", None]  # "Early" has nothing in 1933-1934
     assert root.findall(f".//{NS}g[@data-edtf='1936-08-19/1936-08-24']") == []
     assert len(root.findall(f".//{NS}g[@data-edtf='1934-12-01']")) == 1
     x = year_x(root)
     x0, x1 = extent(mark_group(root, "193X"))  # cut at the window's edges
     assert x0 == pytest.approx(x(1933), abs=1) and x1 == pytest.approx(x(1935), abs=1)
-    assert "1933 to 1934" in root.find(f"{NS}desc").text
+    assert "1933 to 1934" in plot(root).find(f"{NS}desc").text
+
+
+# Reading the story (issue 15) ------------------------------------------------------------
+
+STORY = [
+    Row("Old man", "people/old", (D("1868-03-01"), D("1936-06-18")), [Mark("Born", None, D("1868-03-01"), None, "birth")], "person"),
+    Row(
+        "Bloc",
+        "groups/bloc",
+        (D("1932-06"), D("1933-01")),
+        [
+            Mark("Formation of the bloc", "events/formation", D("1932-10"), None, "event"),
+            Mark("Trotsky accepts", "events/accepts", D("1932-10"), None, "event"),
+            Mark("Arrests", "events/arrests", D("1932-10-02"), None, "event"),
+            Mark("Trial", "events/trial", D("1936-08-19"), D("1936-08-24"), "event"),
+            Mark("Kirov", "events/kirov", D("1934-12-01"), None, "event"),
+            Mark("Expulsion", "events/expulsion", D("1927-11"), None, "event"),
+        ],
+        "group",
+    ),
+    Row("Historian", "people/historian", (D("1926"), D("2005")), [Mark("Discovery", "events/discovery", D("1980"), None, "event")], "person"),
+]
+
+
+def axis_x(root) -> dict[int, float]:
+    return {int(t.text): float(t.get("x")) for t in plot(root).iter(f"{NS}text") if t.get("text-anchor") == "middle" and t.text.isdigit()}
+
+
+def test_the_dense_years_get_most_of_the_width_and_the_rest_is_marked_compressed():
+    root = parse(render(STORY))
+    svg = plot(root)
+    width = float(svg.get("width"))
+    x = axis_x(root)
+    seams = sorted(x)  # the tick years include both seams of the dense years
+    assert 1926 in x or 1927 in x
+    first_dense = min(y for y in x if y >= 1926)
+    last_dense = max(y for y in x if y <= 1938)
+    assert x[last_dense] - x[first_dense] >= 0.6 * width
+    per_year_dense = (x[last_dense] - x[first_dense]) / (last_dense - first_dense)
+    before = [y for y in seams if y < first_dense]
+    assert before and (x[first_dense] - x[before[0]]) / (first_dense - before[0]) < per_year_dense / 3
+    bands = [r for r in svg.findall(f".//{NS}rect[@class='tl-compressed']") if r.find(f"{NS}title") is not None]
+    assert [b.find(f"{NS}title").text for b in bands] == ["1866–1925: compressed", "1938–2008: compressed"]
+    assert len(svg.findall(f".//{NS}path[@class='tl-break']")) == 4
+    assert "compressed" in svg.find(f"{NS}desc").text
+    start = float(root.get("data-tl-start"))
+    assert start == pytest.approx(x[first_dense] - 22, abs=2)
+    # a spread of events all over the axis keeps it linear
+    linear = parse(render(GEOMETRY_ROWS))
+    assert linear.get("data-tl-start") is None and not plot(linear).findall(f".//{NS}rect[@class='tl-compressed']")
+
+
+def test_coinciding_marks_are_stacked_never_drawn_over_each_other():
+    root = parse(render(STORY))
+    row = next(g for g in rows_of(root) if g.get("data-key") == "groups/bloc")
+    boxes = []
+    for g in row.findall(f"{NS}g"):
+        if "tl-mark" not in (g.get("class") or ""):
+            continue
+        rects = list(g.iter(f"{NS}rect"))
+        boxes.append((g.get("data-key"), min(float(r.get("x")) for r in rects), min(float(r.get("y")) for r in rects),
+                      max(float(r.get("x")) + float(r.get("width")) for r in rects), max(float(r.get("y")) + float(r.get("height")) for r in rects)))
+    assert len(boxes) == 6
+    clashes = [(a[0], b[0]) for i, a in enumerate(boxes) for b in boxes[i + 1 :] if a[1] < b[3] and b[1] < a[3] and a[2] < b[4] and b[2] < a[4]]
+    assert not clashes
+    ys = {b[0]: b[2] for b in boxes}
+    assert len({ys["events/formation"], ys["events/accepts"], ys["events/arrests"]}) == 3  # three lanes
+    # the row grew to hold them; its neighbours did not
+    stripes = [float(r.get("height")) for r in plot(root).find(f"{NS}g[@class='tl-stripes']")]
+    assert stripes and stripes[0] > timeline.ROW_H
+
+
+def test_the_names_have_a_column_of_their_own_that_stays_in_view():
+    root = parse(render(STORY))
+    assert root.tag == "div" and root.get("class") == "tl"
+    names, plot_svg = list(root)
+    assert "tl-names" in names.get("class") and "tl-plot" in plot_svg.get("class")
+    assert names.get("height") == plot_svg.get("height")
+    assert [t.text for t in names.iter(f"{NS}text")] == ["Old man", "Bloc", "Historian"]
+    assert not [t for t in plot_svg.iter(f"{NS}text") if t.text == "Old man"]
+    assert ".tl-names { position: sticky; left: 0;" in timeline.TIMELINE_CSS
+
+
+ROLES = {
+    "people/trotsky.md": """\
+        ---
+        title: Trotsky
+        born: "1879"
+        died: "1940"
+        memberships:
+          - {group: party, role: member, from: "1917", to: "1927-11"}
+        ---
+        """,
+    "groups/party.md": '---\ntitle: Party\nfounded: "1912"\n---\n',
+    "groups/opposition.md": '---\ntitle: Opposition\nfounded: "1923-10"\ndissolved: "1929"\nleaders: [trotsky]\n---\n',
+    "groups/united.md": '---\ntitle: United\nfounded: "1926"\ndissolved: "1927-12"\nleaders: [trotsky]\nmembers: [trotsky]\n---\n',
+    "groups/undated.md": "---\ntitle: Undated\nmembers: [trotsky]\n---\n",
+}
+
+
+def test_a_persons_timeline_has_every_membership_and_leadership(make_site):
+    diags = Diagnostics()
+    res = read_and_resolve(Project.at(make_site(ROLES)), diags)
+    assert not [d for d in diags.sorted() if d.is_error]
+    rows = timeline.person_rows(res, res.site.get("person", "trotsky"))
+    assert [(r.label, r.key, r.style) for r in rows] == [
+        ("Trotsky", None, "person"),
+        ("Party (member)", "groups/party", "membership"),
+        ("Opposition (led)", "groups/opposition", "tie"),
+        ("United (led)", "groups/united", "tie"),
+        ("United (member)", "groups/united", "tie"),
+    ]  # the undated group has nothing to draw
+    assert [d.edtf for d in rows[2].span] == ["1923-10", "1929"]
+    root = parse(render(rows))
+    tie = next(g for g in rows_of(root) if g.get("data-key") == "groups/opposition")
+    assert "tl-tie" in tie.get("class")
+    drawn = {r.get("class").split()[0] for r in tie.iter(f"{NS}rect")}
+    assert "tl-bar-range" in drawn and "tl-bar-solid" not in drawn  # some time within, not a solid stretch

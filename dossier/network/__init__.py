@@ -38,11 +38,11 @@ written out in Python, with a bounded amount of work.)
 
 from __future__ import annotations
 
-from .draw import EDGE_STYLE, KIND_STYLE, SVG_CSS, render_svg
+from .draw import EDGE_STYLE, KIND_STYLE, SVG_CSS, legend_items, render_svg
 from .export import to_gexf, to_graphml
 from .graph import NODE_KINDS, RELATIONS, build_graph, neighbourhood, overview
 from .layout import LAYOUT_WEIGHT, layout
-from .table import edge_rows
+from .table import edge_rows, mention_groups
 
 __all__ = [
     "NODE_KINDS",
@@ -54,9 +54,11 @@ __all__ = [
     "build_graph",
     "layout",
     "render_svg",
+    "legend_items",
     "neighbourhood",
     "overview",
     "edge_rows",
+    "mention_groups",
     "to_graphml",
     "to_gexf",
 ]

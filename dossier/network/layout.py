@@ -42,8 +42,10 @@ def _components(nodes: list[str], adj: dict[str, list[str]]) -> list[list[str]]:
 
 
 #: How strongly each relation pulls its ends together in the layout: the
-#: many body mentions should not drag the structure of memberships apart.
-LAYOUT_WEIGHT = {"mention": 0.25}
+#: many body mentions should not drag the structure of memberships apart
+#: (the network page hides them until asked for), but a page linked only by
+#: mentions stays near what mentions it.
+LAYOUT_WEIGHT = {"mention": 0.05}
 
 #: Work budget of one force-directed layout, in pair interactions (about a
 #: second of pure Python); the automatic iteration count follows from it.
@@ -175,16 +177,14 @@ def _pack(blocks: list[tuple[list[str], list[tuple[float, float]]]], aspect: flo
     return out
 
 
-RING_MAX = 12  # a centre with more neighbours gets two columns instead of a ring
-
-
 def _radial(nodes: list[str], adj: dict[str, list[str]], center: str, G) -> dict[str, tuple[float, float]]:
     """``center`` at the origin and the other nodes around it, in [-1, 1]^2.
 
-    Up to ``RING_MAX`` direct neighbours (and no farther nodes): a ring,
-    ordered by kind and title. More: two columns, left and right, in that
-    order, so that labels never collide. Farther nodes: further rings, each
-    node at about the angle of its inner neighbours.
+    Direct neighbours only (an entity page's drawing): two columns, left
+    and right, in order of kind and title (the first half on the left), so
+    that labels never collide and the drawing stays narrow enough for a
+    phone. Farther nodes: rings, each node at about the angle of its inner
+    neighbours.
     """
     dist = {center: 0}
     queue = deque([center])
@@ -204,7 +204,7 @@ def _radial(nodes: list[str], adj: dict[str, list[str]], center: str, G) -> dict
         return (kind_rank.get(G.nodes[n].get("kind"), 9), fold(str(G.nodes[n].get("title", n))), n)
 
     first = sorted((n for n in nodes if dist.get(n) == 1), key=by_kind)
-    if depth == 1 and len(first) > RING_MAX:
+    if depth == 1:
         half = (len(first) + 1) // 2
         for side, column in ((-1.0, first[:half]), (1.0, first[half:])):
             for i, n in enumerate(column):
@@ -243,7 +243,7 @@ def layout(
 
     Each connected component (edge direction ignored) gets a seeded
     force-directed layout in the manner of ForceAtlas2: hubs push harder,
-    so they spread apart; body mentions pull with a quarter of the weight
+    so they spread apart; body mentions pull with a twentieth of the weight
     of the other relations (:data:`LAYOUT_WEIGHT`). Repulsion is exact up
     to 300 nodes and grid-approximated (nearby nodes only) above. The
     number of rounds is ``iterations`` or, by default, what a fixed work
@@ -256,8 +256,8 @@ def layout(
 
     With ``center`` (by default ``G.graph["center"]``, which
     :func:`neighbourhood` sets) the layout is radial instead: ``center`` at
-    (0.5, 0.5) and its neighbours on a ring, or, when there are more than
-    twelve, in two columns left and right, in order of kind and title.
+    (0.5, 0.5) and its direct neighbours in two columns, left (x = 0) and
+    right (x = 1), in order of kind and title; farther nodes on rings.
 
     The same graph and seed give the same positions on every run and
     platform: nodes are visited in sorted order, initial positions come from

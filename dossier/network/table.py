@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import networkx as nx
 
 from ..text import fold
@@ -49,3 +51,19 @@ def edge_rows(G: nx.MultiDiGraph) -> list[dict[str, str]]:
         )
     )
     return rows
+
+
+def mention_groups(rows: list[dict[str, str]]) -> list[dict[str, Any]]:
+    """The ``mention`` rows of :func:`edge_rows` gathered by the page that
+    mentions: one item per page, in the rows' order, with ``source_title``,
+    ``source_url``, ``source_key`` and ``targets`` (each ``title``, ``url``,
+    ``key``, in the rows' order). Five hundred mentions are a hundred lines
+    instead of five hundred rows."""
+    out: list[dict[str, Any]] = []
+    for r in rows:
+        if r["relation"] != "mention":
+            continue
+        if not out or out[-1]["source_key"] != r["source_key"]:
+            out.append({"source_key": r["source_key"], "source_title": r["source_title"], "source_url": r["source_url"], "targets": []})
+        out[-1]["targets"].append({"key": r["target_key"], "title": r["target_title"], "url": r["target_url"]})
+    return out
