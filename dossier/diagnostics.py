@@ -31,6 +31,10 @@ __all__ = [
 ]
 
 
+#: Codes only a build after an earlier one can report (they compare with it).
+AFTER_A_BUILD = frozenset({"renamed"})
+
+
 class Severity(enum.Enum):
     ERROR = "error"
     WARNING = "warning"
@@ -56,6 +60,9 @@ CODES: dict[str, str] = {
     "date": "A value that is not an EDTF date (levels 0 and 1).",
     "old-style": "A date marked O.S. (Old Style, Julian) that falls after Russia adopted the Gregorian calendar on 14 February 1918 (warning).",
     "date-order": "Dates in the wrong order (died before born, ends before it starts).",
+    "former-slug": "A former slug that cannot be one: not a slug, the address of a page that exists, or claimed by two pages.",
+    "moved": "A link that uses a page's former slug: it works (the old address redirects), but should name the page as it is now (warning).",
+    "renamed": "A file whose content was, in the last build, another file's: a rename that would break the old address unless the page lists it in former_slugs (warning).",
     "uncited": "A record that must say where it is documented (a charge) has no citation (warning).",
     "contradiction": "Two pages whose dates make a claim impossible: a participant dead before the event, a membership outside a life or a group's existence, a part outside the whole, a predecessor founded after its successor, a source dated after its author's death (warning).",
     "relation": "A relation names an entity that does not exist, or one of the wrong type.",

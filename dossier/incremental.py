@@ -47,6 +47,7 @@ __all__ = [
     "entity_digests",
     "up_to_date",
     "build_id",
+    "report_renames",
     "select_pages",
     "changed_keys",
     "outgoing",
@@ -150,6 +151,28 @@ def usable(project: Project, manifest: Manifest | None, environment: str) -> Man
     if manifest is None or manifest.environment != environment or not project.output.is_dir() or not _output_intact(project, manifest):
         return None
     return manifest
+
+
+def report_renames(previous: Manifest, inputs: dict[str, str], resolved: Resolved, diags) -> None:
+    """A file whose bytes were another file's in the last build was renamed:
+    unless the page lists the old slug in ``former_slugs``, its old address
+    breaks, so say so (a warning: an error under --strict)."""
+    gone = {digest: path for path, digest in previous.inputs.items() if path not in inputs}
+    by_path = {e.path: e for e in resolved.site}
+    for path, digest in sorted(inputs.items()):
+        if path in previous.inputs or digest not in gone or path not in by_path:
+            continue
+        e = by_path[path]
+        old = Path(gone[digest])
+        old_key = f"{old.parent.name}/{old.stem}"
+        if old_key in resolved.moved or old_key == e.key:
+            continue
+        written = old.stem if old.parent.name == Path(path).parent.name else old_key
+        diags.warning(
+            e.path, 1, 1, "renamed",
+            f"this file was {gone[digest]} in the last build: its old address will break",
+            f"add former_slugs: [{written}] so that links and bookmarks to it keep working",
+        )
 
 
 def build_id(inputs: dict[str, str], environment: str) -> str:

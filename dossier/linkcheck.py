@@ -94,6 +94,12 @@ class _PageParser(HTMLParser):
             self.ids.add(a["name"])
         if tag == "base" and "href" in a and self.base is None:
             self.base = a["href"]
+        if tag == "meta" and a.get("http-equiv", "").lower() == "refresh":
+            # a redirect page: "0; url=../../events/x/" leads where it says
+            _delay, _sep, rest = a.get("content", "").partition(";")
+            target = rest.strip()
+            if target.lower().startswith("url="):
+                self.urls.append(target[4:].strip().strip("'\""))
         for attr in URL_ATTRS.get(tag, ()):
             value = a.get(attr)
             if value is None:

@@ -174,6 +174,8 @@ def _build(project: Project, check_only: bool = False, clean: bool = False, reso
     gc.enable()
     gc.freeze()
     report.resolved = resolved
+    if manifest is not None:
+        incremental.report_renames(manifest, inputs, resolved, diags)
     cache.save()
     if diags.fails(project.strict):
         raise BuildFailed(diags)

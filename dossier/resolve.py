@@ -20,7 +20,7 @@ from .diagnostics import Diagnostics
 from .markup import RESERVED_IDS, Ref, Rendered, refs_in, sentence_parts
 from .model import URL_PREFIX, Entity, Site, index_names
 from .schema import Citation, FieldCitation, RecordList, Reference, a_kind, parse_citation
-from .text import fold, slugify
+from .text import fold, is_slug, slugify
 
 __all__ = ["Resolved", "ResolvedEntity", "Link", "CiteGroup", "Backlink", "Related", "CitedBy", "Position", "resolve", "resolve_body", "states", "inverse_note"]
 
@@ -172,6 +172,8 @@ class Resolved:
     entities: dict[str, ResolvedEntity]  # entity key -> its resolution ("index": the home page)
     names: dict[str, list[Entity]]  # folded name -> the entities claiming it (read through named())
     memo: deps.Memo = field(default_factory=deps.Memo)
+    #: a former address (``events/butov-death``) -> the page that has it now
+    moved: dict[str, Entity] = field(default_factory=dict)
 
     def of(self, entity: Entity) -> ResolvedEntity:
         return self.entities[entity.key]
@@ -208,6 +210,7 @@ def resolve(site: Site, rendered: dict[str, Rendered], diags: Diagnostics) -> Re
     res = Resolved(site, entities, names)
 
     _check_identity(site, names, diags)
+    res.moved = _former_addresses(site, diags)
     _check_fields(site, diags)
     _check_dates(site, diags)
     _check_cycles(site, diags)
@@ -248,6 +251,37 @@ def _check_identity(site: Site, names: dict[str, list[Entity]], diags: Diagnosti
             others = ", ".join(f"{o.path} ('{_written_name(o, name)}')" for o in claimants if o is not e)
             line, col = e.mark(*keypath)
             diags.error(e.path, line, col, "duplicate-name", f"the name '{written}' is also claimed by {others}", "links to it would be ambiguous; make titles and aliases unique")
+
+
+def _former_addresses(site: Site, diags: Diagnostics) -> dict[str, Entity]:
+    """Every former address a page claims (``former_slugs``), checked: not
+    the address of a page that exists, not claimed twice."""
+    moved: dict[str, Entity] = {}
+    where: dict[str, tuple[Entity, int]] = {}
+    for e in site:
+        for i, written in enumerate(e.get("former_slugs", [])):
+            line, col = e.mark("former_slugs", i)
+            folder, slash, slug = written.partition("/")
+            if not slash:
+                folder, slug = site.schema[e.kind].folder, written
+            if folder not in site.schema.by_folder or not is_slug(slug):
+                diags.error(e.path, line, col, "former-slug", f"'{written}' is not a slug or folder/slug of this site", "write the old file name without .md, e.g. butov-death or events/butov-death")
+                continue
+            key = f"{folder}/{slug}"
+            if key == e.key:
+                diags.error(e.path, line, col, "former-slug", f"'{written}' is this page's own address")
+                continue
+            if key in site.entities or site.by_slug(slug):
+                holder = site.entities.get(key) or site.by_slug(slug)[0]
+                diags.error(e.path, line, col, "former-slug", f"'{written}' is the slug of a page that exists: {holder.path}", "a former slug must be free: remove it, or rename that page")
+                continue
+            if key in where:
+                other, other_line = where[key]
+                diags.error(e.path, line, col, "former-slug", f"'{written}' is also claimed as a former slug by {other.path}:{other_line}", "an old address can lead to one page only")
+                continue
+            where[key] = (e, line)
+            moved[key] = e
+    return moved
 
 
 def _where_name(e: Entity, folded: str) -> tuple[tuple, str]:
@@ -395,6 +429,9 @@ def _resolve_link(res: Resolved, e: Entity, ref: Ref, diags: Diagnostics) -> Lin
         kind = next(k for k, f in URL_PREFIX.items() if f == folder)
         target = res.site.get(kind, rest)
         by_slug = True
+        if target is None and f"{folder}/{rest}" in res.moved:
+            target = res.moved[f"{folder}/{rest}"]
+            diags.warning(e.path, line, col, "moved", f"the link {ref.raw} uses a former address of '{target.title}'", f"write [[{target.key}]]")
         if target is None:
             diags.error(e.path, line, col, "link", f"the link {ref.raw} matches no page: there is no {kind} '{rest}'", _suggest(res.names, rest))
             return Link(None, label or target_text)
@@ -407,6 +444,11 @@ def _resolve_link(res: Resolved, e: Entity, ref: Ref, diags: Diagnostics) -> Lin
             cands = ", ".join(f"'{c.key}' ({c.title})" for c in found)
             diags.error(e.path, line, col, "ambiguous-link", f"the link {ref.raw} matches {len(found)} pages: {cands}", "write the type/slug form, e.g. [[" + found[0].key + "]]")
             return Link(None, label or target_text)
+        if not found:
+            formerly = [t for key, t in res.moved.items() if key.rpartition("/")[2] == target_text.strip()]
+            if len(formerly) == 1:
+                diags.warning(e.path, line, col, "moved", f"the link {ref.raw} uses a former slug of '{formerly[0].title}'", f"write [[{formerly[0].key}]] or its title")
+                return Link(formerly[0], label or formerly[0].title, "", not label)
         if not found:
             hint = _suggest(res.names, target_text)
             diags.error(e.path, line, col, "link", f"the link {ref.raw} matches no page", hint)

@@ -720,6 +720,11 @@ COMMON: list[Field] = [
     Field("tags", TextList(), "free keywords"),
     Field("sources", RefList("source"), "sources that support the page as a whole", relation=Relation(phrase="lists it as a source")),
     Field("wikidata", Text(pattern=r"Q[0-9]+", pattern_help="a Wikidata id such as Q33391"), "Wikidata identifier, rendered as a sameAs link"),
+    Field(
+        "former_slugs",
+        TextList(),
+        "the slugs this page had before it was renamed or merged into another ('butov-death', or 'events/butov-death' from another folder): their addresses keep working",
+    ),
     Field("debates", RecordList(DEBATE), "contested questions, with each historian's position"),
     Field("field_sources", FieldSourcesType(), "sources for single infobox values: {leaders: ['broue-1980, p. 12']}"),
 ]

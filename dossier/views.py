@@ -658,6 +658,7 @@ def site_pages(resolved: Resolved, options: dict[str, str] | None = None) -> lis
     pages.extend(_charges_pages(resolved))
     pages.append(_home_page(resolved))
     pages.append(_fixed("404.html", "", "404.html", lambda: {"title": "Page not found", "absolute": True}))
+    pages.extend(_redirect_pages(resolved, options))
 
     def search() -> dict[str, Any]:
         keys = sorted([e.key for e in site] + ([site.home.key] if site.home else []))
@@ -668,6 +669,35 @@ def site_pages(resolved: Resolved, options: dict[str, str] | None = None) -> lis
     if options.get("site_url"):
         pages.append(_raw("sitemap.xml", lambda: opendata.sitemap_xml(_page_urls(resolved, options), site_url=options["site_url"])))
     return sorted(pages, key=lambda p: p.path)
+
+
+def _redirect_pages(resolved: Resolved, options: dict[str, str]) -> list[Page]:
+    """A page at every former address (``former_slugs``) that sends the
+    reader on: a refresh, a canonical link and a plain link; and
+    ``_redirects`` for hosts that read one (Netlify, Cloudflare Pages)."""
+    site_url = options.get("site_url", "").rstrip("/")
+    out = []
+    for old in sorted(resolved.moved):
+        url = f"{old}/"
+
+        def make(old=old, url=url) -> dict[str, Any]:
+            target = resolved.moved[old]
+            canonical = f"{site_url}/{target.url}" if site_url else rel(url, target.url)
+            return {"title": target.title, "target": rel(url, target.url), "canonical": canonical}
+
+        out.append(_fixed(f"{url}index.html", url, "redirect.html", make))
+    if resolved.moved:
+        from urllib.parse import urlsplit
+
+        base = urlsplit(site_url).path.rstrip("/") + "/" if site_url else "/"
+
+        def lines() -> str:
+            for e in resolved.site:  # the file depends on every page's former slugs
+                e.get("former_slugs")
+            return "".join(f"{base}{old}/ {base}{resolved.moved[old].url} 301\n" for old in sorted(resolved.moved))
+
+        out.append(_raw("_redirects", lines))
+    return out
 
 
 def _page_urls(resolved: Resolved, options: dict[str, str]) -> list[str]:
