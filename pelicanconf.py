@@ -16,3 +16,8 @@ THEME_STATIC_DIR = "theme"
 PLUGINS = ["dossier.pelican_plugin"]
 
 JINJA_ENVIRONMENT = {"autoescape": True, "trim_blocks": True, "lstrip_blocks": True}
+
+# The edition a citation of the site names (default: the git tag of the commit
+# built, if any), and the repository whose commits a page's history links to.
+# EDITION = "first edition"
+# REPO_URL = "https://github.com/owner/repository"

@@ -615,6 +615,8 @@ class _Entry:
         self.translators = _names(_list(source, "translator"))
         self.date = _date(source.get("date"))
         self.accessed = _date(source.get("accessed"))
+        self.modified = _date(source.get("modified"))  # a web page's last change (14.205)
+        self.edition = _s(source, "edition")
         self.container = _s(source, "container")
         self.volume = _s(source, "volume")
         self.issue = _range(_s(source, "issue"))
@@ -936,14 +938,18 @@ class _Entry:
             # no author: the owner of the site heads the entry (14.206):
             # Yale University. "Yale Facts." Accessed May 1, 2017. URL.
             head, site = self.publisher, []
+        if self.edition:
+            site = [*site, self.edition]
+        when = f"Last modified {self.modified.human}" if self.modified else _human(self.date)
         return _sentences([
             head, _quot(self.title), _join(site),
-            _human(self.date), *self.trailer_bib(),
+            when, *self.trailer_bib(),
         ])
 
     def _note_webpage(self, loc: str) -> _R:
-        return _join([self.note_head(), _quot(self.title), *self._site(),
-                      _human(self.date), *self.trailer_note(loc)])
+        when = f"last modified {self.modified.human}" if self.modified else _human(self.date)
+        return _join([self.note_head(), _quot(self.title), *self._site(), *([self.edition] if self.edition else []),
+                      when, *self.trailer_note(loc)])
 
     def _short_webpage(self, loc: str) -> _R:
         return self._short_default(loc, _quot(short_title(self.src)))

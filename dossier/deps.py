@@ -19,7 +19,7 @@ import contextlib
 import sys
 from typing import Iterable, Iterator
 
-__all__ = ["note", "note_all", "recording", "untracked", "Memo", "face", "body", "links", "kinds", "name"]
+__all__ = ["note", "note_all", "recording", "untracked", "Memo", "face", "body", "links", "kinds", "name", "history"]
 
 #: the keys the page being rendered has read, or None outside a recording
 reading: set[str] | None = None
@@ -46,6 +46,11 @@ def links(key: str) -> str:
 def kinds(kind: str) -> str:
     """The key of the set of entities of one kind."""
     return sys.intern("kinds:" + kind)
+
+
+def history(key: str) -> str:
+    """The key of an entity's file history (its commits)."""
+    return sys.intern("history:" + key)
 
 
 def name(folded: str) -> str:

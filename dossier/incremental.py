@@ -126,7 +126,21 @@ def input_digests(project: Project) -> dict[str, str] | None:
                 out[relpath(p, project.root)] = hashlib.sha256(p.read_bytes()).hexdigest()
             except OSError:
                 return None
+    # a commit changes the pages' history even when no file changed
+    out["git:state"] = git_state(project)
     return out
+
+
+def git_state(project: Project) -> str:
+    """The commit checked out and what has changed since, cheaply: two git
+    calls (no repository: '')."""
+    from .history import _git
+
+    head = _git(project.root, "rev-parse", "HEAD")
+    if head is None:
+        return ""
+    status = _git(project.root, "status", "--porcelain=v1", "--untracked-files=all", "--", str(project.content)) or ""
+    return _sha(head + status)
 
 
 def _output_intact(project: Project, manifest: Manifest) -> bool:
@@ -218,6 +232,11 @@ def entity_digests(resolved: Resolved, files: dict[str, str]) -> dict[str, str]:
             dataset.update(f"{key}\0{face}\0{refs}\0".encode())
         for kind in resolved.site.schema.kinds:
             out[deps.kinds(kind)] = _sha("\n".join(by_kind.get(kind, [])))
+        history = resolved.history
+        out["history:edition"] = _sha(history.tag)
+        for key, r in resolved.entities.items():
+            path = r.entity.path
+            out[deps.history(key)] = _sha(repr((history.of(path), path in history.dirty, history.available)))
         for folded, claimants in resolved.names.items():
             out[deps.name(folded)] = _sha("\n".join(sorted(c.key for c in claimants)))
     out[deps.SHAPE] = dataset.hexdigest()

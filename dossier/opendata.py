@@ -545,7 +545,7 @@ def _feed_link(url: str, site_url: str, feed_url: str) -> str:
     return "../" * depth + url or "./"
 
 
-def atom_feed(articles: list, *, site_name: str, site_url: str, feed_url: str) -> str:
+def atom_feed(articles: list, *, site_name: str, site_url: str, feed_url: str, edition: str = "") -> str:
     """An Atom 1.0 feed of ``articles`` (entities), newest first.
 
     Each entry: ``title``, ``link`` (absolute with ``site_url``, else relative
@@ -573,6 +573,7 @@ def atom_feed(articles: list, *, site_name: str, site_url: str, feed_url: str) -
         '<?xml version="1.0" encoding="utf-8"?>',
         '<feed xmlns="http://www.w3.org/2005/Atom">',
         f"<title>{xml_escape(site_name)}</title>",
+        *([f"<subtitle>{xml_escape(site_name)}, {xml_escape(edition)}</subtitle>"] if edition else []),
         f"<id>{xml_escape(feed_id)}</id>",
         f"<updated>{newest}</updated>",
         f"<link rel=\"self\" href={quoteattr(feed_id if site_url else feed_url)}/>",

@@ -174,6 +174,7 @@ def _build(project: Project, check_only: bool = False, clean: bool = False, reso
     gc.enable()
     gc.freeze()
     report.resolved = resolved
+    inputs["git:state"] = incremental.git_state(project)
     if manifest is not None:
         incremental.report_renames(manifest, inputs, resolved, diags)
     cache.save()
@@ -183,8 +184,11 @@ def _build(project: Project, check_only: bool = False, clean: bool = False, reso
         report.seconds = time.perf_counter() - start
         return report
 
+    from .history import read_history
     from .pelican_plugin import PelicanRenderer
     from .views import site_pages
+
+    resolved.history = read_history(project.root, project.content)
 
     environment = environment or incremental.environment_digest(project)
     keys = incremental.entity_digests(resolved, inputs)

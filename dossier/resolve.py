@@ -15,6 +15,7 @@ from typing import Iterable
 
 from . import deps
 from .checks import check_contradictions
+from .history import Change, History
 from .dates import Date, certainly_before, format_range
 from .diagnostics import Diagnostics
 from .markup import RESERVED_IDS, Ref, Rendered, refs_in, sentence_parts
@@ -174,6 +175,13 @@ class Resolved:
     memo: deps.Memo = field(default_factory=deps.Memo)
     #: a former address (``events/butov-death``) -> the page that has it now
     moved: dict[str, Entity] = field(default_factory=dict)
+    #: the content files' history from git (read through history_of)
+    history: History = field(default_factory=History)
+
+    def history_of(self, entity: Entity) -> tuple[tuple[Change, ...], bool]:
+        """(its changes, newest first; whether it has changes not yet committed)."""
+        deps.note(deps.history(entity.key))
+        return self.history.of(entity.path), entity.path in self.history.dirty
 
     def of(self, entity: Entity) -> ResolvedEntity:
         return self.entities[entity.key]

@@ -12,13 +12,14 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
+from urllib.parse import quote
 from dataclasses import dataclass
 from typing import Any, Callable
 
 from markupsafe import Markup, escape
 
-from . import bibliography, deps, network, opendata, timeline
-from .dates import Date, format_range
+from . import bibliography, citing, deps, network, opendata, timeline
+from .dates import Date, format_range, parse_date
 from .markup import substitute
 from .model import Entity, Site
 from .resolve import CiteGroup, Link, Resolved, ResolvedEntity
@@ -362,6 +363,40 @@ class PageBuilder:
             out.append({"link": self.link(c.source), "locator": c.locator, "where": where, "sentence": "".join(t for t, _ in c.sentence)})
         return out
 
+    def history_and_citation(self) -> dict[str, Any]:
+        """The page's last change and its history (from git), "Cite this
+        page" in Chicago, BibTeX, RIS and CSL-JSON, and the meta tags
+        reference managers read (on a source's page: the source's own)."""
+        e, options = self.entity, self.options
+        changes, dirty = self.resolved.history_of(e)
+        repo = options.get("repo_url", "")
+        history = {
+            "available": self.resolved.history.available,
+            "dirty": dirty,
+            "total": len(changes),
+            "changes": [{"date": time_html(parse_date(c.date)), "subject": c.subject, "url": f"{repo}/commit/{c.commit}" if repo else ""} for c in changes[:10]],
+        }
+        last = changes[0].date if changes and not dirty else None
+        site_url = options.get("site_url", "").rstrip("/")
+        ref = citing.page_reference(
+            e, title=e.title, site_name=options.get("site_name", ""), url=f"{site_url}/{e.url}" if site_url else "", edition=edition(self.resolved, options), modified=last
+        )
+        entry, note = citing.chicago(ref)
+        key = "dossier-" + e.key.replace("/", "-")
+        formats = [
+            ("BibTeX", "bib", "application/x-bibtex", citing.bibtex(key, ref)),
+            ("RIS", "ris", "application/x-research-info-systems", citing.ris(ref)),
+            ("CSL-JSON", "json", "application/vnd.citationstyles.csl+json", citing.csl_json_text([citing.csl_json(key, ref)])),
+        ]
+        cite = {
+            "entry": entry,
+            "note": note,
+            "has_url": bool(site_url),
+            "formats": [{"name": n, "text": t, "file": f"{key}.{ext}", "href": f"data:{mime};charset=utf-8," + quote(t)} for n, ext, mime, t in formats],
+        }
+        meta_ref = citing.source_reference(e) if e.kind == "source" else ref
+        return {"history": history, "cite": cite, "citation_meta": citing.highwire_meta(meta_ref)}
+
     def charges(self) -> dict[str, Any] | None:
         """An event's charges: the matrix (accused × charge, the status of
         each), each charge in full, and the legend."""
@@ -410,6 +445,7 @@ class PageBuilder:
         ctx["search_names"] = search_names(e.names[1:])
         ctx["previews"] = self.previews(linked)
         site_url = self.options.get("site_url", "")
+        ctx.update(self.history_and_citation())
         ctx["json_ld"] = opendata.json_ld_script(opendata.json_ld(e, self.resolved, site_url=site_url))
         ctx["open_graph"] = opendata.open_graph(e, site_name=self.options.get("site_name", ""), site_url=site_url, page_url=e.url)
         near = neighbourhood_of(self.resolved, e, NEIGHBOURHOOD_MAX)
@@ -599,6 +635,9 @@ _DATA_FILES = {
     "dossier.json": "Every entity with its fields, resolved relations and sources (JSON).",
     "network.graphml": "The network of people, groups and events (GraphML, for Cytoscape, yEd or networkx).",
     "network.gexf": "The same network for Gephi (GEXF).",
+    "bibliography.json": "Every source of the site (CSL-JSON, for Zotero or any citation processor; `dossier import-sources` reads it back).",
+    "bibliography.bib": "The same bibliography as BibTeX (biblatex).",
+    "bibliography.ris": "The same bibliography as RIS (EndNote, Mendeley, Zotero).",
 }
 
 
@@ -611,17 +650,24 @@ def _data_files(resolved: Resolved, options: dict[str, str]) -> list[Page]:
 
     def feed() -> str:
         articles = sorted(site.of_kind("article"), key=lambda a: a.key)
-        return opendata.atom_feed(articles, site_name=options.get("site_name", ""), site_url=site_url, feed_url="feeds/articles.atom.xml")
+        return opendata.atom_feed(articles, site_name=options.get("site_name", ""), site_url=site_url, feed_url="feeds/articles.atom.xml", edition=edition(resolved, options))
 
     names = opendata.csv_names(site.schema)
     out = [_raw("data/dossier.json", lambda: opendata.dataset_json(resolved))]
     out += [_raw(f"data/{name}", lambda name=name: table(name)) for name in names]
     files = [{"name": "dossier.json", "what": _DATA_FILES["dossier.json"]}]
     files += [{"name": name, "what": f"{name[:-4].capitalize()}, one row each (CSV)."} for name in names]
-    files += [{"name": name, "what": _DATA_FILES[name]} for name in ("network.graphml", "network.gexf")]
+    files += [{"name": name, "what": _DATA_FILES[name]} for name in ("network.graphml", "network.gexf", "bibliography.json", "bibliography.bib", "bibliography.ris")]
     out.append(_fixed("data/index.html", "data/", "data.html", lambda: {"title": "Data", "files": files}))
     out.append(_raw("feeds/articles.atom.xml", feed))
     out.append(_raw("robots.txt", lambda: opendata.robots_txt(site_url=site_url)))
+
+    def sources() -> list[tuple[str, dict[str, Any]]]:
+        return [(s.slug, citing.source_reference(s)) for s in sorted(site.of_kind("source"), key=lambda s: s.key)]
+
+    out.append(_raw("data/bibliography.json", lambda: citing.csl_json_text([citing.csl_json(key, ref) for key, ref in sources()])))
+    out.append(_raw("data/bibliography.bib", lambda: "\n".join(citing.bibtex(key, ref) for key, ref in sources())))
+    out.append(_raw("data/bibliography.ris", lambda: "".join(citing.ris(ref) for _key, ref in sources())))
     out.append(_raw("data/network.graphml", lambda: network.to_graphml(whole_network(resolved))))
     out.append(_raw("data/network.gexf", lambda: network.to_gexf(whole_network(resolved))))
     out.append(_raw("assets/figures.css", lambda: timeline.TIMELINE_CSS + "\n" + network.SVG_CSS))
@@ -642,8 +688,28 @@ def _data_files(resolved: Resolved, options: dict[str, str]) -> list[Page]:
 
 def site_options(settings: dict[str, Any]) -> dict[str, str]:
     """What pages take from the settings (or the base context): the site's
-    address and name."""
-    return {"site_url": settings.get("SITEURL", "") or "", "site_name": settings.get("SITENAME", "") or ""}
+    address and name, its edition (``EDITION``; else the git tag of the
+    commit built) and the address of its repository (``REPO_URL``, for links
+    to the commits of a page's history)."""
+    return {
+        "site_url": settings.get("SITEURL", "") or "",
+        "site_name": settings.get("SITENAME", "") or "",
+        "edition": settings.get("EDITION", "") or "",
+        "repo_url": (settings.get("REPO_URL", "") or "").rstrip("/"),
+    }
+
+
+def edition(resolved: Resolved, options: dict[str, str]) -> str:
+    """The edition a citation names: the site's setting, else the git tag of
+    the commit built ("version v2026.12"), else none."""
+    deps.note(EDITION_KEY)
+    if options.get("edition"):
+        return options["edition"]
+    return f"version {resolved.history.tag}" if resolved.history.tag else ""
+
+
+#: The key of the edition (the git tag built), for pages that show it.
+EDITION_KEY = "history:edition"
 
 
 def site_pages(resolved: Resolved, options: dict[str, str] | None = None) -> list[Page]:
