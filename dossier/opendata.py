@@ -52,7 +52,7 @@ from markupsafe import Markup
 
 from .bibliography import parse_name
 from .dates import Date
-from .schema import SCHEMA, Cited, Citation, FieldSourcesType, RecordList, RefType, Schema
+from .schema import SCHEMA, Authority, Cited, Citation, FieldSourcesType, RecordList, RefType, Schema
 
 __all__ = [
     "dataset",
@@ -65,6 +65,7 @@ __all__ = [
     "atom_feed",
     "robots_txt",
     "csv_names",
+    "authority_links",
 ]
 
 #: Fields that are not columns of a type's table: the title comes first
@@ -373,9 +374,7 @@ def json_ld(entity, resolved, *, site_url: str) -> dict:
         data["description"] = e.get("summary")
     if e.get("tags"):
         data["keywords"] = list(e.get("tags"))
-    same_as = []
-    if e.get("wikidata"):
-        same_as.append(f"https://www.wikidata.org/wiki/{e.get('wikidata')}")
+    same_as = [url for _label, _value, url in authority_links(e, resolved.site.schema)]
     data.update(_relation_properties(e, resolved, site_url))
     data.update(_dates_and_places(e, resolved.site))
     if e.kind in ("source", "article"):
@@ -385,6 +384,16 @@ def json_ld(entity, resolved, *, site_url: str) -> dict:
     if same_as:
         data["sameAs"] = same_as if len(same_as) > 1 else same_as[0]
     return data
+
+
+def authority_links(e, schema: Schema) -> list[tuple[str, str, str]]:
+    """(file, identifier, address) of every authority identifier the page
+    gives (Wikidata, VIAF, GND, LCCN, ISNI …), in the schema's order."""
+    out = []
+    for name, f in schema[e.kind].fields.items():
+        if isinstance(f.type, Authority) and e.get(name):
+            out.append((f.type.name, e.get(name), f.type.url(e.get(name))))
+    return out
 
 
 def _relation_properties(e, resolved, site_url: str) -> dict[str, Any]:

@@ -242,6 +242,56 @@ class Choice(FieldType):
         return value
 
 
+class Authority(Text):
+    """An identifier of an authority file (Wikidata, VIAF, GND, LCCN, ISNI,
+    GeoNames), checked by its format and, where the file has one, its check
+    character; ``url`` gives its page. Nothing is looked up over the network."""
+
+    def __init__(self, name: str, pattern: str, example: str, url: str, check: Callable[[str], bool] | None = None, compact: bool = False):
+        super().__init__()
+        self.name = name
+        self.regex = re.compile(pattern)
+        # an acronym read letter by letter ("an LCCN") or a word ("a Wikidata")
+        vowel = name[0] in ("AEFHILMNORSX" if name.isupper() and name != "VIAF" else "AEIOU")
+        self.expected = f"{'an' if vowel else 'a'} {name} identifier such as {example}"
+        self.example = f'"{example}"'
+        self.template = url
+        self.check = check
+        self.compact = compact  # spaces are only for reading (ISNI)
+
+    def convert(self, value: Any) -> str:
+        text = super().convert(value)
+        bare = text.replace(" ", "") if self.compact else text
+        if not self.regex.fullmatch(bare):
+            raise self.fail(value)
+        if self.check is not None and not self.check(bare):
+            raise FieldError(f"expected {self.expected}, got {_describe(text)}, whose check character is wrong (a typo?)", code="type")
+        return bare
+
+    def url(self, value: str) -> str:
+        return self.template.format(value)
+
+
+def _isni_ok(value: str) -> bool:
+    """ISO 7064 MOD 11-2, as ISNI (and ORCID) use it."""
+    total = 0
+    for ch in value[:15]:
+        total = (total + int(ch)) * 2
+    check = (12 - total % 11) % 11
+    return value[15] == ("X" if check == 10 else str(check))
+
+
+#: The authority files a page can name, in the order the authority-control
+#: line lists them (as Wikipedia's does).
+AUTHORITIES = {
+    "wikidata": Authority("Wikidata", r"Q[1-9][0-9]*", "Q33391", "https://www.wikidata.org/wiki/{}"),
+    "viaf": Authority("VIAF", r"[1-9][0-9]{0,21}", "99258624", "https://viaf.org/viaf/{}"),
+    "gnd": Authority("GND", r"1[0-9]{7}[0-9X]|1[0-9]{8}[0-9X]|[47][0-9]{6}-[0-9X]|[1-9][0-9]{0,7}-[0-9X]", "118623761", "https://d-nb.info/gnd/{}"),
+    "lccn": Authority("LCCN", r"(?:n|nb|nr|no|ns|sh)(?:[4-9][0-9]|00|20[0-9][0-9])[0-9]{6}", "n79021164", "https://id.loc.gov/authorities/{}"),
+    "isni": Authority("ISNI", r"[0-9]{15}[0-9X]", "0000 0001 2281 955X", "https://isni.org/isni/{}", _isni_ok, compact=True),
+}
+
+
 class ChoiceList(FieldType):
     """One word of a vocabulary, or a list of them: ``basis: confession`` or
     ``basis: [testimony, document]``."""
@@ -719,7 +769,11 @@ COMMON: list[Field] = [
     Field("summary", Text(), "one sentence, used in indexes, link previews and the page description"),
     Field("tags", TextList(), "free keywords"),
     Field("sources", RefList("source"), "sources that support the page as a whole", relation=Relation(phrase="lists it as a source")),
-    Field("wikidata", Text(pattern=r"Q[0-9]+", pattern_help="a Wikidata id such as Q33391"), "Wikidata identifier, rendered as a sameAs link"),
+    Field("wikidata", AUTHORITIES["wikidata"], "Wikidata identifier: the authority-control line and a sameAs link"),
+    Field("viaf", AUTHORITIES["viaf"], "VIAF identifier (the Virtual International Authority File)"),
+    Field("gnd", AUTHORITIES["gnd"], "GND identifier (the German National Library's authority file)"),
+    Field("lccn", AUTHORITIES["lccn"], "Library of Congress name or subject authority identifier, e.g. n79021164"),
+    Field("isni", AUTHORITIES["isni"], "ISNI, 16 characters (spaces allowed; its check character is verified)"),
     Field(
         "former_slugs",
         TextList(),

@@ -446,6 +446,7 @@ class PageBuilder:
         ctx["previews"] = self.previews(linked)
         site_url = self.options.get("site_url", "")
         ctx.update(self.history_and_citation())
+        ctx["authorities"] = [{"file": name, "id": value, "url": url} for name, value, url in opendata.authority_links(e, self.resolved.site.schema)]
         ctx["json_ld"] = opendata.json_ld_script(opendata.json_ld(e, self.resolved, site_url=site_url))
         ctx["open_graph"] = opendata.open_graph(e, site_name=self.options.get("site_name", ""), site_url=site_url, page_url=e.url)
         near = neighbourhood_of(self.resolved, e, NEIGHBOURHOOD_MAX)
