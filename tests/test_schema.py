@@ -84,7 +84,7 @@ def test_bad_date(raw, message):
 
 def test_wikidata_must_be_a_q_number():
     assert errors(PERSON, {"title": "A", "wikidata": "33391"}) == [
-        (("wikidata",), "type", "'wikidata' must be a Wikidata id such as Q33391, got '33391'")
+        (("wikidata",), "type", "'wikidata' must be a Wikidata identifier such as Q33391, got '33391'")
     ]
     assert errors(PERSON, {"title": "A", "wikidata": "Q33391"}) == []
 
