@@ -453,7 +453,7 @@ def test_debate_position_missing_view_points_at_the_position(make_site):
 
 def test_wikidata_not_a_q_number(make_site):
     root = make_site({"people/a.md": '---\ntitle: A\nwikidata: "33391"\n---\n'})
-    assert only(root) == ["content/people/a.md:3:11: error[type]: 'wikidata' must be a Wikidata id such as Q33391, got '33391'"]
+    assert only(root) == ["content/people/a.md:3:11: error[type]: 'wikidata' must be a Wikidata identifier such as Q33391, got '33391'"]
 
 
 def test_genre_outside_the_vocabulary(make_site):
