@@ -215,11 +215,23 @@ def dataset(resolved) -> dict:
     return {"generator": "dossier", "counts": counts, "entities": entities}
 
 
+_INERT = (("&", "\\u0026"), ("<", "\\u003c"), (">", "\\u003e"), ("\u2028", "\\u2028"), ("\u2029", "\\u2029"))
+
+
+def inert_json(text: str) -> str:
+    """JSON ``text`` with ``&``, ``<``, ``>``, U+2028 and U+2029 written as escapes.
+
+    The JSON means exactly the same, but nothing in it can end or confuse a
+    ``<script>`` element it is embedded in, or be acted on by a browser that
+    sniffs a ``.json`` file as HTML.
+    """
+    for ch, esc in _INERT:
+        text = text.replace(ch, esc)
+    return text
+
+
 def dataset_json(resolved) -> str:
-    text = json.dumps(dataset(resolved), sort_keys=True, ensure_ascii=False, indent=1)
-    # the same data, with no "<", ">" or "&" a browser sniffing the file as
-    # HTML could act on
-    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026") + "\n"
+    return inert_json(json.dumps(dataset(resolved), sort_keys=True, ensure_ascii=False, indent=1)) + "\n"
 
 
 # CSV ----------------------------------------------------------------------------
@@ -481,9 +493,7 @@ def json_ld_script(data: dict) -> Markup:
     ``<!--`` in the data can end or confuse the script element; the JSON
     means exactly the same.
     """
-    text = json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-    for ch, esc in (("&", "\\u0026"), ("<", "\\u003c"), (">", "\\u003e"), ("\u2028", "\\u2028"), ("\u2029", "\\u2029")):
-        text = text.replace(ch, esc)
+    text = inert_json(json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":")))
     return Markup(f'<script type="application/ld+json">{text}</script>')
 
 

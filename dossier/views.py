@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
-from urllib.parse import quote
 from dataclasses import dataclass
 from typing import Any, Callable
 
@@ -384,15 +383,15 @@ class PageBuilder:
         entry, note = citing.chicago(ref)
         key = "dossier-" + e.key.replace("/", "-")
         formats = [
-            ("BibTeX", "bib", "application/x-bibtex", citing.bibtex(key, ref)),
-            ("RIS", "ris", "application/x-research-info-systems", citing.ris(ref)),
-            ("CSL-JSON", "json", "application/vnd.citationstyles.csl+json", citing.csl_json_text([citing.csl_json(key, ref)])),
+            ("BibTeX", citing.bibtex(key, ref)),
+            ("RIS", citing.ris(ref)),
+            ("CSL-JSON", citing.csl_json_text([citing.csl_json(key, ref)])),
         ]
         cite = {
             "entry": entry,
             "note": note,
             "has_url": bool(site_url),
-            "formats": [{"name": n, "text": t, "file": f"{key}.{ext}", "href": f"data:{mime};charset=utf-8," + quote(t)} for n, ext, mime, t in formats],
+            "formats": [{"name": n, "text": t} for n, t in formats],
         }
         meta_ref = citing.source_reference(e) if e.kind == "source" else ref
         return {"history": history, "cite": cite, "citation_meta": citing.highwire_meta(meta_ref)}
@@ -414,8 +413,7 @@ class PageBuilder:
             data[key] = preview_data(self.resolved, page.entity)
         if not data:
             return Markup("")
-        text = json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-        text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+        text = opendata.inert_json(json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":")))
         return Markup('<script type="application/json" id="dossier-previews">{}</script>').format(Markup(text))
 
     def build(self) -> dict[str, Any]:
@@ -666,7 +664,7 @@ def _data_files(resolved: Resolved, options: dict[str, str]) -> list[Page]:
     def sources() -> list[tuple[str, dict[str, Any]]]:
         return [(s.slug, citing.source_reference(s)) for s in sorted(site.of_kind("source"), key=lambda s: s.key)]
 
-    out.append(_raw("data/bibliography.json", lambda: citing.csl_json_text([citing.csl_json(key, ref) for key, ref in sources()])))
+    out.append(_raw("data/bibliography.json", lambda: opendata.inert_json(citing.csl_json_text([citing.csl_json(key, ref) for key, ref in sources()]))))
     out.append(_raw("data/bibliography.bib", lambda: "\n".join(citing.bibtex(key, ref) for key, ref in sources())))
     out.append(_raw("data/bibliography.ris", lambda: "".join(citing.ris(ref) for _key, ref in sources())))
     out.append(_raw("data/network.graphml", lambda: network.to_graphml(whole_network(resolved))))

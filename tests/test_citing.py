@@ -8,7 +8,6 @@ import os
 import re
 import subprocess
 from html import unescape
-from urllib.parse import unquote
 
 import pytest
 
@@ -63,12 +62,15 @@ def test_cite_this_page_in_chicago_and_three_formats(repo):
     cite = text(html[html.index('class="cite-this-page"') :])
     assert "“Leon Trotsky.” Dossier, version v2026.12. Last modified November 30, 2026. https://example.org/dossier/people/leon-trotsky/." in cite
     assert "Add the date you consulted it" in cite
-    downloads = dict(re.findall(r'<a download="([^"]+)" href="data:[^,]+,([^"]+)"', html))
-    bib = unquote(unescape(downloads["dossier-people-leon-trotsky.bib"]))
+    # each format is shown whole, to copy; no data: address a sanitizer would have to trust
+    assert "download=" not in html and "href=\"data:application" not in html
+    formats = dict(re.findall(r'<h3>([^<]+)</h3>\s*<pre class="cite-code">([^<]*)</pre>', html))
+    bib = unescape(formats["BibTeX"])
     assert bib.startswith("@online{dossier-people-leon-trotsky,") and "date = {2026-11-30}" in bib and "version = {version v2026.12}" in bib
-    ris = unquote(unescape(downloads["dossier-people-leon-trotsky.ris"]))
-    assert ris.startswith("TY  - ELEC\r\nTI  - Leon Trotsky\r\n") and "DA  - 2026/11/30\r\n" in ris and ris.endswith("ER  -\r\n")
-    (item,) = json.loads(unquote(unescape(downloads["dossier-people-leon-trotsky.json"])))
+    # (an HTML page holds its lines with LF; RIS readers take either)
+    ris = unescape(formats["RIS"])
+    assert ris.startswith("TY  - ELEC\nTI  - Leon Trotsky\n") and "DA  - 2026/11/30\n" in ris and ris.endswith("ER  -\n")
+    (item,) = json.loads(unescape(formats["CSL-JSON"]))
     assert item == {"id": "dossier-people-leon-trotsky", "type": "webpage", "title": "Leon Trotsky", "container-title": "Dossier", "version": "version v2026.12", "URL": "https://example.org/dossier/people/leon-trotsky/", "issued": {"date-parts": [[2026, 11, 30]]}}
     # an article is cited with its author
     article = text(page(project, "articles/the-bloc/index.html"))

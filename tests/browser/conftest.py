@@ -163,9 +163,20 @@ def page_urls(site_dir) -> dict[str, str | None]:
         if preferred and (folder / preferred / "index.html").is_file():
             out[name] = f"/{where}/{preferred}/"
         else:
-            pages = sorted(p.parent.name for p in folder.glob("*/index.html"))
-            out[name] = f"/{where}/{pages[0]}/" if pages else None
+            pages = entity_pages(site_dir, where)
+            out[name] = pages[0] if pages else None
     return out
+
+
+def entity_pages(site_dir: Path, *kinds: str) -> list[str]:
+    """The URLs of the real pages in the folders ``kinds`` (``"people"``, ...),
+    sorted; the redirect pages left at former addresses are not among them."""
+    return sorted(
+        f"/{kind}/{p.parent.name}/"
+        for kind in kinds
+        for p in (site_dir / kind).glob("*/index.html")
+        if 'http-equiv="refresh"' not in p.read_text(encoding="utf-8")
+    )
 
 
 # The browser ---------------------------------------------------------------------
