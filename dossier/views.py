@@ -502,6 +502,7 @@ def charge_context(resolved: Resolved, event: Entity, link: Callable[..., Markup
                 "status_label": status_type.label(rec["status"]),
                 "note": rec.get("note", ""),
                 "cites": notes.markers(rec.get("cite") or ()) if notes else Markup(""),
+                "cite_list": list(rec.get("cite") or ()),
             }
         )
     matrix = [
@@ -538,9 +539,20 @@ def _charges_pages(resolved: Resolved) -> list[Page]:
         def link(target: Entity, label: str | None = None, fragment: str = "", cls: str = "xref") -> Markup:
             return Markup(f'<a class="{escape(cls)}" href="{escape(rel(url, target.url))}">{escape(label or target.title)}</a>')
 
+        def sources(cite_list) -> Markup:
+            # the page of every charge has no notes: each source is named and
+            # linked, with its locator, beside what it documents
+            out = []
+            for c in cite_list:
+                src = site.get("source", c.key)
+                if src is not None:
+                    label = link(src, src.get("short_title") or src.title)
+                    out.append(label + (Markup(", ") + c.locator if c.locator else Markup("")))
+            return Markup("; ").join(out)
+
         for e in events:
             ctx = charge_context(resolved, e, link, None)
-            rows = [r for r in ctx["rows"] if status is None or r["status"] == status]
+            rows = [dict(r, sources=sources(r["cite_list"])) for r in ctx["rows"] if status is None or r["status"] == status]
             if rows:
                 cases.append({"event": link(e), "id": e.slug, "time": time_html(e.get("date")), "rows": rows})
             for rec in e.get("charges") or []:
