@@ -23,6 +23,8 @@ commands:
   new KIND TITLE   scaffold a new person, group, event, source or article
   import-sources FILE
                    write content/sources/*.md from a CSL-JSON or BibTeX file
+  clean            remove the output, the leftovers of killed builds and the
+                   cache: only what a build can prove it made
 
 exit status: 0 on success, 1 on any error (or warning, with --strict),
 2 on a usage error.
@@ -77,6 +79,7 @@ def parser() -> argparse.ArgumentParser:
     i = sub.add_parser("import-sources", help="import CSL-JSON or BibTeX into content/sources/")
     _common(i, sub=True)
     i.add_argument("file", type=Path)
+    _common(sub.add_parser("clean", help="remove what builds made (output, leftovers, cache), and only that"), sub=True)
     return p
 
 
@@ -105,6 +108,16 @@ def main(argv: list[str] | None = None) -> int:
 
             path = new_entity(_project(args), args.kind, args.title)
             print(f"wrote {path}")
+            return 0
+        if command == "clean":
+            from .clean import clean
+
+            project = _project(args)
+            done = clean(project.output, project.cache_dir)
+            for path in done.removed:
+                print(f"removed {path}")
+            for text in done.left:
+                print(f"warning: {text}", file=sys.stderr)
             return 0
         if command == "import-sources":
             from .importer import import_sources
@@ -141,6 +154,8 @@ def _build(args, check_only: bool) -> int:
         return 0
     if report.diagnostics.items:
         print(report.diagnostics.report(), file=sys.stderr)
+    for note in report.notes:
+        print(f"warning: {note}", file=sys.stderr)
     site = report.resolved.site
     counts = ", ".join(f"{len(site.of_kind(k))} {CONTENT_TYPES[k].folder}" for k in CONTENT_TYPES)
     if check_only:

@@ -40,6 +40,9 @@ class BuildReport:
     pages: int = 0  # pages rendered
     written: int = 0  # files written (their bytes changed or they are new)
     up_to_date: bool = False
+    #: what the build saw beside the output and left alone (not diagnostics:
+    #: about the file system, not the content; never a failure under --strict)
+    notes: list[str] = field(default_factory=list)
     seconds: float = 0.0
     timings: dict[str, float] = field(default_factory=dict)
     renderer: Renderer | None = None  # what the pages were rendered with: the devserver's previews use it
@@ -134,7 +137,21 @@ def build(project: Project, check_only: bool = False, clean: bool = False, resol
     """Build the site (or only check it). Raises :class:`BuildFailed`.
 
     See :func:`_build`."""
-    with _batch_gc():
+    if check_only:
+        with _batch_gc():
+            return _build(project, check_only, clean, resolve_always)
+    from .incremental import Manifest
+    from .output import build_lock
+
+    lock = Manifest.path_for(project.cache_dir, project.output).with_suffix(".lock")
+
+    def waiting(holder: str) -> None:
+        import sys
+
+        who = f" (process {holder})" if holder.isdigit() else ""
+        print(f"waiting for another build of {project.output}{who} to finish", file=sys.stderr, flush=True)
+
+    with build_lock(lock, waiting), _batch_gc():
         return _build(project, check_only, clean, resolve_always)
 
 
@@ -214,6 +231,7 @@ def _build(project: Project, check_only: bool = False, clean: bool = False, reso
         build_id = incremental.build_id(inputs, environment)
         new_manifest = incremental.Manifest(build_id, inputs, keys, environment, result.records, diags.warnings)
         staging.commit({"build": build_id})
+    report.notes = staging.notes
     new_manifest.save(project.cache_dir, project.output)
     report.seconds = time.perf_counter() - start
     return report

@@ -160,7 +160,7 @@ def _ignored(name: str) -> bool:
 
 
 def _under(path: str, prefixes: tuple[str, ...]) -> bool:
-    # ``output`` also excludes its siblings ``output.staging-<pid>``/``.old-``.
+    # ``output`` also excludes its siblings ``output.staging-<pid>-<token>``.
     return any(path == p or path.startswith(p + os.sep) or path.startswith(p + ".") for p in prefixes)
 
 
@@ -796,6 +796,8 @@ class Rebuilder:
                 self.project.search = False
             if report.diagnostics.items:  # warnings
                 self._say(report.diagnostics.report(), error=True)
+            for note in report.notes:
+                self._say(f"warning: {note}", error=True)
             verb = "built" if first else "rebuilt"
             self._say(f"{verb} in {report.seconds:.2f}s ({report.pages} pages)")
             if preview is not None and report.written == 0 and preview.matches():
