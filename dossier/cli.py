@@ -95,7 +95,47 @@ def _project(args):
 
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
+    from .interrupt import handling_signals
+
+    with handling_signals():
+        return _main(args)
+
+
+def _main(args) -> int:
+    """Every failure as one line and an exit status, never a traceback."""
+    from .interrupt import Interrupted, describe, exit_status
+
     command = args.command or "build"
+    writes = command in ("build", "serve")
+    try:
+        return _run(args, command)
+    except (KeyboardInterrupt, Interrupted) as exc:
+        print(f"{describe(exc)}: {_left(exc, writes)}", file=sys.stderr)
+        return exit_status(exc)
+    except OSError as exc:
+        print(f"error: {_os_error(exc)}" + (f"; {_left(exc, writes)}" if writes else ""), file=sys.stderr)
+        return 1
+
+
+def _left(exc: BaseException, writes: bool) -> str:
+    if not writes:
+        return "stopped"
+    if getattr(exc, "dossier_swapped", False):
+        return "the new output was already in place"
+    return "the build stopped and the previous output was left as it was"
+
+
+def _os_error(exc: OSError) -> str:
+    """'No space left on device: /path' (the system's words, the file named)."""
+    text = exc.strerror or str(exc)
+    if exc.filename is not None:
+        text += f": {exc.filename}"
+        if exc.filename2 is not None:
+            text += f" -> {exc.filename2}"
+    return text
+
+
+def _run(args, command: str) -> int:
     try:
         if command in ("build", "check"):
             return _build(args, check_only=command == "check")

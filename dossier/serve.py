@@ -810,6 +810,10 @@ class Rebuilder:
             self._say(exc.diagnostics.report(), error=True)
             self._say("build failed: still serving the last good build", error=True)
             self.server.notify_error(exc.diagnostics)
+        elif isinstance(exc, OSError):  # a full disk, a read-only folder: the system's words
+            where = f": {exc.filename}" if exc.filename else ""
+            self._say(f"error: {exc.strerror or exc}{where}; still serving the last good build", error=True)
+            self.server.notify_error([f"error: {exc.strerror or exc}{where}"])
         elif isinstance(exc, DossierError):
             self._say(f"error: {exc}", error=True)
             self.server.notify_error([f"error: {exc}"])

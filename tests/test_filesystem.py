@@ -150,3 +150,90 @@ def test_a_linked_folder_inside_content_is_an_error_not_skipped(tmp_path):
     (root / "content" / "groups").symlink_to(root / "content" / ".store", target_is_directory=True)
     diags = check_site(root)
     assert "content/groups:1:1: error[symlink]: the folder is a link to" in "\n".join(d.format() for d in diags.errors)
+
+
+# Failing writes: one line, status 1, the previous output as it was ------------------
+
+
+def _one_line(err: str) -> str:
+    lines = [line for line in err.strip().splitlines() if line]
+    assert len(lines) == 1 and "Traceback" not in err, err
+    return lines[0]
+
+
+@pytest.mark.parametrize(
+    "code, words",
+    [(errno.ENOSPC, "No space left on device"), (errno.EROFS, "Read-only file system"), (errno.EDQUOT, "Disk quota exceeded"), (errno.EIO, "Input/output error")],
+)
+def test_a_failing_write_is_one_line_and_changes_nothing(built, monkeypatch, capsys, code, words):
+    from dossier import output
+    from dossier.cli import main
+
+    before = tree_digest(built / "output")
+    (built / "content" / "people" / "bob.md").write_text("---\ntitle: Bob\n---\nChanged.\n")
+    real = output.Staging.write
+    calls = []
+
+    def write(self, relpath, data, only_if_changed=False):
+        calls.append(relpath)
+        if len(calls) > 3:  # some files are written, then the disk is full
+            raise OSError(code, os.strerror(code), str(self.target(relpath)))
+        return real(self, relpath, data, only_if_changed)
+
+    monkeypatch.setattr(output.Staging, "write", write)
+    capsys.readouterr()
+    assert main(["build", "--no-search", "--jobs", "1", "--root", str(built)]) == 1
+    line = _one_line(capsys.readouterr().err)
+    assert line.startswith(f"error: {words}: ") and line.endswith("the build stopped and the previous output was left as it was"), line
+    assert tree_digest(built / "output") == before
+    assert sorted(p.name for p in built.iterdir() if p.name.startswith("output")) == ["output"]
+
+
+def test_a_failing_swap_is_one_line_and_changes_nothing(built, monkeypatch, capsys):
+    from dossier import output
+    from dossier.cli import main
+
+    before = tree_digest(built / "output")
+    (built / "content" / "people" / "bob.md").write_text("---\ntitle: Bob\n---\nChanged again.\n")
+
+    def exchange(a, b):
+        raise OSError(errno.EBUSY, os.strerror(errno.EBUSY), str(b))  # a mount point, say
+
+    monkeypatch.setattr(output, "_exchange", exchange)
+    capsys.readouterr()
+    assert main(["build", "--no-search", "--jobs", "1", "--root", str(built)]) == 1
+    assert "previous output was left as it was" in _one_line(capsys.readouterr().err)
+    assert tree_digest(built / "output") == before
+    assert sorted(p.name for p in built.iterdir() if p.name.startswith("output")) == ["output"]
+
+
+def test_a_cache_that_cannot_be_saved_does_not_fail_the_build(built, monkeypatch, capsys):
+    from dossier import cache
+    from dossier.cli import main
+
+    (built / "content" / "people" / "bob.md").write_text("---\ntitle: Bob\n---\nOnce more.\n")
+
+    def atomic_pickle(path, value):
+        raise OSError(errno.EROFS, os.strerror(errno.EROFS), str(path))
+
+    monkeypatch.setattr(cache, "atomic_pickle", atomic_pickle)
+    import dossier.incremental as incremental
+
+    monkeypatch.setattr(incremental, "atomic_pickle", atomic_pickle)
+    assert main(["build", "--no-search", "--jobs", "1", "--root", str(built)]) == 0
+    err = capsys.readouterr().err
+    assert "warning: could not save the content cache (Read-only file system" in err
+    assert "Once more." in (built / "output" / "people" / "bob" / "index.html").read_text()
+
+
+def test_an_output_folder_that_cannot_be_written_is_one_line(built, restore_modes):
+    """A real permission check: the folder that holds output/ is read-only."""
+    prefix = permission_prefix()
+    before = tree_digest(built / "output")
+    (built / "content" / "people" / "bob.md").write_text("---\ntitle: Bob\n---\nNew.\n")
+    restore_modes(built, 0o555)
+    proc = run(["build", "--no-search"], built, prefix)
+    assert proc.returncode == 1
+    line = _one_line(proc.stderr)
+    assert line.startswith("error: Permission denied: ") and "output.staging-" in line and line.endswith("the previous output was left as it was"), line
+    assert tree_digest(built / "output") == before
