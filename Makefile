@@ -42,5 +42,7 @@ devserver serve: $(STAMP)
 docs: $(STAMP)
 	$(PY) -m dossier.docs
 
+## Remove the output, the leftovers of killed builds and the cache: only
+## what a build can prove it made (a folder merely named like one stays).
 clean:
-	rm -rf output output.staging-* output.old-* .dossier-cache
+	$(if $(wildcard $(PY)),$(PY),$(PYTHON)) build.py clean

@@ -23,6 +23,8 @@ commands:
   new KIND TITLE   scaffold a new person, group, event, source or article
   import-sources FILE
                    write content/sources/*.md from a CSL-JSON or BibTeX file
+  clean            remove the output, the leftovers of killed builds and the
+                   cache: only what a build can prove it made
 
 exit status: 0 on success, 1 on any error (or warning, with --strict),
 2 on a usage error.
@@ -77,6 +79,7 @@ def parser() -> argparse.ArgumentParser:
     i = sub.add_parser("import-sources", help="import CSL-JSON or BibTeX into content/sources/")
     _common(i, sub=True)
     i.add_argument("file", type=Path)
+    _common(sub.add_parser("clean", help="remove what builds made (output, leftovers, cache), and only that"), sub=True)
     return p
 
 
@@ -92,7 +95,47 @@ def _project(args):
 
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
+    from .interrupt import handling_signals
+
+    with handling_signals():
+        return _main(args)
+
+
+def _main(args) -> int:
+    """Every failure as one line and an exit status, never a traceback."""
+    from .interrupt import Interrupted, describe, exit_status
+
     command = args.command or "build"
+    writes = command in ("build", "serve")
+    try:
+        return _run(args, command)
+    except (KeyboardInterrupt, Interrupted) as exc:
+        print(f"{describe(exc)}: {_left(exc, writes)}", file=sys.stderr)
+        return exit_status(exc)
+    except OSError as exc:
+        print(f"error: {_os_error(exc)}" + (f"; {_left(exc, writes)}" if writes else ""), file=sys.stderr)
+        return 1
+
+
+def _left(exc: BaseException, writes: bool) -> str:
+    if not writes:
+        return "stopped"
+    if getattr(exc, "dossier_swapped", False):
+        return "the new output was already in place"
+    return "the build stopped and the previous output was left as it was"
+
+
+def _os_error(exc: OSError) -> str:
+    """'No space left on device: /path' (the system's words, the file named)."""
+    text = exc.strerror or str(exc)
+    if exc.filename is not None:
+        text += f": {exc.filename}"
+        if exc.filename2 is not None:
+            text += f" -> {exc.filename2}"
+    return text
+
+
+def _run(args, command: str) -> int:
     try:
         if command in ("build", "check"):
             return _build(args, check_only=command == "check")
@@ -105,6 +148,16 @@ def main(argv: list[str] | None = None) -> int:
 
             path = new_entity(_project(args), args.kind, args.title)
             print(f"wrote {path}")
+            return 0
+        if command == "clean":
+            from .clean import clean
+
+            project = _project(args)
+            done = clean(project.output, project.cache_dir)
+            for path in done.removed:
+                print(f"removed {path}")
+            for text in done.left:
+                print(f"warning: {text}", file=sys.stderr)
             return 0
         if command == "import-sources":
             from .importer import import_sources
@@ -141,6 +194,8 @@ def _build(args, check_only: bool) -> int:
         return 0
     if report.diagnostics.items:
         print(report.diagnostics.report(), file=sys.stderr)
+    for note in report.notes:
+        print(f"warning: {note}", file=sys.stderr)
     site = report.resolved.site
     counts = ", ".join(f"{len(site.of_kind(k))} {CONTENT_TYPES[k].folder}" for k in CONTENT_TYPES)
     if check_only:

@@ -22,6 +22,7 @@ __all__ = ["format_reference", "diagnostics_reference", "generated_files", "FIXE
 #: How to fix each diagnostic (docs/diagnostics.md). Every code needs one.
 FIXES: dict[str, str] = {
     "encoding": "Re-save the file as UTF-8 (most editors: 'Save with encoding… UTF-8'). The column points at the first bad byte.",
+    "unreadable": "Give yourself read permission (`chmod -R u+rX content`), or move the file or folder out of the content folder if it is not content. A build never skips what it cannot read: the pages in it would vanish from the site.",
     "file-name": "Rename the file: lowercase ASCII letters, digits and hyphens, ending in `.md` (`Leon Trotsky.md` → `leon-trotsky.md`). The slug is the page's id in links and URLs.",
     "folder": "Move the file into `people/`, `groups/`, `events/`, `sources/` or `articles/` (directly, not in a subfolder). Only `content/index.md`, the home page, lives at the top.",
     "symlink": "Copy the file into the content folder instead of linking to a file outside it.",
