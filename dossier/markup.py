@@ -10,6 +10,7 @@ substituted into the HTML by :func:`substitute`.
 
 from __future__ import annotations
 
+import html as htmllib
 import re
 import xml.etree.ElementTree as etree
 from dataclasses import dataclass, field
@@ -61,6 +62,9 @@ class Ref:
     inner: str  # between the brackets
     line: int  # line within the body (1-based), 0 if unknown
     column: int
+    #: written inside an attribute (a link's address, an image's source or
+    #: alt text, a title): no link there, only its text (see render_markdown)
+    in_attribute: bool = False
 
 
 @dataclass
@@ -102,6 +106,19 @@ class _RefProcessor(InlineProcessor):
         return AtomicString(_placeholder(self.kind, len(self.refs) - 1)), m.start(0), m.end(0)
 
 
+def written_text(kind: str, inner: str) -> str:
+    """A link as its text reads before resolution: the label, or the name
+    written (a citation reads as nothing)."""
+    if kind != "link":
+        return ""
+    target, _, label = inner.partition("|")
+    target = target.partition("#")[0].strip()
+    folder, slash, rest = target.partition("/")
+    if not label.strip() and slash and folder in ("people", "groups", "events", "sources", "articles"):
+        return rest.replace("-", " ")
+    return label.strip() or target
+
+
 class _Headings(Treeprocessor):
     """Demote headings one level (the page title is the only h1) and give
     each a stable, unique id that avoids the template's own ids."""
@@ -112,17 +129,8 @@ class _Headings(Treeprocessor):
         self.refs = refs
 
     def _written(self, m: re.Match) -> str:
-        """A link in a heading, as its text reads before resolution: the
-        label, or the name written (a citation reads as nothing)."""
         kind, _raw, inner = self.refs[_index(m)]
-        if kind != "link":
-            return ""
-        target, _, label = inner.partition("|")
-        target = target.partition("#")[0].strip()
-        folder, slash, rest = target.partition("/")
-        if not label.strip() and slash and folder in ("people", "groups", "events", "sources", "articles"):
-            return rest.replace("-", " ")
-        return label.strip() or target
+        return written_text(kind, inner)
 
     def run(self, root):
         used = set(RESERVED_IDS)
@@ -353,6 +361,7 @@ def render_markdown(body: str) -> Rendered:
     md, ext = _markdown()
     html = _as_written(md.convert(body))  # pipes left in code spans
     html = sanitize(html)
+    html, in_attribute = _attribute_refs(html, ext.refs)
     # "text [@x]." renders as "text[1]." : a note marker hugs its word
     html = re.sub(r"[ \t]+(?=" + _OPEN + _KIND_CHAR["cite"] + ")", "", html)
     pos = {"link": _positions(body, WIKILINK_RE), "cite": _positions(body, CITATION_RE)}
@@ -360,29 +369,58 @@ def render_markdown(body: str) -> Rendered:
     for kind, raw, inner in ext.refs:
         where = pos[kind].get(raw)
         line, col = where.pop() if where else (0, 0)  # reversed below: pop(0) was quadratic
-        refs.append(Ref(kind, raw, inner, line, col))
+        refs.append(Ref(kind, raw, inner, line, col, len(refs) in in_attribute))
     return Rendered(html, refs, list(ext.headings), split_sentences(html))
 
 
 _TAG_SPLIT_RE = re.compile(r"(<[^>]*>)")
+# Python-Markdown puts a "\\" before a stashed text it inlines into raw HTML
+_ATTRIBUTE_PLACEHOLDER_RE = re.compile(r"\\?" + PLACEHOLDER_RE.pattern)
 
 
-def substitute(html: str, link_html: Callable[[int, bool], str]) -> str:
-    """Replace every placeholder. ``link_html(index, in_attribute)`` gives the
-    HTML for ref ``index``; inside a tag (an attribute value) it must return
-    plain escaped text."""
+def _attribute_refs(html: str, refs: list[tuple[str, str, str]]) -> tuple[str, set[int]]:
+    """Placeholders inside tags (in attribute values: ``[x]([[a|b]])``,
+    ``<a href="[[a]]">``, ``![[[a]]](p.png)``) replaced by the text of their
+    link as written, and the HTML sanitized again: the sanitizer sees every
+    attribute value as it is published (a label cannot become a
+    ``javascript:`` address after it), and only text is left to substitute.
+    Returns the HTML and the indexes of the refs found in tags.
 
-    def repl_text(m: re.Match) -> str:
-        return link_html(_index(m), False)
+    ``html`` is the sanitizer's output, whose attribute values have ``<``
+    and ``>`` escaped: a tag is exactly a ``<…>`` run."""
+    if _OPEN not in html:
+        return html, set()
+    found: set[int] = set()
 
-    def repl_attr(m: re.Match) -> str:
-        return link_html(_index(m), True)
+    def repl(m: re.Match) -> str:
+        index = int(m.group(2).translate(_DIGIT_TABLE))
+        found.add(index)
+        kind, _raw, inner = refs[index]
+        return htmllib.escape(written_text(kind, inner), quote=True)
+
+    parts = _TAG_SPLIT_RE.split(html)
+    for i in range(1, len(parts), 2):  # the tags
+        if _OPEN in parts[i]:
+            parts[i] = _ATTRIBUTE_PLACEHOLDER_RE.sub(repl, parts[i])
+    if not found:
+        return html, found
+    return sanitize("".join(parts)), found
+
+
+def substitute(html: str, link_html: Callable[[int], str]) -> str:
+    """Replace every placeholder in text by ``link_html(index)``, the HTML
+    of ref ``index``. A rendered body has none inside a tag (see
+    :func:`_attribute_refs`); were there one, it is dropped, never filled:
+    nothing the sanitizer did not see may reach an attribute."""
+
+    def repl(m: re.Match) -> str:
+        return link_html(_index(m))
 
     parts = _TAG_SPLIT_RE.split(html)
     for i, part in enumerate(parts):
         if _OPEN not in part:
             continue
-        parts[i] = PLACEHOLDER_RE.sub(repl_attr if part.startswith("<") else repl_text, part)
+        parts[i] = PLACEHOLDER_RE.sub("" if i % 2 else repl, part)
     return "".join(parts)
 
 
