@@ -49,6 +49,7 @@ FIXES: dict[str, str] = {
     "ambiguous-link": "Use the `type/slug` form (`[[people/lev-sedov]]`), or make the names unique.",
     "ambiguous-variant": "A romanisation of one page's native name (ALA-LC, BGN/PCGN, ISO 9, English, French, German) is also another page's name. Links by that spelling list both pages; link by a name that tells them apart.",
     "link-section": "Link to a heading that exists on the target page (the message lists them), or drop the `#section`.",
+    "link-place": "A link gives its own text after a bar: write `[[page|text]]`, not `[text]([[page]])`; an image or attribute takes plain text. A citation goes after the link, not inside it.",
     "citation": "Cite an existing source by its slug (`[@broue-1980, p. 12]`); add the source under `content/sources/` (or `python build.py import-sources`).",
     "duplicate-slug": "Two files have the same name in different folders: rename one, since the slug must be unique across the site.",
     "duplicate-name": "Two pages share a title or alias, so `[[links]]` to it would be ambiguous: change or remove one of them.",

@@ -25,7 +25,7 @@ from . import incremental
 from .cache import ContentCache
 from .diagnostics import BuildFailed, Diagnostics
 from .interrupt import in_worker
-from .markup import Rendered, render_markdown
+from .markup import Rendered, remember_expired, render_markdown
 from .model import Site, load_site
 from .project import CACHE_DIR, Project, theme_folder
 from .render import Renderer, write_site
@@ -87,7 +87,9 @@ def render_all(site: Site, cache: ContentCache | None = None, workers: int = 1) 
     else:
         rendered = {k: render_markdown(bodies[k]) for k in keys}
     for bkey, r in rendered.items():
-        if cache is not None:
+        if r.timed_out:  # not kept: a later build tries again
+            remember_expired(bodies[bkey], r)
+        elif cache is not None:
             cache.put(bkey, r)
         for ekey in todo[bkey]:
             out[ekey] = r

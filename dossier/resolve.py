@@ -18,7 +18,7 @@ from .checks import check_contradictions
 from .history import Change, History
 from .dates import Date, certainly_before, format_range
 from .diagnostics import Diagnostics
-from .markup import RESERVED_IDS, Ref, Rendered, refs_in, sentence_parts
+from .markup import RESERVED_IDS, Ref, Rendered, refs_in, sentence_parts, written_text
 from .model import URL_PREFIX, Entity, Site, index_names, index_variants
 from .schema import Citation, FieldCitation, RecordList, Reference, a_kind, parse_citation
 from .text import fold, is_slug, slugify
@@ -440,6 +440,13 @@ def _check_field_sources(site: Site, diags: Diagnostics) -> None:
 def resolve_body(res: Resolved, e: Entity, diags: Diagnostics) -> None:
     page = res.of(e)
     for ref in page.markdown.refs:
+        if ref.in_attribute:
+            # markup.render_markdown published it as its text, never as a URL
+            line, col = _line(e, ref)
+            what = "link" if ref.kind == "link" else "citation"
+            diags.error(e.path, line, col, "link-place", f"the {what} {ref.raw} is inside a link's address, an image or an HTML attribute, where it cannot be a {what}")
+            page.resolved_refs.append(Link(None, written_text(ref.kind, ref.inner)) if ref.kind == "link" else CiteGroup(()))
+            continue
         if ref.kind == "link":
             page.resolved_refs.append(_resolve_link(res, e, ref, diags))
         else:

@@ -285,14 +285,14 @@ class PageBuilder:
     def body(self) -> Markup:
         refs = self.data.refs
 
-        def repl(index: int, in_attr: bool) -> str:
+        def repl(index: int) -> str:
             ref = refs[index] if index < len(refs) else None
             if isinstance(ref, Link):
-                if in_attr or ref.target is None:
+                if ref.target is None:
                     return str(escape(ref.label))
                 return str(self.link(ref.target, ref.label, ref.fragment))
             if isinstance(ref, CiteGroup):
-                return "" if in_attr else str(self.notes.markers(ref.cites))
+                return str(self.notes.markers(ref.cites))
             return ""
 
         return Markup(substitute(self.data.rendered.html, repl))
