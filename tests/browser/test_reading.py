@@ -91,3 +91,38 @@ def test_cited_by_lists_each_page_once_and_leads_to_the_citing_sentence(open_pag
         to_source = v.page.locator(f"section.references li{ref} a.to-source").evaluate("a => a.href")
         assert to_source.rstrip("/").endswith(source.rstrip("/")), (target, to_source)
     assert not v.problems(), v.problems()
+
+
+# Search --------------------------------------------------------------------------------
+
+PAGE_WORDS = """async (url) => {
+    const html = await (await fetch(url)).text();
+    const doc = new DOMParser().parseFromString(html, 'text/html');
+    const body = doc.querySelector('[data-pagefind-body]');
+    body.querySelectorAll('[hidden], [data-pagefind-ignore]').forEach(e => e.remove());
+    const parts = [], walk = doc.createTreeWalker(body, NodeFilter.SHOW_TEXT);
+    while (walk.nextNode()) parts.push(walk.currentNode.textContent);
+    return [parts.join(' ').toLowerCase().match(/[\\p{L}\\p{N}]+/gu) || [],
+            [...doc.querySelectorAll('[data-pagefind-body] [hidden]')].map(e => e.textContent)];
+}"""
+
+
+@pytest.mark.parametrize("query", ["Zinov'ev", "Зиновьев", "Trotskii", "Grunstein", "Trotsky", "Kamenev", "Bloc"])
+def test_search_excerpts_quote_the_pages_own_text(open_page, query):
+    v = open_page()
+    v.goto("/search/?q=" + query)
+    results = v.page.locator("#search-results li.result")
+    expect(results.first).to_be_visible(timeout=30_000)
+    shown = results.evaluate_all(
+        "lis => lis.slice(0, 8).map(li => [li.querySelector('h2 a').href, li.querySelector('p.excerpt').textContent])"
+    )
+    for url, excerpt in shown:
+        words, hidden = v.page.evaluate(PAGE_WORDS, url)
+        said = re.findall(r"[^\W_]+", excerpt.lower())
+        assert said, f"{query}: an empty excerpt for {url}"
+        # compared letter by letter: Pagefind joins some elements' texts
+        # without a space ("Date1935")
+        assert "".join(said) in "".join(words), f"{query}: the excerpt for {url} is not the page's text: {excerpt!r}"
+        for spellings in hidden:
+            assert spellings.strip() not in excerpt, f"{query}: {url} shows its index-only names: {excerpt!r}"
+    assert not v.problems(), v.problems()
