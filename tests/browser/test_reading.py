@@ -91,3 +91,41 @@ def test_what_links_here_on_a_phone_is_a_fraction_of_what_it_was(open_page):
     # 17,306 px before: one line or two per linking page now
     assert got["height"] <= 60 * len(got["items"]) + 80 * len(got["headings"]), got["height"]
     assert not v.problems(), v.problems()
+
+
+# The phone header ------------------------------------------------------------------
+
+HEADER = """() => {
+  const h = document.querySelector('header.site-header');
+  const links = [...h.querySelectorAll('.site-nav a')];
+  const nav = h.querySelector('.site-nav');
+  return {height: h.getBoundingClientRect().height, links: links.length,
+          rows: new Set(links.map(a => Math.round(a.getBoundingClientRect().top))).size,
+          search: !!h.querySelector('input[type=search]') && h.querySelector('input[type=search]').getBoundingClientRect().width,
+          page_width: document.documentElement.scrollWidth, nav_scrolls: nav.scrollWidth > nav.clientWidth};
+}"""
+
+
+@pytest.mark.parametrize("script", [True, False], ids=["with-script", "without-script"])
+@pytest.mark.parametrize("kind", ["home", "person", "article", "chronology", "people-index", "search"])
+def test_phone_header_is_at_most_120_px_and_every_section_reachable(open_page, page_urls, kind, script):
+    v = open_page(viewport=PHONE, java_script_enabled=script)
+    v.goto(page_url_or_skip(page_urls, kind))
+    got = v.page.evaluate(HEADER)
+    assert got["height"] <= 120, f"the header is {got['height']:.0f} px high on a {PHONE['width']} px screen"
+    assert got["links"] >= 8 and got["rows"] == 1, got  # one row of sections, not three
+    assert got["search"] and got["search"] >= 150, got  # the search field stays usable
+    assert got["page_width"] <= PHONE["width"], got  # the row scrolls by itself, not the page
+    # the last section is reached by the keyboard: focusing it scrolls it into view
+    last = v.page.locator("header .site-nav a").last
+    last.focus()
+    box = last.bounding_box()
+    assert box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"] + 0.5, box
+    assert not v.problems(), v.problems()
+
+
+def test_desktop_header_keeps_every_section_on_view(open_page, page_urls):
+    v = open_page(viewport=DESKTOP)
+    v.goto(page_url_or_skip(page_urls, "person"))
+    got = v.page.evaluate(HEADER)
+    assert not got["nav_scrolls"] and got["height"] <= 120, got
