@@ -71,8 +71,11 @@ class Backlink:
     """What one page (``source``) says of the page it links to."""
 
     source: Entity
-    #: the sentences (text, is the link itself) or the field's phrase
+    #: the sentences of its text that link here: (text, is the link itself)
     said: list[list[tuple[str, bool]]] = field(default_factory=list)
+    #: how its fields name the page: (place, phrase with {} for the title),
+    #: one per relation, in the order of their places
+    named: list[tuple[int, str]] = field(default_factory=list)
     shows: set[str] = field(default_factory=set)  # keys whose titles the sentences show
     in_body: bool = False  # some of it comes from the body (else only from fields)
 
@@ -80,6 +83,14 @@ class Backlink:
     def contexts(self) -> list[list[tuple[str, bool]]]:
         _note_shown(self.source, self.in_body, self.shows)
         return self.said
+
+    @property
+    def relations(self) -> list[str]:
+        """The phrases of the relations its fields hold with the page
+        ("list {} as a participant"), in the order of their places."""
+        if deps.reading is not None:
+            deps.reading.add(self.source.face_key)
+        return [phrase for _place, phrase in self.named]
 
 
 @dataclass(frozen=True)
@@ -659,8 +670,12 @@ def _derive_backlinks(res: Resolved, sentences: dict[str, list[tuple[str, list]]
         if source.kind == "home":
             continue
         for ref, target in res.site.targets(source):
-            phrase = ref.relation.phrase if ref.relation and ref.relation.phrase else f"names it in '{ref.field}'"
-            add(res.of(target).backlinks.setdefault(source.key, Backlink(source)), [(phrase, False)])
+            relation = ref.relation
+            named = (relation.place, relation.phrase) if relation and relation.phrase else (1000, f"name {{}} in the field ‘{ref.field}’")
+            bl = res.of(target).backlinks.setdefault(source.key, Backlink(source))
+            if named not in bl.named:
+                bl.named.append(named)
+                bl.named.sort()
 
 
 # Citations ---------------------------------------------------------------------

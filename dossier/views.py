@@ -331,18 +331,43 @@ class PageBuilder:
         return sections
 
     def backlinks(self) -> list[dict]:
-        groups: dict[str, list] = defaultdict(list)
+        """ "What links here", grouped by relation: the pages whose fields
+        name this one, under the first of their relations ("Events that list
+        Leon Trotsky as a participant"), then the pages that only mention it
+        in their text. One item per page: its link, and the sentences that
+        link here, shown on demand."""
+        schema = self.resolved.site.schema
+        order = kinds(schema)
+        groups: dict[tuple[int, str], list] = defaultdict(list)
         for key in sorted(self.data.backlinks):
             bl = self.data.backlinks[key]
-            contexts = []
-            for parts in bl.contexts:
-                contexts.append(Markup("").join(Markup("<mark>{}</mark>").format(t) if m else escape(t) for t, m in parts))
-            groups[bl.source.kind].append({"link": self.link(bl.source), "sort": fold(sort_name(bl.source)), "contexts": contexts})
+            sentences = [Markup("").join(Markup("<mark>{}</mark>").format(t) if m else escape(t) for t, m in parts) for parts in bl.contexts]
+            relations = bl.relations
+            group = (0, relations[0]) if relations else (1, "mention {}")
+            groups[group].append(
+                {
+                    "link": self.link(bl.source),
+                    "sort": (order.index(bl.source.kind) if bl.source.kind in order else len(order), fold(sort_name(bl.source))),
+                    "kind": bl.source.kind,
+                    "context": Markup("<br>").join(sentences),
+                }
+            )
+        places = {phrase: place for bl in self.data.backlinks.values() for place, phrase in bl.named}
+        title = self.entity.title
         out = []
-        schema = self.resolved.site.schema
-        for kind in kinds(schema):
-            if kind in groups:
-                out.append({"kind": kind, "label": schema[kind].plural, "items": sorted(groups[kind], key=lambda i: i["sort"])})
+        for mention, phrase in sorted(groups, key=lambda g: (g[0], places.get(g[1], 0), g[1])):
+            items = sorted(groups[(mention, phrase)], key=lambda i: i["sort"])
+            holders = {i["kind"] for i in items}
+            noun = schema[holders.pop()].plural if len(holders) == 1 else "Pages"
+            if mention and out:
+                noun = "Other " + noun.lower()
+            before, _, after = phrase.partition("{}")
+            out.append(
+                {
+                    "heading": f"{noun} that {before}{title}{after}",
+                    "items": items,
+                }
+            )
         return out
 
     def debates(self) -> list[dict]:
