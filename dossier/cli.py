@@ -41,7 +41,7 @@ exit status: 0 on success, 1 on any error (or warning, with --strict),
 
 def _common(p: argparse.ArgumentParser, sub: bool = False) -> None:
     # A subcommand's options default to "not given", so that they never reset
-    # the same option given before the subcommand (build.py --strict check).
+    # the same option given before the subcommand (dossier --strict check).
     def d(value):
         return argparse.SUPPRESS if sub else value
 

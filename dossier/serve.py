@@ -1,4 +1,4 @@
-"""The development server: ``python build.py serve`` (and ``make devserver``).
+"""The development server: ``dossier serve`` (and ``make devserver``).
 
     Watcher (polls content/, theme/, templates/, pelicanconf.py)
       → Rebuilder (one build at a time; ``pipeline.build``)
@@ -62,7 +62,7 @@ __all__ = [
 PREFIX = "/__dossier__/"
 
 LIVERELOAD_JS = """\
-// Dossier live reload: served only by `build.py serve`, never written to output/.
+// Dossier live reload: served only by `dossier serve`, never written to output/.
 (function () {
   "use strict";
   var me = document.currentScript;
@@ -123,7 +123,7 @@ LIVERELOAD_JS = """\
 """
 
 OVERLAY_CSS = """\
-/* Dossier build-error overlay: served only by `build.py serve`. */
+/* Dossier build-error overlay: served only by `dossier serve`. */
 #dossier-overlay {
   position: fixed; top: 0; left: 0; right: 0; z-index: 2147483647;
   max-height: 50vh; overflow: auto; box-sizing: border-box;
@@ -792,7 +792,7 @@ class Rebuilder:
             if report.resolved is not None or report.up_to_date:
                 # The first build indexes the site for search; rebuilds skip
                 # Pagefind (seconds per thousand pages) so that a save reaches
-                # the browser at once. `build.py build` always indexes.
+                # the browser at once. `dossier build` always indexes.
                 self.project.search = False
             if report.diagnostics.items:  # warnings
                 self._say(report.diagnostics.report(), error=True)
@@ -849,6 +849,7 @@ def serve(
     *,
     poll_interval: float = 0.3,
     open_browser: bool = False,
+    poll: bool = False,
 ) -> int:
     """Build, serve ``project.output`` on ``host:port``, rebuild on change and
     reload open pages, until Ctrl-C. Returns the exit status."""
