@@ -148,7 +148,7 @@ def main(argv: list[str] | None = None) -> int:
             print(f"wrote {path}")
             return 0
         if command == "init":
-            from .starter import init
+            from .newsite import init
 
             made = init(args.dir, args.title)
             print(f"created a new reference work in {made}: {len(made.files)} files")

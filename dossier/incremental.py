@@ -34,7 +34,7 @@ from . import deps
 from .cache import atomic_pickle, digest_files, generator_version
 from .diagnostics import relpath
 from .model import MAX_FILE_BYTES
-from .project import Project, theme_folder
+from .project import Project, theme_folder, theme_overrides
 from .resolve import CiteGroup, Link, Resolved
 
 if TYPE_CHECKING:
@@ -97,6 +97,9 @@ def environment_digest(project: Project) -> str:
     theme = theme_folder(project.root)
     files = [p for p in theme.rglob("*") if p.is_file()]
     parts = [generator_version(), digest_files(files, theme), project.site_url or "", project.schema.name]
+    own = theme_overrides(project.root)
+    if own is not None:  # the site's own templates and static files
+        parts.append("own:" + digest_files([p for p in own.rglob("*") if p.is_file()], own))
     if project.settings_file:
         parts.append(digest_files([project.settings_file], project.root))
     return hashlib.sha256("|".join(parts).encode()).hexdigest()

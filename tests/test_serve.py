@@ -525,7 +525,7 @@ def test_a_previewed_page_is_put_back_when_the_build_fails(tmp_path: Path):
 
 def test_a_template_error_is_shown_too(tmp_path: Path):
     p = make_project(tmp_path / "site")
-    shutil.copytree(REPO / "theme", p.root / "theme")
+    shutil.copytree(REPO / "dossier" / "theme", p.root / "theme")
     (p.root / "theme" / "templates" / "entity.html").write_text("{% block broken %}")
     with DevServer(p.output, "127.0.0.1", 0) as dev:
         ok = Rebuilder(p, dev, out=io.StringIO(), err=io.StringIO())()
