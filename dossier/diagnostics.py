@@ -68,6 +68,7 @@ CODES: dict[str, str] = {
     "relation": "A relation names an entity that does not exist, or one of the wrong type.",
     "link": "A [[link]] matches no page.",
     "ambiguous-link": "A [[link]] matches more than one page.",
+    "ambiguous-variant": "A spelling generated from a native name is also a name of another page.",
     "link-section": "A [[page#section]] link names a section the page does not have.",
     "citation": "A citation names a source that does not exist.",
     "duplicate-slug": "Two files claim the same slug.",

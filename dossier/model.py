@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterator
 
-from . import deps
+from . import deps, romanize
 from .diagnostics import Diagnostic, Diagnostics, Severity
 from .frontmatter import Document, parse_document
 from .schema import CONTENT_TYPES, HOME, SCHEMA, ContentType, Reference, Schema, convert_fields
@@ -81,6 +81,12 @@ class Entity:
         if fields.get("native_name"):
             names.append(fields["native_name"])
         return names
+
+    @property
+    def variants(self) -> tuple[romanize.Variant, ...]:
+        """Spellings generated from the native name (``romanize``): for search,
+        links and "did you mean", never typed by an editor."""
+        return romanize.variants(self.fields.get("native_name"), self.fields.get("native_lang"))
 
     def get(self, name: str, default: Any = None) -> Any:
         return self.fields.get(name, default)
@@ -295,6 +301,18 @@ def load_site(content_dir: Path, root: Path, diags: Diagnostics, cache=None, dig
             continue
         site.entities[entity.key] = entity
     return site
+
+
+def index_variants(site: Site, names: dict[str, list[Entity]]) -> dict[str, list[Entity]]:
+    """Folded generated spelling -> the entities it was generated for, where it
+    is not already one of their own names (``names``)."""
+    index: dict[str, list[Entity]] = {}
+    for e in site:
+        for v in e.variants:
+            f = fold(v.text)
+            if f and e not in names.get(f, ()) and e not in index.get(f, ()):
+                index.setdefault(f, []).append(e)
+    return index
 
 
 def index_names(site: Site) -> dict[str, list[Entity]]:

@@ -19,7 +19,7 @@ from .history import Change, History
 from .dates import Date, certainly_before, format_range
 from .diagnostics import Diagnostics
 from .markup import RESERVED_IDS, Ref, Rendered, refs_in, sentence_parts
-from .model import URL_PREFIX, Entity, Site, index_names
+from .model import URL_PREFIX, Entity, Site, index_names, index_variants
 from .schema import Citation, FieldCitation, RecordList, Reference, a_kind, parse_citation
 from .text import fold, is_slug, slugify
 
@@ -218,6 +218,7 @@ def resolve(site: Site, rendered: dict[str, Rendered], diags: Diagnostics) -> Re
     res = Resolved(site, entities, names)
 
     _check_identity(site, names, diags)
+    _add_variants(site, names, diags)
     res.moved = _former_addresses(site, diags)
     _check_fields(site, diags)
     _check_dates(site, diags)
@@ -259,6 +260,26 @@ def _check_identity(site: Site, names: dict[str, list[Entity]], diags: Diagnosti
             others = ", ".join(f"{o.path} ('{_written_name(o, name)}')" for o in claimants if o is not e)
             line, col = e.mark(*keypath)
             diags.error(e.path, line, col, "duplicate-name", f"the name '{written}' is also claimed by {others}", "links to it would be ambiguous; make titles and aliases unique")
+
+
+def _add_variants(site: Site, names: dict[str, list[Entity]], diags: Diagnostics) -> None:
+    """Add the spellings generated from native names to the name index. One
+    that another page also claims is ambiguous: a warning on each page it was
+    generated for, and a [[link]] by it lists the pages instead of picking one."""
+    for folded, generated in index_variants(site, names).items():
+        claimants = names.get(folded, []) + generated
+        names[folded] = claimants
+        if len(claimants) < 2:
+            continue
+        for e in generated:
+            spelling = next(v.text for v in e.variants if fold(v.text) == folded)
+            others = ", ".join(f"{o.path} ('{o.title}')" for o in claimants if o is not e)
+            line, col = e.mark("native_name")
+            diags.warning(
+                e.path, line, col, "ambiguous-variant",
+                f"the spelling '{spelling}', generated from the native name, is also a name of {others}",
+                "links by that spelling list both pages; give the other page's name as a link, or an alias that tells them apart",
+            )
 
 
 def _former_addresses(site: Site, diags: Diagnostics) -> dict[str, Entity]:

@@ -765,7 +765,7 @@ COMMON: list[Field] = [
     Field("type", Choice("person", "group", "event", "source", "article"), "restates the type given by the folder (optional)"),
     Field("aliases", TextList(), "other names that resolve to this page in links and search", label="Also known as"),
     Field("native_name", Text(), "the name in the original script ('Лев Львович Седов')", label="Native name"),
-    Field("native_lang", LanguageTag(), "the language of native_name, a BCP 47 tag ('ru', 'uk', 'de'); without it the name is marked with its script only ('und-Cyrl'), except for scripts of one language (Georgian 'ka', Armenian 'hy', Greek 'el')"),
+    Field("native_lang", LanguageTag(), "the language of native_name, a BCP 47 tag ('ru', 'uk', 'de'); without it the name is marked with its script only ('und-Cyrl'), except for scripts of one language (Georgian 'ka', Armenian 'hy', Greek 'el'); with 'ru', the common romanisations are generated for search and links (see the guide)"),
     Field("summary", Text(), "one sentence, used in indexes, link previews and the page description"),
     Field("tags", TextList(), "free keywords"),
     Field("sources", RefList("source"), "sources that support the page as a whole", relation=Relation(phrase="lists it as a source")),

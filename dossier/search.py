@@ -29,16 +29,23 @@ class SearchFailed(RuntimeError):
     pass
 
 
-def search_names(names: list[str]) -> list[str]:
+def search_names(names: list[str], generated: list[str] = ()) -> list[str]:
     """Extra spellings for the index: folded and transliterated forms that
     differ from the names as written ("Grünstein" → "Grunstein",
-    "Зиновьев" → "Zinovev", "Zinov'ev" → "Zinovev")."""
+    "Зиновьев" → "Zinovev", "Zinov'ev" → "Zinovev"), and the ``generated``
+    romanisations ("Sinowjew"), which the page does not show, with theirs."""
     out: list[str] = []
     written = {n.casefold() for n in names}
-    for name in names:
-        for variant in (transliterate(name), fold(name), fold(transliterate(name))):
+    seen: set[str] = set()
+    for name in [*names, *generated]:
+        forms = (transliterate(name), fold(name), fold(transliterate(name)))
+        if name.casefold() not in written:
+            forms = (name, *forms)
+        for variant in forms:
             v = " ".join(variant.split())
-            if v and v.casefold() not in written and v not in out:
+            key = v.casefold()
+            if v and key not in written and key not in seen:
+                seen.add(key)
                 out.append(v)
     return out
 

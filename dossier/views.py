@@ -17,7 +17,7 @@ from typing import Any, Callable
 
 from markupsafe import Markup, escape
 
-from . import bibliography, citing, deps, network, opendata, timeline
+from . import bibliography, citing, deps, network, opendata, romanize, timeline
 from .dates import Date, format_range, parse_date
 from .markup import substitute
 from .model import Entity, Site
@@ -440,7 +440,8 @@ class PageBuilder:
         ctx["dates"] = self.resolved.site.span_text(e, header=True)
         ctx["title"] = e.title
         ctx["summary"] = e.get("summary", "")
-        ctx["search_names"] = search_names(e.names[1:])
+        ctx["search_names"] = search_names(e.names[1:], [v.text for v in e.variants])
+        ctx["romanized"] = romanize.scholarly(e.get("native_name"), e.get("native_lang"))
         ctx["previews"] = self.previews(linked)
         site_url = self.options.get("site_url", "")
         ctx.update(self.history_and_citation())
