@@ -75,6 +75,7 @@ CODES: dict[str, str] = {
     "relation": "A relation names an entity that does not exist, or one of the wrong type.",
     "link": "A [[link]] matches no page.",
     "ambiguous-link": "A [[link]] matches more than one page.",
+    "overlapping-names": "Two names of a place hold at the same time.",
     "ambiguous-variant": "A spelling generated from a native name is also a name of another page.",
     "link-section": "A [[page#section]] link names a section the page does not have.",
     "link-place": "A [[link]] or [@citation] written where none can be: inside a link's address, an image's source or alt text, a title or an HTML attribute.",

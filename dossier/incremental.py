@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from . import deps
+from . import deps, maps
 from .cache import atomic_pickle, digest_files, generator_version
 from .diagnostics import relpath
 from .model import MAX_FILE_BYTES
@@ -102,6 +102,9 @@ def environment_digest(project: Project) -> str:
         parts.append("own:" + digest_files([p for p in own.rglob("*") if p.is_file()], own))
     if project.settings_file:
         parts.append(digest_files([project.settings_file], project.root))
+    data = maps.find_data_path(project.root)
+    if data is not None:  # the borders the maps draw
+        parts.append("maps:" + digest_files([data], data.parent))
     return hashlib.sha256("|".join(parts).encode()).hexdigest()
 
 
