@@ -237,11 +237,22 @@ def dataset_json(resolved) -> str:
 # CSV ----------------------------------------------------------------------------
 
 
+#: what makes a spreadsheet read a cell as a formula (OWASP, "CSV Injection")
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def inert_cell(value: str) -> str:
+    """A cell no spreadsheet opens as a formula: one that begins with
+    ``=``, ``+``, ``-``, ``@``, a tab or a carriage return gets a ``'``
+    before it, as OWASP recommends (the JSON keeps the value exact)."""
+    return "'" + value if isinstance(value, str) and value.startswith(FORMULA_START) else value
+
+
 def _csv(header: list[str], rows: list[list[str]]) -> str:
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\n")
-    writer.writerow(header)
-    writer.writerows(rows)
+    writer.writerow([inert_cell(c) for c in header])
+    writer.writerows([inert_cell(c) for c in row] for row in rows)
     return buf.getvalue()
 
 
