@@ -53,6 +53,7 @@ from markupsafe import Markup
 from .bibliography import parse_name
 from .dates import Date
 from .schema import SCHEMA, Authority, Cited, Citation, FieldSourcesType, RecordList, RefType, Schema
+from .xmlchars import xml_safe
 
 __all__ = [
     "dataset",
@@ -552,7 +553,7 @@ def sitemap_xml(urls: list[str], *, site_url: str) -> str | None:
     lines = ['<?xml version="1.0" encoding="UTF-8"?>', '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">']
     lines += [f"<url><loc>{xml_escape(u)}</loc></url>" for u in absolute]
     lines.append("</urlset>")
-    return "\n".join(lines) + "\n"
+    return xml_safe("\n".join(lines) + "\n")
 
 
 _EPOCH = "1970-01-01T00:00:00Z"
@@ -628,7 +629,7 @@ def atom_feed(articles: list, *, site_name: str, site_url: str, feed_url: str, e
             out.append(f"<summary type=\"text\">{xml_escape(a.get('summary'))}</summary>")
         out.append("</entry>")
     out.append("</feed>")
-    return "\n".join(out) + "\n"
+    return xml_safe("\n".join(out) + "\n")
 
 
 def robots_txt(*, site_url: str) -> str:
