@@ -245,7 +245,7 @@ def test_a_named_pipe_is_refused_not_read(sandbox):
     code = f"import sys; sys.path.insert(0, {str(REPO)!r}); from dossier.cli import main; sys.exit(main(['check', '--root', {str(root)!r}]))"
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert proc.returncode == 1
-    assert "content/people/pipe.md:1:1: error[encoding]: not a regular file" in proc.stderr
+    assert "content/people/pipe.md:1:1: error[unreadable]: not a regular file" in proc.stderr
 
 
 def test_a_named_pipe_does_not_block_the_up_to_date_check(sandbox):
