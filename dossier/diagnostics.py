@@ -57,7 +57,7 @@ CODES: dict[str, str] = {
     "front-matter": "The file does not start with YAML front matter between two '---' lines.",
     "yaml": "The front matter is not valid YAML.",
     "yaml-too-complex": "The front matter uses too many YAML aliases or is nested too deeply.",
-    "control-character": "A field's text contains a control character or a Unicode non-character.",
+    "control-character": "A field's text or the body contains a control character or a Unicode non-character.",
     "not-a-mapping": "The front matter (or a nested entry) must be a mapping of field names to values.",
     "required": "A required field is missing or empty.",
     "unknown-field": "A field that this content type does not have.",

@@ -53,6 +53,7 @@ from markupsafe import Markup
 from .bibliography import parse_name
 from .dates import Date
 from .schema import SCHEMA, Authority, Cited, Citation, FieldSourcesType, RecordList, RefType, Schema
+from .xmlchars import xml_safe
 
 __all__ = [
     "dataset",
@@ -237,11 +238,22 @@ def dataset_json(resolved) -> str:
 # CSV ----------------------------------------------------------------------------
 
 
+#: what makes a spreadsheet read a cell as a formula (OWASP, "CSV Injection")
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def inert_cell(value: str) -> str:
+    """A cell no spreadsheet opens as a formula: one that begins with
+    ``=``, ``+``, ``-``, ``@``, a tab or a carriage return gets a ``'``
+    before it, as OWASP recommends (the JSON keeps the value exact)."""
+    return "'" + value if isinstance(value, str) and value.startswith(FORMULA_START) else value
+
+
 def _csv(header: list[str], rows: list[list[str]]) -> str:
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\n")
-    writer.writerow(header)
-    writer.writerows(rows)
+    writer.writerow([inert_cell(c) for c in header])
+    writer.writerows([inert_cell(c) for c in row] for row in rows)
     return buf.getvalue()
 
 
@@ -547,7 +559,7 @@ def sitemap_xml(urls: list[str], *, site_url: str) -> str | None:
     lines = ['<?xml version="1.0" encoding="UTF-8"?>', '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">']
     lines += [f"<url><loc>{xml_escape(u)}</loc></url>" for u in absolute]
     lines.append("</urlset>")
-    return "\n".join(lines) + "\n"
+    return xml_safe("\n".join(lines) + "\n")
 
 
 _EPOCH = "1970-01-01T00:00:00Z"
@@ -623,7 +635,7 @@ def atom_feed(articles: list, *, site_name: str, site_url: str, feed_url: str, e
             out.append(f"<summary type=\"text\">{xml_escape(a.get('summary'))}</summary>")
         out.append("</entry>")
     out.append("</feed>")
-    return "\n".join(out) + "\n"
+    return xml_safe("\n".join(out) + "\n")
 
 
 def robots_txt(*, site_url: str) -> str:
