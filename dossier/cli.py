@@ -160,10 +160,17 @@ def _run(args, command: str) -> int:
                 print(f"warning: {text}", file=sys.stderr)
             return 0
         if command == "import-sources":
-            from .importer import import_sources
+            from .importer import SourceImportError, import_sources
 
             project = _project(args)
-            report = import_sources(args.file, project.content / "sources")
+            try:
+                report = import_sources(args.file, project.content / "sources")
+            except SourceImportError as failed:
+                print(failed, file=sys.stderr)
+                print("nothing was imported", file=sys.stderr)
+                return 1
+            for d in report.diagnostics:
+                print(d.format(), file=sys.stderr)
             for p in report.written:
                 print(f"wrote {p}")
             for key, reason in report.skipped:
