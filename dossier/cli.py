@@ -153,7 +153,7 @@ def _run(args, command: str) -> int:
             from .clean import clean
 
             project = _project(args)
-            done = clean(project.output, project.cache_dir)
+            done = clean(project.output, project.cache_dir, project.root, project.content)
             for path in done.removed:
                 print(f"removed {path}")
             for text in done.left:
