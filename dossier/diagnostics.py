@@ -81,6 +81,7 @@ CODES: dict[str, str] = {
     "ambiguous-link": "A [[link]] matches more than one page.",
     "ambiguous-variant": "A spelling generated from a native name is also a name of another page.",
     "link-section": "A [[page#section]] link names a section the page does not have.",
+    "link-place": "A [[link]] or [@citation] written where none can be: inside a link's address, an image's source or alt text, a title or an HTML attribute.",
     "citation": "A citation names a source that does not exist.",
     "duplicate-slug": "Two files claim the same slug.",
     "duplicate-name": "Two entities claim the same title or alias.",

@@ -25,8 +25,9 @@ from . import incremental
 from .cache import ContentCache
 from .diagnostics import BuildFailed, Diagnostics
 from .interrupt import in_worker
-from .markup import Rendered, render_markdown
+from .markup import Rendered, remember_expired, render_markdown
 from .model import Site, load_site
+from .progress import Reporter
 from .project import CACHE_DIR, Project, theme_folder
 from .render import Renderer, write_site
 from .resolve import Resolved, resolve
@@ -87,7 +88,9 @@ def render_all(site: Site, cache: ContentCache | None = None, workers: int = 1) 
     else:
         rendered = {k: render_markdown(bodies[k]) for k in keys}
     for bkey, r in rendered.items():
-        if cache is not None:
+        if r.timed_out:  # not kept: a later build tries again
+            remember_expired(bodies[bkey], r)
+        elif cache is not None:
             cache.put(bkey, r)
         for ekey in todo[bkey]:
             out[ekey] = r
@@ -103,21 +106,37 @@ def _stop_pool(pool: ProcessPoolExecutor) -> None:
 # Stages up to resolution ----------------------------------------------------------
 
 
-def read_and_resolve(project: Project, diags: Diagnostics, timings: dict[str, float] | None = None, cache: ContentCache | None = None, digests: dict[str, str] | None = None) -> Resolved:
+@contextlib.contextmanager
+def stage(name: str, timings: dict[str, float], reporter: Reporter, total: int | None = None):
+    """Time one stage into ``timings`` and announce it to ``reporter``."""
+    reporter.start(name, total)
+    t = time.perf_counter()
+    yield
+    timings[name] = time.perf_counter() - t
+    reporter.finish(name, timings[name])
+
+
+def read_and_resolve(
+    project: Project,
+    diags: Diagnostics,
+    timings: dict[str, float] | None = None,
+    cache: ContentCache | None = None,
+    digests: dict[str, str] | None = None,
+    reporter: Reporter | None = None,
+) -> Resolved:
     """Every stage up to (not including) writing. Problems go to ``diags``."""
     timings = timings if timings is not None else {}
-    t = time.perf_counter()
+    reporter = reporter or Reporter()
     if not project.content.is_dir():
         diags.error(str(project.content), 1, 1, "folder", "the content folder does not exist")
         return Resolved(Site(), {}, {})
-    site = load_site(project.content, project.root, diags, cache, digests, project.schema)
-    timings["read"] = time.perf_counter() - t
-    t = time.perf_counter()
-    rendered = render_all(site, cache, project.workers())
-    timings["markdown"] = time.perf_counter() - t
-    t = time.perf_counter()
-    resolved = resolve(site, rendered, diags)
-    timings["resolve"] = time.perf_counter() - t
+    with stage("read", timings, reporter):
+        site = load_site(project.content, project.root, diags, cache, digests, project.schema)
+        reporter.advance(sum(1 for _ in site) + (site.home is not None))
+    with stage("markdown", timings, reporter):
+        rendered = render_all(site, cache, project.workers())
+    with stage("resolve", timings, reporter):
+        resolved = resolve(site, rendered, diags)
     return resolved
 
 
@@ -153,13 +172,15 @@ def _batch_gc():
         gc.set_threshold(*old)
 
 
-def build(project: Project, check_only: bool = False, clean: bool = False, resolve_always: bool = False) -> BuildReport:
+def build(project: Project, check_only: bool = False, clean: bool = False, resolve_always: bool = False, reporter: Reporter | None = None) -> BuildReport:
     """Build the site (or only check it). Raises :class:`BuildFailed`.
 
-    See :func:`_build`."""
+    ``reporter`` hears of every stage and page as it goes (``progress``);
+    nothing here prints but the wait for another build's lock. See :func:`_build`."""
+    reporter = reporter or Reporter()
     if check_only:
         with _batch_gc():
-            return _build(project, check_only, clean, resolve_always)
+            return _build(project, check_only, clean, resolve_always, reporter)
     from .incremental import Manifest
     from .output import build_lock
 
@@ -172,10 +193,10 @@ def build(project: Project, check_only: bool = False, clean: bool = False, resol
         print(f"waiting for another build of {project.output}{who} to finish", file=sys.stderr, flush=True)
 
     with build_lock(lock, waiting), _batch_gc():
-        return _build(project, check_only, clean, resolve_always)
+        return _build(project, check_only, clean, resolve_always, reporter)
 
 
-def _build(project: Project, check_only: bool = False, clean: bool = False, resolve_always: bool = False) -> BuildReport:
+def _build(project: Project, check_only: bool, clean: bool, resolve_always: bool, reporter: Reporter) -> BuildReport:
     """Build the site (or only check it). Raises :class:`BuildFailed`.
 
     Incremental unless ``clean``: when a manifest of the last build exists,
@@ -207,7 +228,7 @@ def _build(project: Project, check_only: bool = False, clean: bool = False, reso
     gc.freeze()
     gc.disable()  # reading and resolving make few cycles and many objects
     inputs: dict[str, str] = {}
-    resolved = read_and_resolve(project, diags, report.timings, cache, inputs)
+    resolved = read_and_resolve(project, diags, report.timings, cache, inputs, reporter)
     gc.enable()
     gc.freeze()
     report.resolved = resolved
@@ -235,23 +256,24 @@ def _build(project: Project, check_only: bool = False, clean: bool = False, reso
     staging = Staging(project.output, base=project.output if previous else None)
     try:
         with staging:
-            t = time.perf_counter()
-            renderer = PelicanRenderer(project, staging.path)
-            pages = site_pages(resolved, renderer.options)
-            result = write_site(pages, resolved, renderer, staging, previous, keys, project.workers())
-            report.timings["write"] = time.perf_counter() - t
+            with stage("write", report.timings, reporter):
+                renderer = PelicanRenderer(project, staging.path)
+                pages = site_pages(resolved, renderer.options)
+                result = write_site(pages, resolved, renderer, staging, previous, keys, project.workers(), reporter)
             report.pages, report.written, report.renderer = result.rendered, result.written, renderer
             if project.search:
                 from .search import index_site, page_file
 
-                t = time.perf_counter()
-                entity_keys = sorted(resolved.entities)
-                changed = None
-                if previous is not None:  # only the shards of pages written or removed
-                    by_file = {page_file(k): k for k in set(entity_keys) | previous.entity_keys()}
-                    changed = {by_file[p] for p in result.changed if p in by_file}
-                if index_site(staging.path, entity_keys, changed):
-                    report.timings["search"] = time.perf_counter() - t
+                search_timings: dict[str, float] = {}
+                with stage("search", search_timings, reporter):
+                    entity_keys = sorted(resolved.entities)
+                    changed = None
+                    if previous is not None:  # only the shards of pages written or removed
+                        by_file = {page_file(k): k for k in set(entity_keys) | previous.entity_keys()}
+                        changed = {by_file[p] for p in result.changed if p in by_file}
+                    indexed = index_site(staging.path, entity_keys, changed, reporter)
+                if indexed:
+                    report.timings.update(search_timings)
             build_id = incremental.build_id(inputs, environment)
             new_manifest = incremental.Manifest(build_id, inputs, keys, environment, result.records, diags.warnings)
             staging.commit({"build": build_id})
