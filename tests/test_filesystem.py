@@ -370,3 +370,21 @@ def test_two_builds_at_once_take_turns(built, tmp_path):
     clean_build(built, clean_out)
     assert _site(built / "output") == _site(clean_out)
     assert sorted(p.name for p in built.iterdir() if p.name.startswith("output")) == ["output"]
+
+
+def test_a_preview_write_that_fails_leaves_no_stray_file(tmp_path, monkeypatch):
+    """The devserver's previews write into the served folder itself."""
+    from dossier import preview
+
+    served = tmp_path / "output" / "people" / "ann"
+    served.mkdir(parents=True)
+    (served / "index.html").write_text("last good page")
+
+    def replace(src, dst):
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(dst))
+
+    monkeypatch.setattr(preview.os, "replace", replace)
+    with pytest.raises(OSError):
+        preview._write(served / "index.html", b"new page")
+    assert sorted(p.name for p in served.iterdir()) == ["index.html"]
+    assert (served / "index.html").read_text() == "last good page"
