@@ -30,6 +30,7 @@ __all__ = [
     "CODES",
     "AFTER_A_BUILD",
     "NOT_IN_A_CHECKOUT",
+    "IMPORT_ONLY",
 ]
 
 
@@ -39,6 +40,9 @@ AFTER_A_BUILD = frozenset({"renamed"})
 #: Codes no file of a git checkout can produce: git keeps no permission but
 #: the executable bit, and no named pipe (tests/test_filesystem.py shows them).
 NOT_IN_A_CHECKOUT = frozenset({"unreadable"})
+
+#: Codes only ``import-sources`` reports (tests/test_importer.py shows them).
+IMPORT_ONLY = frozenset({"import-syntax", "import-write"})
 
 
 class Severity(enum.Enum):
@@ -87,6 +91,8 @@ CODES: dict[str, str] = {
     "uncited-source": "A source that no page cites or lists (warning).",
     "self-relation": "An entity related to itself.",
     "too-large": "An input that exceeds a safety limit.",
+    "import-syntax": "import-sources: the file is not CSL-JSON or BibTeX that can be read (a syntax error, an unknown extension, a key used twice).",
+    "import-write": "import-sources: a source file could not be written (a full disk, a read-only folder); nothing was imported.",
 }
 
 

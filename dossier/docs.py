@@ -58,6 +58,8 @@ FIXES: dict[str, str] = {
     "field-sources": "A key of `field_sources` must be a field the page has (`born`, `leaders`, …).",
     "uncited-source": "Cite the source somewhere (`[@slug]` in a body, `sources:`, `field_sources` or a debate position), or delete it. A warning: `--strict` makes it fail the build.",
     "self-relation": "A page cannot be its own leader, member, predecessor or part: correct the slug.",
+    "import-syntax": "Fix the import file at the line and column shown, or export it again (Zotero: 'Export collection → CSL JSON' or 'BibTeX'); the extension must be .json or .bib. Nothing was imported.",
+    "import-write": "Free some space, or make content/sources/ writable, and run the import again: this run wrote nothing (what it had written was removed).",
     "too-large": "Split the file, or shorten the front matter; the limits keep builds bounded.",
 }
 

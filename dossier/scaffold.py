@@ -101,8 +101,13 @@ def new_entity(project, kind: str, title: str) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / f"{slug}.md"
     try:
-        with open(path, "x", encoding="utf-8") as fh:  # "x": refuse to overwrite
-            fh.write(text.replace("{title}", _yaml_string(title), 1))
+        fh = open(path, "x", encoding="utf-8")  # "x": refuse to overwrite
     except FileExistsError:
         raise ScaffoldError(f"{path} exists already; edit it, or choose another title") from None
+    try:
+        with fh:
+            fh.write(text.replace("{title}", _yaml_string(title), 1))
+    except BaseException:  # a full disk: no half-written page left to be built
+        path.unlink(missing_ok=True)
+        raise
     return path
