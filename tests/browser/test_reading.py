@@ -129,3 +129,42 @@ def test_desktop_header_keeps_every_section_on_view(open_page, page_urls):
     v.goto(page_url_or_skip(page_urls, "person"))
     got = v.page.evaluate(HEADER)
     assert not got["nav_scrolls"] and got["height"] <= 120, got
+
+
+# Print -------------------------------------------------------------------------------
+
+
+def pdf_pages(pdf: bytes) -> int:
+    """The pages of a PDF as Chromium writes it: its page objects, checked
+    against the page tree's /Count."""
+    pages = len(re.findall(rb"/Type\s*/Page(?![a-zA-Z])", pdf))
+    counts = [int(n) for n in re.findall(rb"/Type\s*/Pages\b[^>]*?/Count\s+(\d+)", pdf) + re.findall(rb"/Count\s+(\d+)[^>]*?/Type\s*/Pages\b", pdf)]
+    assert counts and max(counts) == pages, (pages, counts)
+    return pages
+
+
+PRINTED = """() => {
+  const shown = sel => [...document.querySelectorAll(sel)].some(e => e.getClientRects().length && getComputedStyle(e).visibility !== 'hidden');
+  return {text: document.body.innerText,
+          infobox: shown('aside.infobox'), body: shown('article .body'), notes: shown('section.references li'),
+          drawings: shown('section.neighbourhood svg') || shown('section.person-timeline svg'),
+          backlink_contexts: shown('ul.backlinks details'), backlinks: shown('ul.backlinks a'),
+          nav: shown('header .site-nav')};
+}"""
+
+
+def test_an_entity_page_prints_its_text_infobox_and_notes_on_few_pages(open_page):
+    v = open_page(viewport=DESKTOP)
+    v.goto(TROTSKY)
+    # on screen the page holds what print leaves out (else the test proves nothing)
+    on_screen = v.page.evaluate(PRINTED)
+    assert on_screen["drawings"] and on_screen["nav"] and "↑" in on_screen["text"]
+    pages = pdf_pages(v.page.pdf(format="A4", print_background=False))
+    assert pages <= 4, f"Leon Trotsky's page prints on {pages} A4 pages"
+    v.page.emulate_media(media="print")
+    printed = v.page.evaluate(PRINTED)
+    assert printed["infobox"] and printed["body"] and printed["notes"], printed
+    assert not printed["drawings"] and not printed["backlink_contexts"] and not printed["nav"], printed
+    assert printed["backlinks"]  # reduced to a run of names, not dropped
+    assert "↑" not in printed["text"], [line for line in printed["text"].splitlines() if "↑" in line]
+    assert not v.problems(), v.problems()
