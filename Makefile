@@ -27,15 +27,15 @@ $(NODESTAMP): package.json package-lock.json
 
 ## Build the site into output/ (creates .venv and installs on first use).
 html: $(STAMP)
-	$(PY) build.py build
+	$(VENV)/bin/dossier build
 
 ## Validate the content without writing anything.
 check: $(STAMP)
-	$(PY) build.py check
+	$(VENV)/bin/dossier check
 
 ## Build with warnings treated as errors (what CI publishes).
 strict: $(STAMP)
-	$(PY) build.py build --strict
+	$(VENV)/bin/dossier build --strict
 
 ## Run every test (installs the test dependencies first).
 test: $(TESTSTAMP) $(NODESTAMP)
@@ -43,11 +43,13 @@ test: $(TESTSTAMP) $(NODESTAMP)
 
 ## Serve output/ on localhost:$(PORT), rebuilding when a file changes.
 devserver serve: $(STAMP)
-	$(PY) build.py serve --port $(PORT)
+	$(VENV)/bin/dossier serve --port $(PORT)
 
 ## Regenerate the generated parts of docs/ from the schema.
 docs: $(STAMP)
 	$(PY) -m dossier.docs
 
+## Remove the output, the leftovers of killed builds and the cache: only
+## what a build can prove it made (a folder merely named like one stays).
 clean:
-	rm -rf output output.staging-* output.old-* .dossier-cache
+	$(if $(wildcard $(PY)),$(PY),$(PYTHON)) build.py clean

@@ -18,12 +18,12 @@ from .checks import check_contradictions
 from .history import Change, History
 from .dates import Date, certainly_before, format_range
 from .diagnostics import Diagnostics
-from .markup import RESERVED_IDS, Ref, Rendered, refs_in, sentence_parts
+from .markup import RESERVED_IDS, Ref, Rendered, refs_in, sentence_parts, written_text
 from .model import URL_PREFIX, Entity, Site, index_names, index_variants
 from .schema import Citation, FieldCitation, RecordList, Reference, a_kind, parse_citation
 from .text import fold, is_slug, slugify
 
-__all__ = ["Resolved", "ResolvedEntity", "Link", "CiteGroup", "Backlink", "Related", "CitedBy", "Position", "resolve", "resolve_body", "states", "inverse_note"]
+__all__ = ["Resolved", "ResolvedEntity", "Link", "CiteGroup", "Backlink", "Related", "CitedBy", "Position", "body_anchor", "resolve", "resolve_body", "states", "inverse_note"]
 
 class Link:
     """A resolved ``[[link]]``. Its label notes the target's fields when it is
@@ -114,6 +114,13 @@ class Related:
         return self.given
 
 
+def body_anchor(index: int) -> str:
+    """The id prefix of the markers of the body's citation placeholder
+    ``index`` (``cite-t4-0`` for its first citation): fixed by the text, so
+    that a source's "Cited by" links to the citing sentence on its page."""
+    return f"cite-t{index}"
+
+
 @dataclass
 class CitedBy:
     source: Entity  # the citing page
@@ -121,6 +128,7 @@ class CitedBy:
     quoted: list[tuple[str, bool]]  # empty when cited from a field or debate
     where: str = ""  # "body", or the field, or "debate"
     shows: frozenset[str] = frozenset()  # keys whose titles the sentence shows
+    anchor: str = ""  # the id of the citation's marker on the citing page (a body citation)
 
     @property
     def sentence(self) -> list[tuple[str, bool]]:
@@ -451,6 +459,13 @@ def _check_field_sources(site: Site, diags: Diagnostics) -> None:
 def resolve_body(res: Resolved, e: Entity, diags: Diagnostics) -> None:
     page = res.of(e)
     for ref in page.markdown.refs:
+        if ref.in_attribute:
+            # markup.render_markdown published it as its text, never as a URL
+            line, col = _line(e, ref)
+            what = "link" if ref.kind == "link" else "citation"
+            diags.error(e.path, line, col, "link-place", f"the {what} {ref.raw} is inside a link's address, an image or an HTML attribute, where it cannot be a {what}")
+            page.resolved_refs.append(Link(None, written_text(ref.kind, ref.inner)) if ref.kind == "link" else CiteGroup(()))
+            continue
         if ref.kind == "link":
             page.resolved_refs.append(_resolve_link(res, e, ref, diags))
         else:
@@ -702,12 +717,12 @@ def _derive_citations(res: Resolved, diags: Diagnostics, sentences: dict[str, li
                     return r.label if isinstance(r, Link) else None
 
                 text = "".join(sentence_parts(sentence, label)).strip()
-                for cite in ref.cites:
+                for j, cite in enumerate(ref.cites):
                     target = res.site.get("source", cite.key)
                     if target is None:
                         continue
                     cited.add(target.key)
-                    entry = CitedBy(src, cite.locator, [(text, False)], "body", _titles_shown(page, found))
+                    entry = CitedBy(src, cite.locator, [(text, False)], "body", _titles_shown(page, found), f"{body_anchor(idx)}-{j}")
                     tp = res.of(target)
                     if not any(c.source is src and c.locator == cite.locator and c.quoted == entry.quoted for c in tp.cited_by):
                         tp.cited_by.append(entry)

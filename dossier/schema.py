@@ -709,7 +709,7 @@ class Field:
     description: str
     required: bool = False
     label: str = ""  # infobox label; empty means: not shown in the infobox
-    #: scaffolds (build.py new) show this example value instead of the type's
+    #: scaffolds (dossier new) show this example value instead of the type's
     example: str | None = None
     #: for a reference (or a record holding one): what the relation means
     relation: Relation | None = None

@@ -334,15 +334,17 @@ def test_infobox_links_declared_relations(site):
 def test_citations_are_numbered_markers_linked_to_the_references_and_back(site):
     doc = site.page("people/leon-trotsky")
     markers = doc.find("div", class_="body").find_all("sup", class_="cite")
+    # a body citation's id is fixed by its place in the text (the 2nd
+    # placeholder, its 1st citation), so that "Cited by" can link to it
     assert [(m.attrs["id"], m.find("a").attrs["href"], m.find("a").text()) for m in markers] == [
-        ("cite-1-1", "#ref-1", "[1, p. 12]"),
-        ("cite-1-2", "#ref-1", "[1, p. 15]"),
-        ("cite-2-1", "#ref-2", "[2]"),
+        ("cite-t1-0", "#ref-1", "[1, p. 12]"),
+        ("cite-t4-0", "#ref-1", "[1, p. 15]"),
+        ("cite-t4-1", "#ref-2", "[2]"),
     ]
     refs = section(doc, "references")
     items = refs.find_all("li")
     assert [li.attrs["id"] for li in items] == ["ref-1", "ref-2"]
-    assert [a.attrs["href"] for a in items[0].find_all("a") if a.attrs["href"].startswith("#")] == ["#cite-1-1", "#cite-1-2"]
+    assert [a.attrs["href"] for a in items[0].find_all("a") if a.attrs["href"].startswith("#")] == ["#cite-t1-0", "#cite-t4-0"]
     assert items[0].find("a", class_="to-source").attrs["href"] == "../../sources/broue-1980/"
     assert "Trotsky et le bloc des oppositions de 1932" in items[0].text()
 
