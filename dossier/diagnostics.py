@@ -75,6 +75,7 @@ CODES: dict[str, str] = {
     "moved": "A link that uses a page's former slug: it works (the old address redirects), but should name the page as it is now (warning).",
     "renamed": "A file whose content was, in the last build, another file's: a rename that would break the old address unless the page lists it in former_slugs (warning).",
     "uncited": "A record that must say where it is documented (a charge) has no citation (warning).",
+    "role-is-a-relation": "A person's role that only restates a relation with a group that has a page ('Leader of the Left Opposition'): record it in the group's leaders or members, or in the person's memberships, where the infobox shows it linked (warning).",
     "contradiction": "Two pages whose dates make a claim impossible: a participant dead before the event, a membership outside a life or a group's existence, a part outside the whole, a predecessor founded after its successor, a source dated after its author's death (warning).",
     "relation": "A relation names an entity that does not exist, or one of the wrong type.",
     "link": "A [[link]] matches no page.",

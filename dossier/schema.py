@@ -735,6 +735,10 @@ class Relation:
     #: for note="record": the record's fields the inverse item shows, in
     #: order ("dates" is its from–to)
     shows: tuple[str, ...] = ("role", "dates", "note")
+    #: the target's infobox lists the holders too, linked, in a row labelled
+    #: ``inverse`` (with the target's own field of that label, if it has
+    #: one: a group's ``members`` beside the person's own ``memberships``)
+    infobox: bool = False
 
     def __post_init__(self) -> None:
         if self.phrase and (self.phrase.count("{}") != 1 or self.phrase.replace("{}", "").count("{") or "}" in self.phrase.replace("{}", "")):
@@ -854,7 +858,7 @@ PERSON: list[Field] = [
         label="Place of death",
         relation=Relation(inverse="Died here", phrase="give {} as the place of death", jsonld="deathPlace", note="span", place=30),
     ),
-    Field("roles", TextList(), "roles, e.g. 'Leader of the Left Opposition'", label="Roles"),
+    Field("roles", TextList(), "offices and roles, e.g. 'Chairman of the Communist International' (leading or belonging to a group that has a page is a relation: the group's leaders or members, or a membership)", label="Roles"),
     Field("memberships", RecordList(MEMBERSHIP), "groups the person belonged to: {group, role, from, to, note}", label="Member of"),
 ]
 
@@ -865,7 +869,7 @@ GROUP: list[Field] = [
         RefList("person"),
         "person slugs",
         label="Leaders",
-        relation=Relation(inverse="Led", phrase="name {} as a leader", edge=LEADER, edge_from_target=True, jsonld="member", jsonld_inverse="memberOf", note="span", place=10, when="overlap"),
+        relation=Relation(inverse="Led", phrase="name {} as a leader", edge=LEADER, edge_from_target=True, jsonld="member", jsonld_inverse="memberOf", note="span", place=10, when="overlap", infobox=True),
     ),
     Field("founded", DateType(), "date of founding (EDTF)", label="Founded"),
     Field(
@@ -909,7 +913,7 @@ GROUP: list[Field] = [
         RefList("person"),
         "person slugs, besides memberships declared on person pages",
         label="Members",
-        relation=Relation(inverse="Member of", phrase="list {} as a member", edge=MEMBER, edge_from_target=True, jsonld="member", jsonld_inverse="memberOf", converse="memberships", place=20, when="overlap"),
+        relation=Relation(inverse="Member of", phrase="list {} as a member", edge=MEMBER, edge_from_target=True, jsonld="member", jsonld_inverse="memberOf", converse="memberships", place=20, when="overlap", infobox=True),
     ),
     Field("ideology", TextList(), "ideologies", label="Ideology"),
     Field("position", Text(), "political position", label="Political position"),
@@ -1172,6 +1176,11 @@ class Schema:
             for f in t.fields.values():
                 for rel in _relations_of(f):
                     yield t.name, f.name, rel
+
+    def infobox_sections(self) -> list[str]:
+        """The titles of the inverse sections that infoboxes show too, in order."""
+        shown = {rel.inverse for _k, _f, rel in self.relations() if rel.inverse and rel.infobox}
+        return [title for title in self.sections() if title in shown]
 
     def sections(self) -> list[str]:
         """The titles of the inverse sections, in the order pages show them."""

@@ -259,11 +259,43 @@ class PageBuilder:
             value = e.get(f.name)
             if value is None or value == []:
                 continue
-            html = self.value_html(f, value)
+            items = self.value_items(f, value)
+            html = _list_html(items) if items is not None else self.value_html(f, value)
             if f.name in fs:
-                html = html + self.notes.markers(fs[f.name])
-            rows.append({"name": f.name, "label": f.label, "html": html})
+                html, items = html + self.notes.markers(fs[f.name]), None
+            rows.append({"name": f.name, "label": f.label, "html": html, "items": items})
+        # what other pages' fields say of this one, where the schema wants it
+        # in the infobox: the groups a person led, or that list them as a member
+        for title in self.resolved.site.schema.infobox_sections():
+            related = self.data.derived.get(title)
+            if not related:
+                continue
+            items = [self.link(r.entity) + self.notes.markers(r.cites) for r in related]
+            same = next((r for r in rows if r["label"] == title), None)
+            if same is not None and same["items"] is not None:
+                same["html"] = _list_html(same["items"] + items)
+            elif same is not None:
+                same["html"] = same["html"] + _list_html(items)
+            else:
+                rows.append({"name": "inverse-" + fold(title).replace(" ", "-"), "label": title, "html": _list_html(items), "items": items})
         return rows
+
+    def value_items(self, f: Field, value: Any) -> list[Markup] | None:
+        """The items of a list value, as :meth:`value_html` shows them (None
+        for a single value)."""
+        if isinstance(f.type, RecordList) and f.name == "memberships":
+            return list(self._membership_items(value))
+        if isinstance(f.type, RefList):
+            return [self._ref(slug, f.type.kinds) + self.notes.markers(getattr(slug, "cites", ())) for slug in value]
+        return None
+
+    def _membership_items(self, value: list[dict]):
+        site = self.resolved.site
+        for m in value:
+            g = site.get("group", m["group"])
+            note = ", ".join(x for x in (m.get("role", ""), format_range(m.get("from"), m.get("to")) if (m.get("from") or m.get("to")) else "") if x)
+            link = self.link(g) if g else escape(m["group"])
+            yield link + (Markup(' <span class="note">({})</span>').format(note) if note else Markup("")) + self.notes.markers(m.get("cite", ()))
 
     def value_html(self, f: Field, value: Any) -> Markup:
         site = self.resolved.site
@@ -300,13 +332,7 @@ class PageBuilder:
         if isinstance(f.type, RefType):
             return self._ref(value, f.type.kinds)
         if isinstance(f.type, RecordList) and f.name == "memberships":
-            items = []
-            for m in value:
-                g = site.get("group", m["group"])
-                note = ", ".join(x for x in (m.get("role", ""), format_range(m.get("from"), m.get("to")) if (m.get("from") or m.get("to")) else "") if x)
-                link = self.link(g) if g else escape(m["group"])
-                items.append(link + (Markup(' <span class="note">({})</span>').format(note) if note else Markup("")) + self.notes.markers(m.get("cite", ())))
-            return _list_html(items)
+            return _list_html(list(self._membership_items(value)))
         if isinstance(value, list):
             return _list_html([escape(v) + self.notes.markers(getattr(v, "cites", ())) for v in value])
         return escape(value)
