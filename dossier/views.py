@@ -181,9 +181,24 @@ def preview_data(resolved: Resolved, target: Entity) -> dict[str, str]:
             "kind": site.schema[target.kind].label,
             "dates": site.span_text(target, header=True),
             "summary": target.get("summary", ""),
+            **({"genre": genre_label(site.schema, target.get("genre"))} if target.kind == "source" and target.get("genre") else {}),
             **({"native": target.get("native_name"), "native_lang": target.get("native_lang") or "und"} if target.get("native_name") else {}),
         },
     )
+
+
+#: The previews of every page, one file for the site: fetched by the site's
+#: script on the first hover or focus, and cached by the browser from page to
+#: page (a data block in each page held only the pages it linked to, and made
+#: every page heavier).
+PREVIEWS_FILE = "assets/previews.json"
+
+
+def previews_json(resolved: Resolved) -> str:
+    """Title, kind, dates, summary (a source's genre, a native name) of every
+    entity page, by key ("people/leon-trotsky"), as inert JSON."""
+    data = {e.key: preview_data(resolved, e) for e in sorted(resolved.site, key=lambda e: e.key) if e.kind != "home"}
+    return opendata.inert_json(json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":")))
 
 
 def _site_graph(resolved: Resolved):
@@ -430,21 +445,6 @@ class PageBuilder:
         each), each charge in full, and the legend."""
         return charge_context(self.resolved, self.entity, self.link, self.notes)
 
-    def previews(self, keys: set[str]) -> Markup:
-        """Title, dates and summary of the pages ``keys`` (those this one
-        links to), as a JSON data block for link previews (not executed:
-        CSP-safe)."""
-        data = {}
-        for key in sorted(keys):
-            page = self.resolved.entities.get(key)
-            if page is None or page.entity is self.entity or page.entity.kind == "home":
-                continue
-            data[key] = preview_data(self.resolved, page.entity)
-        if not data:
-            return Markup("")
-        text = opendata.inert_json(json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":")))
-        return Markup('<script type="application/json" id="dossier-previews">{}</script>').format(Markup(text))
-
     def build(self) -> dict[str, Any]:
         e = self.entity
         schema = self.resolved.site.schema
@@ -456,9 +456,6 @@ class PageBuilder:
         ctx["charges"] = self.charges() if e.get("charges") else None
         ctx["relations"] = self.relations()
         ctx["positions"] = self.positions()
-        # previews for the links of the page itself, not for the lists of
-        # pages linking here (885 backlinks made a 180 KB data block)
-        linked = set(self.linked)
         ctx["backlinks"] = self.backlinks()
         ctx["cited_by"] = self.cited_by() if e.kind == "source" else []
         if e.kind == "source":
@@ -470,7 +467,6 @@ class PageBuilder:
         ctx["title"] = e.title
         ctx["summary"] = e.get("summary", "")
         ctx["search_names"] = search_names(e.names[1:])
-        ctx["previews"] = self.previews(linked)
         site_url = self.options.get("site_url", "")
         ctx.update(self.history_and_citation())
         ctx["authorities"] = [{"file": name, "id": value, "url": url} for name, value, url in opendata.authority_links(e, self.resolved.site.schema)]
@@ -699,6 +695,7 @@ def _data_files(resolved: Resolved, options: dict[str, str]) -> list[Page]:
     out.append(_raw("data/network.graphml", lambda: network.to_graphml(whole_network(resolved))))
     out.append(_raw("data/network.gexf", lambda: network.to_gexf(whole_network(resolved))))
     out.append(_raw("assets/figures.css", lambda: timeline.TIMELINE_CSS + "\n" + network.SVG_CSS))
+    out.append(_raw(PREVIEWS_FILE, lambda: previews_json(resolved)))
     url = "graph/"
 
     def graph_page() -> dict[str, Any]:

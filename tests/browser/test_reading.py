@@ -126,3 +126,91 @@ def test_search_excerpts_quote_the_pages_own_text(open_page, query):
         for spellings in hidden:
             assert spellings.strip() not in excerpt, f"{query}: {url} shows its index-only names: {excerpt!r}"
     assert not v.problems(), v.problems()
+
+
+# Previews -------------------------------------------------------------------------------
+
+#: every internal link of the page's content (drawings aside) to a page of
+#: the site, focused one by one: which show no card, which show another title
+LINK_PREVIEWS = """async () => {
+    const root = new URL('../../', document.querySelector('script[src$="theme/js/previews.js"]').src);
+    const response = await fetch(new URL('assets/previews.json', root));
+    const data = response.ok ? await response.json() : {};
+    const card = document.getElementById('dossier-preview');
+    const here = location.pathname;
+    const links = [...document.querySelectorAll('main a[href]')].filter(a => !a.closest('svg') && !a.closest('sup.cite') && a.checkVisibility());  // shown (not in a closed <details>)
+    const out = {checked: 0, missing: [], wrong: [], targets: new Set()};
+    for (const a of links) {
+        const url = new URL(a.getAttribute('href'), location.href);
+        const path = url.pathname.slice(root.pathname.length);
+        if (url.origin !== root.origin || url.pathname === here || !/^(people|groups|events|sources|articles)\\/[^/]+\\/$/.test(path)) continue;
+        const key = path.replace(/\\/$/, '');
+        out.checked++;
+        out.targets.add(key);
+        a.focus();
+        for (let i = 0; i < 50 && card.hidden; i++) await new Promise(r => setTimeout(r, 20));
+        const title = card.hidden ? null : card.querySelector('.preview-title').textContent;
+        if (title === null) out.missing.push(key);
+        else if (!data[key] || title !== data[key].title) out.wrong.push([key, title]);
+        a.blur();
+    }
+    out.targets = out.targets.size;
+    return out;
+}"""
+
+
+@pytest.mark.parametrize("path", ["/", "/people/leon-trotsky/", "/groups/bloc-of-oppositions/", "/articles/stalins-amalgams/", "/people/", "/sources/broue-1980/"])
+def test_every_internal_link_has_a_preview_on_focus(open_page, path):
+    v = open_page()
+    v.goto(path)
+    got = v.page.evaluate(LINK_PREVIEWS)
+    assert got["checked"] >= 5, got
+    assert not got["missing"], f"{path}: {len(got['missing'])} of {got['checked']} links to {got['targets']} pages have no preview: {sorted(set(got['missing']))[:10]}"
+    assert not got["wrong"], got["wrong"][:5]
+    assert not v.problems(), v.problems()
+
+
+def test_a_preview_shows_the_target_pages_own_title_and_summary_on_hover(open_page):
+    v = open_page()
+    v.goto("/")
+    link = v.page.locator("main a[href*='people/']").first
+    href = link.get_attribute("href")
+    card = v.page.locator("#dossier-preview")
+    link.hover()
+    expect(card).to_be_visible()
+    assert link.get_attribute("aria-describedby") == "dossier-preview"
+    shown = card.locator(".preview-title").inner_text()
+    target = open_page()
+    target.goto("/" + href.lstrip("./"))
+    assert shown == target.page.locator("main h1").inner_text()
+    summary = target.page.locator("header .summary")
+    if summary.count():
+        expect(card.locator(".preview-summary")).to_have_text(summary.inner_text())
+    v.page.mouse.move(0, 0)
+    expect(card).to_be_hidden()
+    assert not v.problems(), v.problems()
+
+
+@pytest.mark.parametrize("how", ["focus", "hover"])
+def test_a_citation_marker_previews_its_note(open_page, how):
+    v = open_page()
+    v.goto("/articles/stalins-amalgams/")
+    marker = v.page.locator(".body sup.cite a").filter(has_text=",").first  # one with a locator
+    text = marker.inner_text()  # "[1, ¶ 4]"
+    number, locator = re.fullmatch(r"\[(\d+), (.+)\]", text).groups()
+    ref = v.page.locator(f"section.references li#ref-{number}")
+    entry = ref.locator(".entry").inner_text()
+    genre_page = open_page()
+    genre_page.goto("/" + ref.locator("a.to-source").get_attribute("href").lstrip("./"))
+    genre = genre_page.page.locator("header .kind-label [class*='genre-']").inner_text()
+    card = v.page.locator("#dossier-preview")
+    marker.focus() if how == "focus" else marker.hover()
+    expect(card).to_be_visible()
+    expect(card.locator(".preview-entry")).to_have_text(entry)
+    expect(card.locator(".preview-locator")).to_contain_text(locator)
+    expect(card.locator(".preview-kind")).to_contain_text(f"Note {number}")
+    expect(card.locator(".preview-kind")).to_contain_text(genre, ignore_case=True)
+    assert marker.get_attribute("aria-describedby") == "dossier-preview"
+    v.page.keyboard.press("Escape")
+    expect(card).to_be_hidden()
+    assert not v.problems(), v.problems()
