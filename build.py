@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Build, check, serve or scaffold the Dossier site. `python build.py --help`."""
+"""A thin wrapper kept for old habits: the command is `dossier` (`dossier --help`)."""
 
 import sys
 

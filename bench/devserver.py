@@ -1,10 +1,11 @@
 """How soon the devserver shows a saved edit, on a generated corpus.
 
-    .venv/bin/python bench/devserver.py N [--repeat 5] [--work DIR]
+    .venv/bin/python bench/devserver.py N [--repeat 5] [--work DIR] [--poll]
 
 Generates (or reuses) the corpus of size N (bench/corpus.py), builds it once,
-then runs the devserver as `python build.py serve` wires it (polling watcher
-at its default interval, rebuilder, HTTP server with server-sent events) in
+then runs the devserver as `dossier serve` wires it (the watcher of change
+events, or with --poll the one that checks every file every 0.3 s, as
+`dossier serve --poll`; rebuilder, HTTP server with server-sent events) in
 this process, and for each repeat appends a sentence to the first paragraph of
 the corpus's typical person page, then measures:
 
@@ -32,7 +33,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 
 from dossier.pipeline import Project, build  # noqa: E402
-from dossier.serve import DevServer, Rebuilder, Watcher, watch_paths  # noqa: E402
+from dossier.serve import DevServer, Rebuilder, make_watcher, watch_paths  # noqa: E402
 
 
 class Events:
@@ -57,6 +58,7 @@ def main() -> int:
     ap.add_argument("n", type=int)
     ap.add_argument("--repeat", type=int, default=5)
     ap.add_argument("--work", type=Path, default=HERE / "work")
+    ap.add_argument("--poll", action="store_true", help="the polling watcher (dossier serve --poll)")
     args = ap.parse_args()
     root = args.work / f"devserver-{args.n}"
     if root.exists():
@@ -72,7 +74,7 @@ def main() -> int:
 
     server = DevServer(project.output, "127.0.0.1", 0).start()
     rebuild = Rebuilder(project, server, out=sys.stderr, err=sys.stderr)
-    watcher = Watcher(watch_paths(project), rebuild, poll_interval=0.3, exclude=[project.output])
+    watcher = make_watcher(watch_paths(project), rebuild, poll=args.poll, poll_interval=0.3, exclude=[project.output])
     first, full, shown = [], [], []
     try:
         rebuild()  # as `serve` starts: resolves the up-to-date site
@@ -101,7 +103,7 @@ def main() -> int:
         watcher.stop()
         server.stop()
     med = statistics.median
-    print(f"| {args.n} | {med(first):.2f} | {min(first):.2f} | {max(first):.2f} | {med(full):.2f} | {sum(shown)}/{len(shown)} |")
+    print(f"| {args.n} | {'poll' if args.poll else 'events'} | {med(first):.2f} | {min(first):.2f} | {max(first):.2f} | {med(full):.2f} | {sum(shown)}/{len(shown)} |")
     return 0
 
 

@@ -4,7 +4,7 @@ as one JSON line (pages rendered, files written, stage timings), for run.py.
 
     python bench/dossier_build.py --generator DIR --root ROOT [--output DIR] [--clean] [--jobs N]
 
-``--generator`` is the folder holding the ``dossier`` package and ``theme/``
+``--generator`` is the folder holding the ``dossier`` package (its theme inside)
 (the checkout, or run.py's snapshot of it). The build is exactly
 ``dossier.pipeline.build(Project.at(root, None, output, jobs=…, use_cache=not clean), clean=clean)``,
 which is what ``dossier/cli.py`` calls.

@@ -24,7 +24,7 @@ as a new inode (hard links keep the unchanged ones), so "written" = new
 inode; "changed" = bytes differ. After the edits, the incremental output is
 compared byte for byte with a clean build of the same input.
 
-The generator is snapshotted (``dossier/``, ``theme/``, ``build.py`` copied
+The generator is snapshotted (``dossier/`` with its ``theme/``, ``build.py`` copied
 into bench/work/) at the start, so that colleagues' edits during a run do not
 mix two versions of the code into one table; ``--live`` uses the checkout.
 Prints a table and writes bench/RESULTS.md.
@@ -245,7 +245,8 @@ def snapshot_generator(live: bool, reuse: bool = False) -> tuple[Path, dict]:
             shutil.rmtree(gen)
         ignore = shutil.ignore_patterns("__pycache__", "*.pyc")
         shutil.copytree(REPO / "dossier", gen / "dossier", ignore=ignore)
-        shutil.copytree(REPO / "theme", gen / "theme", ignore=ignore)
+        if (REPO / "theme").is_dir():  # older checkouts: the theme beside the package
+            shutil.copytree(REPO / "theme", gen / "theme", ignore=ignore)
         shutil.copy2(REPO / "build.py", gen / "build.py")
     h = hashlib.sha256()
     for p in sorted((gen / "dossier").glob("*.py")):

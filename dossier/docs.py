@@ -5,7 +5,7 @@ can never drift from the code (tests/test_docs.py fails when they do):
 
 - ``docs/format.md``: every field of every content type, its type and meaning;
 - ``docs/diagnostics.md``: every diagnostic code, what it means, how to fix it;
-- ``templates/<type>.md``: the scaffolds that ``build.py new`` copies.
+- ``templates/<type>.md``: the scaffolds that ``dossier new`` copies.
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ __all__ = ["format_reference", "diagnostics_reference", "generated_files", "FIXE
 #: How to fix each diagnostic (docs/diagnostics.md). Every code needs one.
 FIXES: dict[str, str] = {
     "encoding": "Re-save the file as UTF-8 (most editors: 'Save with encoding… UTF-8'). The column points at the first bad byte.",
+    "unreadable": "Give yourself read permission (`chmod -R u+rX content`), or move the file or folder out of the content folder if it is not content. A build never skips what it cannot read: the pages in it would vanish from the site.",
     "file-name": "Rename the file: lowercase ASCII letters, digits and hyphens, ending in `.md` (`Leon Trotsky.md` → `leon-trotsky.md`). The slug is the page's id in links and URLs.",
     "folder": "Move the file into `people/`, `groups/`, `events/`, `sources/` or `articles/` (directly, not in a subfolder). Only `content/index.md`, the home page, lives at the top.",
     "symlink": "Copy the file into the content folder instead of linking to a file outside it.",
@@ -43,11 +44,13 @@ FIXES: dict[str, str] = {
     "uncited": "Add `cite: [\"source-slug, p. 12\"]` to the record, with a locator a reader can check.",
     "contradiction": "The message names both files and lines: correct the date that is wrong, or the relation. Only what the dates make certain is reported: EDTF bounds give each date its widest reading, and an uncertain or approximate date (`1932?`, `1932~`) is widened by one more unit. A source published after its author's death says `posthumous: true`.",
     "date-order": "One of the two dates is wrong, or the second one belongs to another field. Only dates that are certainly in the wrong order are reported.",
-    "relation": "Use the slug (the file name without `.md`) of an existing page of the right type; the message suggests near matches. Create the missing page with `python build.py new`.",
+    "relation": "Use the slug (the file name without `.md`) of an existing page of the right type; the message suggests near matches. Create the missing page with `dossier new`.",
     "link": "Link to an existing page by its slug, title or an alias (`[[Leon Trotsky]]`, `[[leon-trotsky|Trotsky]]`); the message lists the nearest names. Or add the name as an alias of the page you mean.",
     "ambiguous-link": "Use the `type/slug` form (`[[people/lev-sedov]]`), or make the names unique.",
+    "ambiguous-variant": "A romanisation of one page's native name (ALA-LC, BGN/PCGN, ISO 9, English, French, German) is also another page's name. Links by that spelling list both pages; link by a name that tells them apart.",
     "link-section": "Link to a heading that exists on the target page (the message lists them), or drop the `#section`.",
-    "citation": "Cite an existing source by its slug (`[@broue-1980, p. 12]`); add the source under `content/sources/` (or `python build.py import-sources`).",
+    "link-place": "A link gives its own text after a bar: write `[[page|text]]`, not `[text]([[page]])`; an image or attribute takes plain text. A citation goes after the link, not inside it.",
+    "citation": "Cite an existing source by its slug (`[@broue-1980, p. 12]`); add the source under `content/sources/` (or `dossier import-sources`).",
     "duplicate-slug": "Two files have the same name in different folders: rename one, since the slug must be unique across the site.",
     "duplicate-name": "Two pages share a title or alias, so `[[links]]` to it would be ambiguous: change or remove one of them.",
     "cycle": "A `part_of` chain leads back to where it started: one of the `part_of` values is wrong.",

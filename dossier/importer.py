@@ -1,4 +1,4 @@
-"""``python build.py import-sources FILE``: CSL-JSON or BibTeX → source pages.
+"""``dossier import-sources FILE``: CSL-JSON or BibTeX → source pages.
 
 Reads a CSL-JSON export (Zotero's "Export collection → CSL JSON": a JSON array
 of items) or a BibTeX/BibLaTeX file (parsed with ``pybtex``), chosen by the
@@ -723,7 +723,7 @@ def main(argv: Iterable[str] | None = None, sources_dir: Path = Path("content/so
     """``import-sources FILE``: 0 on success, 2 if the file cannot be read."""
     args = list(sys.argv[1:] if argv is None else argv)
     if len(args) != 1:
-        print("usage: python build.py import-sources FILE.json|FILE.bib", file=sys.stderr)
+        print("usage: dossier import-sources FILE.json|FILE.bib", file=sys.stderr)
         return 2
     try:
         report = import_sources(Path(args[0]), sources_dir)

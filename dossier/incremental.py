@@ -34,7 +34,7 @@ from . import deps
 from .cache import atomic_pickle, digest_files, generator_version
 from .diagnostics import relpath
 from .model import MAX_FILE_BYTES
-from .project import Project, theme_folder
+from .project import Project, theme_folder, theme_overrides
 from .resolve import CiteGroup, Link, Resolved
 
 if TYPE_CHECKING:
@@ -49,6 +49,7 @@ __all__ = [
     "build_id",
     "report_renames",
     "select_pages",
+    "describe_key",
     "changed_keys",
     "outgoing",
     "face_digest",
@@ -96,6 +97,9 @@ def environment_digest(project: Project) -> str:
     theme = theme_folder(project.root)
     files = [p for p in theme.rglob("*") if p.is_file()]
     parts = [generator_version(), digest_files(files, theme), project.site_url or "", project.schema.name]
+    own = theme_overrides(project.root)
+    if own is not None:  # the site's own templates and static files
+        parts.append("own:" + digest_files([p for p in own.rglob("*") if p.is_file()], own))
     if project.settings_file:
         parts.append(digest_files([project.settings_file], project.root))
     return hashlib.sha256("|".join(parts).encode()).hexdigest()
@@ -105,7 +109,8 @@ def input_digests(project: Project) -> dict[str, str] | None:
     """Digest of every file under content/, cheaply, for the up-to-date check;
     None when only a full build can judge (it then reports what it finds)."""
     out = {}
-    for dirpath, dirnames, filenames in os.walk(project.content):
+    failed: list[OSError] = []
+    for dirpath, dirnames, filenames in os.walk(project.content, onerror=failed.append):
         dirnames[:] = [d for d in dirnames if not d.startswith(".")]
         for name in filenames:
             if name.startswith(".") or name.endswith("~"):
@@ -126,6 +131,8 @@ def input_digests(project: Project) -> dict[str, str] | None:
                 out[relpath(p, project.root)] = hashlib.sha256(p.read_bytes()).hexdigest()
             except OSError:
                 return None
+    if failed:  # a folder that cannot be read: the full build reports it
+        return None
     # a commit changes the pages' history even when no file changed
     out["git:state"] = git_state(project)
     return out
@@ -276,23 +283,77 @@ def outgoing(resolved: Resolved, key: str) -> set[str]:
     return out
 
 
-def select_pages(pages: "list[Page]", resolved: Resolved, previous: Manifest | None, digests: dict[str, str]) -> "list[Page]":
+def select_pages(
+    pages: "list[Page]",
+    resolved: Resolved,
+    previous: Manifest | None,
+    digests: dict[str, str],
+    reasons: dict[str, str] | None = None,
+) -> "list[Page]":
     """The pages an incremental build renders (all of them without ``previous``):
     the new ones, those whose recorded keys changed, and the pages of the
     entities a changed entity refers to (it may give them a backlink or a
-    derived relation they did not read before)."""
+    derived relation they did not read before).
+
+    ``reasons``, when given, is filled with why each selected page is
+    rendered (page path -> a phrase naming the input that changed)."""
     if previous is None:
+        if reasons is not None:
+            reasons.update((p.path, "no usable previous build (first build, --clean, or the theme, settings or generator changed)") for p in pages)
         return list(pages)
     changed = changed_keys(previous, digests)
     if not changed:
-        return [p for p in pages if p.path not in previous.records]
-    touched: set[str] = set()
-    for entity in {_entity_of(k) for k in changed} - {""}:
-        touched.add(entity)
-        touched |= outgoing(resolved, entity)
+        selected = [p for p in pages if p.path not in previous.records]
+        if reasons is not None:
+            reasons.update((p.path, "a new page") for p in selected)
+        return selected
+    touched: dict[str, str] = {}  # entity key -> the changed entity that touches it
+    for entity in sorted({_entity_of(k) for k in changed} - {""}):
+        touched.setdefault(entity, entity)
+        for other in sorted(outgoing(resolved, entity)):
+            touched.setdefault(other, entity)
     selected = []
     for p in pages:
         before = previous.records.get(p.path)
-        if before is None or (p.key is not None and p.key in touched) or (before[0] & changed):
+        hit = before[0] & changed if before is not None else frozenset()
+        if before is None or (p.key is not None and p.key in touched) or hit:
             selected.append(p)
+            if reasons is not None:
+                if before is None:
+                    reasons[p.path] = "a new page"
+                elif hit:
+                    reasons[p.path] = "; ".join(describe_key(k, resolved, previous) for k in sorted(hit)[:3]) + (f" (and {len(hit) - 3} more)" if len(hit) > 3 else "")
+                else:
+                    by = touched[p.key]
+                    reasons[p.path] = f"{_file_of(by, resolved, previous)} changed and refers to this page (a backlink or derived relation)"
     return selected
+
+
+def _file_of(key: str, resolved: Resolved, previous: Manifest | None = None) -> str:
+    """The content file of an entity (as it is, or as it was)."""
+    page = resolved.entities.get(key)
+    if page is not None:
+        return page.entity.path
+    if key == "index" and resolved.site.home is not None:
+        return resolved.site.home.path
+    return f"{key} (removed)"
+
+
+def describe_key(key: str, resolved: Resolved, previous: Manifest | None = None) -> str:
+    """What changed, in words, for a key of :func:`entity_digests`."""
+    kind, sep, rest = key.partition(":")
+    if not sep:
+        return f"the text of {_file_of(key, resolved, previous)} changed"
+    if kind == "face":
+        return f"the fields of {_file_of(rest, resolved, previous)} changed"
+    if kind == "links":
+        return f"what {_file_of(rest, resolved, previous)} links to changed"
+    if kind == "kinds":
+        return f"a {rest} was added or removed"
+    if kind == "name":
+        return f"who is called {rest!r} changed"
+    if kind == "history":
+        return "the edition changed" if rest == "edition" else f"the git history of {_file_of(rest, resolved, previous)} changed"
+    if key == deps.SHAPE:
+        return "the network's shape changed"
+    return f"{key} changed"

@@ -26,7 +26,7 @@ from pelican import signals
 from pelican.generators import Generator
 from pelican.settings import read_settings
 
-from .project import theme_folder
+from .project import theme_folder, theme_overrides
 from .views import site_options
 
 if TYPE_CHECKING:
@@ -74,6 +74,10 @@ def pelican_settings(project: "Project", output: Path) -> dict:
         "THEME": str(theme_folder(project.root)),
         **FORCED,
     }
+    own = theme_overrides(project.root)
+    # the site's own templates first (Pelican's THEME_TEMPLATES_OVERRIDES);
+    # "!theme/base.html" still names the package's
+    overrides["THEME_TEMPLATES_OVERRIDES"] = [str(own / "templates")] if own is not None and (own / "templates").is_dir() else []
     if project.settings_file is None:  # a bare content folder (tests, fixtures)
         overrides = {"SITENAME": "Dossier", "TIMEZONE": "UTC", **overrides}
     logging.getLogger("pelican").setLevel(logging.WARNING)
@@ -96,12 +100,20 @@ class PelicanRenderer:
         self.context: dict[str, Any] = {k: v for k, v in self.settings.items() if k.isupper()}
         self.options = site_options(self.settings)
         self.static_dir: str = self.settings["THEME_STATIC_DIR"]
+        self.project_root = project.root
 
     def static_files(self) -> list[tuple[Path, str]]:
         """The theme's static files, where Pelican would copy them
         (``THEME_STATIC_PATHS`` into ``THEME_STATIC_DIR``), dot files and
-        ``IGNORE_FILES`` left out."""
-        theme = Path(self.settings["THEME"])
+        ``IGNORE_FILES`` left out; a file of the site's own ``theme/`` at the
+        same path replaces the package's (or is added)."""
+        files = dict(self._static_of(Path(self.settings["THEME"])))
+        own = theme_overrides(self.project_root)
+        if own is not None:
+            files.update(self._static_of(own))
+        return sorted(((source, path) for path, source in files.items()), key=lambda sp: sp[1])
+
+    def _static_of(self, theme: Path) -> list[tuple[str, Path]]:
         ignores = list(self.settings.get("IGNORE_FILES") or [])
         out: list[tuple[Path, str]] = []
 
@@ -119,7 +131,7 @@ class PelicanRenderer:
                     if not ignored(name):
                         path = Path(dirpath) / name
                         out.append((path, f"{self.static_dir}/{path.relative_to(source).as_posix()}"))
-        return out
+        return [(site_path, file) for file, site_path in out]
 
 
 #: What plain ``pelican`` prints on a Dossier site.

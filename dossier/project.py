@@ -9,7 +9,7 @@ from pathlib import Path
 
 from .schema import SCHEMA, Schema
 
-__all__ = ["Project", "theme_folder", "CACHE_DIR"]
+__all__ = ["Project", "theme_folder", "theme_overrides", "PACKAGE_THEME", "CACHE_DIR"]
 
 CACHE_DIR = ".dossier-cache"
 
@@ -47,7 +47,19 @@ class Project:
         return self.jobs or (os.cpu_count() or 1)
 
 
+#: The theme every site is built with: it ships inside the package.
+PACKAGE_THEME = Path(__file__).resolve().parent / "theme"
+
+
 def theme_folder(root: Path) -> Path:
-    """The project's own theme/, or the one beside the package (fixtures)."""
+    """The theme: the package's own (``dossier/theme/``), whatever the site."""
+    return PACKAGE_THEME
+
+
+def theme_overrides(root: Path) -> Path | None:
+    """The site's own ``theme/`` folder, if it has one: a template in its
+    ``templates/`` replaces the package's of the same name (and can extend it
+    as ``"!theme/<name>"``), a file in its ``static/`` replaces or adds the
+    static file at the same path (``static/css/site.css`` …)."""
     own = root / "theme"
-    return own if (own / "templates").is_dir() else Path(__file__).resolve().parent.parent / "theme"
+    return own if own.is_dir() else None

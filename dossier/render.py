@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterator, Protocol
@@ -30,6 +31,7 @@ if TYPE_CHECKING:
 
     from .cache import Manifest
     from .output import Staging
+    from .progress import Reporter
     from .resolve import Resolved
     from .views import Page
 
@@ -88,10 +90,20 @@ def write_site(
     previous: "Manifest | None",
     digests: dict[str, str],
     workers: int = 1,
+    reporter: "Reporter | None" = None,
 ) -> RenderResult:
-    """Render what changed since ``previous`` (everything without it) into ``staging``."""
+    """Render what changed since ``previous`` (everything without it) into
+    ``staging``; ``reporter`` hears why each page is rendered, and of each
+    page as it is done (with its time)."""
+    from .progress import Reporter
+
+    reporter = reporter or Reporter()
     result = RenderResult()
-    selected = select_pages(pages, resolved, previous, digests)
+    reasons: dict[str, str] = {}
+    selected = select_pages(pages, resolved, previous, digests, reasons)
+    reporter.total(len(selected))
+    for p in selected:
+        reporter.rebuilt(p.path, reasons.get(p.path, ""))
     current = {p.path for p in pages}
     if previous is not None:
         for path in previous.records:
@@ -103,7 +115,9 @@ def write_site(
         for path, record in previous.records.items():
             if path in current and path not in chosen:
                 result.records[path] = record
-    for path, read, digest, written in _render_all(selected, renderer, staging, workers):
+    for path, read, digest, written, seconds in _render_all(selected, renderer, staging, workers):
+        reporter.page(path, seconds)
+        reporter.advance()
         result.records[path] = (read, digest)
         result.rendered += 1
         result.written += written
@@ -118,34 +132,38 @@ def write_site(
 
 # Parallel rendering: forked workers inherit the resolved site and the Jinja
 # environment, render a share of the pages, write them into the staging
-# folder and send back only (path, keys read, digest, written).
+# folder and send back only (path, keys read, digest, written, seconds taken).
 _WORK: dict = {}
 
 
-def _render_share(indices: list[int]) -> list[tuple[str, frozenset, str, int]]:
-    pages, env, base, staging = _WORK["pages"], _WORK["env"], _WORK["base"], _WORK["staging"]
-    out = []
-    for i in indices:
-        page = pages[i]
-        html, read = render_page(page, env, base)
-        data = html.encode("utf-8")
-        written = staging.write(page.path, data, only_if_changed=True)
-        out.append((page.path, frozenset(read), hashlib.sha256(data).hexdigest(), int(written)))
-    return out
+def _render_one(i: int) -> tuple[str, frozenset, str, int, float]:
+    page = _WORK["pages"][i]
+    t = time.perf_counter()
+    html, read = render_page(page, _WORK["env"], _WORK["base"])
+    data = html.encode("utf-8")
+    written = _WORK["staging"].write(page.path, data, only_if_changed=True)
+    return page.path, frozenset(read), hashlib.sha256(data).hexdigest(), int(written), time.perf_counter() - t
 
 
-def _render_all(pages: list["Page"], renderer: Renderer, staging: "Staging", workers: int) -> Iterator[tuple[str, frozenset, str, int]]:
+def _render_share(indices: list[int]) -> list[tuple[str, frozenset, str, int, float]]:
+    return [_render_one(i) for i in indices]
+
+
+def _render_all(pages: list["Page"], renderer: Renderer, staging: "Staging", workers: int) -> Iterator[tuple[str, frozenset, str, int, float]]:
     _WORK.update(pages=pages, env=renderer.env, base=renderer.context, staging=staging)
     try:
         if workers > 1 and len(pages) >= 200 and hasattr(os, "fork"):
             import multiprocessing
 
-            n = workers * 4
+            n = workers * 16  # small shares: the progress line moves steadily
             shares = [list(range(i, len(pages), n)) for i in range(n)]
-            with multiprocessing.get_context("fork").Pool(workers) as pool:
+            from .interrupt import in_worker
+
+            with multiprocessing.get_context("fork").Pool(workers, initializer=in_worker) as pool:  # stopped on leaving
                 for chunk in pool.imap(_render_share, shares):
                     yield from chunk
         else:
-            yield from _render_share(list(range(len(pages))))
+            for i in range(len(pages)):
+                yield _render_one(i)
     finally:
         _WORK.clear()

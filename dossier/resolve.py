@@ -18,8 +18,8 @@ from .checks import check_contradictions
 from .history import Change, History
 from .dates import Date, certainly_before, format_range
 from .diagnostics import Diagnostics
-from .markup import RESERVED_IDS, Ref, Rendered, refs_in, sentence_parts
-from .model import URL_PREFIX, Entity, Site, index_names
+from .markup import RESERVED_IDS, Ref, Rendered, refs_in, sentence_parts, written_text
+from .model import URL_PREFIX, Entity, Site, index_names, index_variants
 from .schema import Citation, FieldCitation, RecordList, Reference, a_kind, parse_citation
 from .text import fold, is_slug, slugify
 
@@ -71,8 +71,11 @@ class Backlink:
     """What one page (``source``) says of the page it links to."""
 
     source: Entity
-    #: the sentences (text, is the link itself) or the field's phrase
+    #: the sentences of its text that link here: (text, is the link itself)
     said: list[list[tuple[str, bool]]] = field(default_factory=list)
+    #: how its fields name the page: (place, phrase with {} for the title),
+    #: one per relation, in the order of their places
+    named: list[tuple[int, str]] = field(default_factory=list)
     shows: set[str] = field(default_factory=set)  # keys whose titles the sentences show
     in_body: bool = False  # some of it comes from the body (else only from fields)
 
@@ -80,6 +83,14 @@ class Backlink:
     def contexts(self) -> list[list[tuple[str, bool]]]:
         _note_shown(self.source, self.in_body, self.shows)
         return self.said
+
+    @property
+    def relations(self) -> list[str]:
+        """The phrases of the relations its fields hold with the page
+        ("list {} as a participant"), in the order of their places."""
+        if deps.reading is not None:
+            deps.reading.add(self.source.face_key)
+        return [phrase for _place, phrase in self.named]
 
 
 @dataclass(frozen=True)
@@ -226,6 +237,7 @@ def resolve(site: Site, rendered: dict[str, Rendered], diags: Diagnostics) -> Re
     res = Resolved(site, entities, names)
 
     _check_identity(site, names, diags)
+    _add_variants(site, names, diags)
     res.moved = _former_addresses(site, diags)
     _check_fields(site, diags)
     _check_dates(site, diags)
@@ -267,6 +279,26 @@ def _check_identity(site: Site, names: dict[str, list[Entity]], diags: Diagnosti
             others = ", ".join(f"{o.path} ('{_written_name(o, name)}')" for o in claimants if o is not e)
             line, col = e.mark(*keypath)
             diags.error(e.path, line, col, "duplicate-name", f"the name '{written}' is also claimed by {others}", "links to it would be ambiguous; make titles and aliases unique")
+
+
+def _add_variants(site: Site, names: dict[str, list[Entity]], diags: Diagnostics) -> None:
+    """Add the spellings generated from native names to the name index. One
+    that another page also claims is ambiguous: a warning on each page it was
+    generated for, and a [[link]] by it lists the pages instead of picking one."""
+    for folded, generated in index_variants(site, names).items():
+        claimants = names.get(folded, []) + generated
+        names[folded] = claimants
+        if len(claimants) < 2:
+            continue
+        for e in generated:
+            spelling = next(v.text for v in e.variants if fold(v.text) == folded)
+            others = ", ".join(f"{o.path} ('{o.title}')" for o in claimants if o is not e)
+            line, col = e.mark("native_name")
+            diags.warning(
+                e.path, line, col, "ambiguous-variant",
+                f"the spelling '{spelling}', generated from the native name, is also a name of {others}",
+                "links by that spelling list both pages; give the other page's name as a link, or an alias that tells them apart",
+            )
 
 
 def _former_addresses(site: Site, diags: Diagnostics) -> dict[str, Entity]:
@@ -427,6 +459,13 @@ def _check_field_sources(site: Site, diags: Diagnostics) -> None:
 def resolve_body(res: Resolved, e: Entity, diags: Diagnostics) -> None:
     page = res.of(e)
     for ref in page.markdown.refs:
+        if ref.in_attribute:
+            # markup.render_markdown published it as its text, never as a URL
+            line, col = _line(e, ref)
+            what = "link" if ref.kind == "link" else "citation"
+            diags.error(e.path, line, col, "link-place", f"the {what} {ref.raw} is inside a link's address, an image or an HTML attribute, where it cannot be a {what}")
+            page.resolved_refs.append(Link(None, written_text(ref.kind, ref.inner)) if ref.kind == "link" else CiteGroup(()))
+            continue
         if ref.kind == "link":
             page.resolved_refs.append(_resolve_link(res, e, ref, diags))
         else:
@@ -631,8 +670,12 @@ def _derive_backlinks(res: Resolved, sentences: dict[str, list[tuple[str, list]]
         if source.kind == "home":
             continue
         for ref, target in res.site.targets(source):
-            phrase = ref.relation.phrase if ref.relation and ref.relation.phrase else f"names it in '{ref.field}'"
-            add(res.of(target).backlinks.setdefault(source.key, Backlink(source)), [(phrase, False)])
+            relation = ref.relation
+            named = (relation.place, relation.phrase) if relation and relation.phrase else (1000, f"name {{}} in the field ‘{ref.field}’")
+            bl = res.of(target).backlinks.setdefault(source.key, Backlink(source))
+            if named not in bl.named:
+                bl.named.append(named)
+                bl.named.sort()
 
 
 # Citations ---------------------------------------------------------------------

@@ -1,9 +1,9 @@
-"""``build.py new KIND TITLE``: a new content file from ``templates/``.
+"""``dossier new KIND TITLE``: a new content file from ``templates/``.
 
 The scaffolds in ``templates/`` are generated from the schema
 (``python -m dossier.docs`` rewrites them), so every field of the type is
 present, commented, with its description; required fields are left open so
-that ``build.py check`` says exactly what is still missing.
+that ``dossier check`` says exactly what is still missing.
 """
 
 from __future__ import annotations

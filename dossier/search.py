@@ -29,16 +29,23 @@ class SearchFailed(RuntimeError):
     pass
 
 
-def search_names(names: list[str]) -> list[str]:
+def search_names(names: list[str], generated: list[str] = ()) -> list[str]:
     """Extra spellings for the index: folded and transliterated forms that
     differ from the names as written ("Grünstein" → "Grunstein",
-    "Зиновьев" → "Zinovev", "Zinov'ev" → "Zinovev")."""
+    "Зиновьев" → "Zinovev", "Zinov'ev" → "Zinovev"), and the ``generated``
+    romanisations ("Sinowjew"), which the page does not show, with theirs."""
     out: list[str] = []
     written = {n.casefold() for n in names}
-    for name in names:
-        for variant in (transliterate(name), fold(name), fold(transliterate(name))):
+    seen: set[str] = set()
+    for name in [*names, *generated]:
+        forms = (transliterate(name), fold(name), fold(transliterate(name)))
+        if name.casefold() not in written:
+            forms = (name, *forms)
+        for variant in forms:
             v = " ".join(variant.split())
-            if v and v.casefold() not in written and v not in out:
+            key = v.casefold()
+            if v and key not in written and key not in seen:
+                seen.add(key)
                 out.append(v)
     return out
 
@@ -71,7 +78,7 @@ def page_file(key: str) -> str:
     return "index.html" if key == "index" else f"{key}/index.html"
 
 
-def index_site(site_dir: Path, keys: list[str], changed: set[str] | None = None) -> int:
+def index_site(site_dir: Path, keys: list[str], changed: set[str] | None = None, reporter=None) -> int:
     """Index the pages of ``keys`` (entity keys, "index" for the home page)
     with Pagefind, shard by shard, into ``pagefind/<n>/`` (the shards of
     :func:`shards`); returns the number of shards indexed.
@@ -83,7 +90,8 @@ def index_site(site_dir: Path, keys: list[str], changed: set[str] | None = None)
     command (``python -m pagefind``, from the ``pagefind[bin]`` package),
     which indexes in parallel; its output is byte-identical for identical
     pages whatever order they were written in (tests/test_build.py), as long
-    as no ``data-pagefind-filter`` is used.
+    as no ``data-pagefind-filter`` is used. ``reporter`` (``progress``)
+    hears how many shards there are to index and of each one done.
     """
     import subprocess
     import sys
@@ -103,6 +111,8 @@ def index_site(site_dir: Path, keys: list[str], changed: set[str] | None = None)
         if n in members:
             members[n].append(key)
     bundle.mkdir(parents=True, exist_ok=True)
+    if reporter is not None:
+        reporter.total(len(todo))
     for n in sorted(todo):
         out = bundle / str(n)
         shutil.rmtree(out, ignore_errors=True)
@@ -117,4 +127,6 @@ def index_site(site_dir: Path, keys: list[str], changed: set[str] | None = None)
             proc = subprocess.run(cmd, capture_output=True, text=True)
         if proc.returncode != 0 or not (out / "pagefind.js").is_file():
             raise SearchFailed(f"pagefind failed on shard {n} ({proc.returncode}): {(proc.stderr or proc.stdout).strip()}")
+        if reporter is not None:
+            reporter.advance()
     return len(todo)

@@ -1,6 +1,7 @@
-"""The development server: ``python build.py serve`` (and ``make devserver``).
+"""The development server: ``dossier serve`` (and ``make devserver``).
 
-    Watcher (polls content/, theme/, templates/, pelicanconf.py)
+    EventWatcher (the system's change events, through watchfiles, for
+    content/, theme/, templates/, pelicanconf.py; Watcher polls instead)
       → Rebuilder (one build at a time; ``pipeline.build``)
         → DevServer.notify_reload() / notify_error(diagnostics)
           → every open page, through Server-Sent Events, reloads or shows
@@ -10,7 +11,8 @@ Everything here is serve mode only: the live-reload script, its stylesheet
 and the error overlay are injected into HTML as it is served, never written
 into ``output/``. The script and the stylesheet are external files served
 under ``/__dossier__/`` so that a Content-Security-Policy without
-``'unsafe-inline'`` does not block them. Standard library only.
+``'unsafe-inline'`` does not block them. Standard library, and watchfiles
+(Pelican's own dependency) for change events.
 """
 
 from __future__ import annotations
@@ -49,6 +51,8 @@ __all__ = [
     "changed_paths",
     "watch_paths",
     "Watcher",
+    "EventWatcher",
+    "make_watcher",
     "DevServer",
     "Rebuilder",
     "Problem",
@@ -62,7 +66,7 @@ __all__ = [
 PREFIX = "/__dossier__/"
 
 LIVERELOAD_JS = """\
-// Dossier live reload: served only by `build.py serve`, never written to output/.
+// Dossier live reload: served only by `dossier serve`, never written to output/.
 (function () {
   "use strict";
   var me = document.currentScript;
@@ -123,7 +127,7 @@ LIVERELOAD_JS = """\
 """
 
 OVERLAY_CSS = """\
-/* Dossier build-error overlay: served only by `build.py serve`. */
+/* Dossier build-error overlay: served only by `dossier serve`. */
 #dossier-overlay {
   position: fixed; top: 0; left: 0; right: 0; z-index: 2147483647;
   max-height: 50vh; overflow: auto; box-sizing: border-box;
@@ -160,7 +164,7 @@ def _ignored(name: str) -> bool:
 
 
 def _under(path: str, prefixes: tuple[str, ...]) -> bool:
-    # ``output`` also excludes its siblings ``output.staging-<pid>``/``.old-``.
+    # ``output`` also excludes its siblings ``output.staging-<pid>-<token>``.
     return any(path == p or path.startswith(p + os.sep) or path.startswith(p + ".") for p in prefixes)
 
 
@@ -205,10 +209,16 @@ def changed_paths(old: Snapshot, new: Snapshot) -> list[str]:
 
 
 def watch_paths(project: "Project") -> list[Path]:
-    """What a rebuild depends on: content, theme, templates and settings."""
+    """What a rebuild depends on: content, the site's own theme/ (its
+    overrides), templates and settings; and the package's theme, when it is
+    not an installed one (someone is working on it)."""
+    from .project import PACKAGE_THEME
+
     paths = [project.content, project.root / "theme", project.root / "templates", project.root / "pelicanconf.py"]
     if project.settings_file is not None and project.settings_file not in paths:
         paths.append(project.settings_file)
+    if "site-packages" not in PACKAGE_THEME.parts and PACKAGE_THEME not in paths:
+        paths.append(PACKAGE_THEME)
     return paths
 
 
@@ -291,6 +301,158 @@ class Watcher:
                 self.callback(paths)
             except Exception:  # the watcher outlives a failing callback
                 traceback.print_exc()
+
+
+class EventWatcher:
+    """Calls ``callback(changed_paths)`` after a change, told by the
+    system's file-change events (inotify, FSEvents, ReadDirectoryChangesW)
+    through watchfiles, instead of reading every file's state every
+    ``poll_interval``: the same interface as :class:`Watcher`.
+
+    The folders among ``paths`` are watched with events; the rest (the
+    settings file, a folder that does not exist yet) are a handful of paths
+    whose state is read every ``poll_interval``: a folder that appears is
+    then watched too. A burst of saves is one call: watchfiles waits until
+    the files have been quiet for ``debounce`` seconds (at most ``max_wait``).
+    Hidden files, ``~`` backups and ``exclude`` are ignored, as by the poller.
+    """
+
+    def __init__(
+        self,
+        paths: Iterable[Path | str],
+        callback: Callable[[list[str]], object],
+        *,
+        poll_interval: float = 0.3,
+        debounce: float = 0.1,
+        max_wait: float = 2.0,
+        exclude: Iterable[Path | str] = (),
+    ):
+        self.paths = [Path(p) for p in paths]
+        self.exclude = tuple(os.path.abspath(p) for p in exclude)
+        self.callback = callback
+        self.poll_interval = poll_interval
+        self.debounce = debounce
+        self.max_wait = max_wait
+        self._stop = threading.Event()
+        self._ready = threading.Event()
+        self._thread: threading.Thread | None = None
+        self._error: BaseException | None = None
+
+    def _split(self) -> tuple[list[str], list[str]]:
+        """(folders to watch with events, other paths to check by their state)."""
+        folders, others = [], []
+        for p in self.paths:
+            top = os.path.abspath(p)
+            if _under(top, self.exclude):
+                continue
+            (folders if os.path.isdir(top) else others).append(top)
+        return folders, others
+
+    def start(self, timeout: float = 10.0) -> "EventWatcher":
+        """Start watching; returns once the watches are set (later edits count).
+        Raises what watchfiles raised when it cannot watch (no inotify, the
+        limit of watches reached): poll instead."""
+        import watchfiles  # noqa: F401 - fail here, not in the thread
+
+        if self._thread is not None:
+            raise RuntimeError("the watcher is already running")
+        self._stop.clear()
+        self._ready.clear()
+        self._error = None
+        self._thread = threading.Thread(target=self._run, name="dossier-watcher", daemon=True)
+        self._thread.start()
+        self._ready.wait(timeout)
+        if self._error is not None:
+            self._thread = None
+            raise self._error
+        return self
+
+    def stop(self, timeout: float = 10.0) -> None:
+        """Stop watching; waits (up to ``timeout``) for a running callback."""
+        self._stop.set()
+        thread, self._thread = self._thread, None
+        if thread is not None and thread is not threading.current_thread():
+            thread.join(timeout)
+
+    @property
+    def running(self) -> bool:
+        return self._thread is not None and self._thread.is_alive()
+
+    def __enter__(self) -> "EventWatcher":
+        return self.start()
+
+    def __exit__(self, *exc) -> None:
+        self.stop()
+
+    def _keep(self, folders: list[str]):
+        def keep(change, path: str) -> bool:
+            if _under(path, self.exclude):
+                return False
+            for top in folders:
+                if path == top or path.startswith(top + os.sep):
+                    rel = path[len(top) + 1 :]
+                    return not any(_ignored(part) for part in rel.split(os.sep) if part)
+            return False
+
+        return keep
+
+    def _run(self) -> None:
+        import watchfiles
+
+        try:
+            while not self._stop.is_set():
+                folders, others = self._split()
+                state = snapshot(others)
+                shape = [os.path.isdir(p) for p in others]
+                changes: set[str] = set()
+                restart = False
+                for batch in watchfiles.watch(
+                    *folders,
+                    watch_filter=self._keep(folders),
+                    debounce=int(self.max_wait * 1000),
+                    step=max(1, int(self.debounce * 1000)),
+                    stop_event=self._stop,
+                    rust_timeout=max(1, int(self.poll_interval * 1000)),
+                    yield_on_timeout=True,
+                    raise_interrupt=False,
+                    ignore_permission_denied=True,
+                ) if folders else self._idle():
+                    self._ready.set()
+                    changes.update(path for _change, path in batch)
+                    now = snapshot(others)
+                    if now != state:
+                        changes.update(changed_paths(state, now))
+                        state = now
+                    if [os.path.isdir(p) for p in others] != shape or not all(os.path.isdir(p) for p in folders):
+                        restart = True  # a folder appeared or went: watch anew
+                        changes.update(p for p, was in zip(others, shape) if os.path.isdir(p) != was)
+                    if changes and not self._stop.is_set():
+                        paths, changes = sorted(changes), set()
+                        try:
+                            self.callback(paths)
+                        except Exception:  # the watcher outlives a failing callback
+                            traceback.print_exc()
+                    if restart:
+                        break
+                if not restart:
+                    return
+        except BaseException as exc:  # cannot watch: start() raises it
+            self._error = exc
+            if self._ready.is_set():
+                traceback.print_exc()
+        finally:
+            self._ready.set()
+
+    def _idle(self):
+        """No folder to watch yet: only the other paths, every poll_interval."""
+        self._ready.set()
+        while not self._stop.wait(self.poll_interval):
+            yield set()
+
+
+def make_watcher(paths, callback, *, poll: bool = False, **options) -> "Watcher | EventWatcher":
+    """The watcher ``serve`` uses: change events, or polling with ``poll``."""
+    return (Watcher if poll else EventWatcher)(paths, callback, **options)
 
 
 # ---------------------------------------------------------------------------
@@ -792,10 +954,12 @@ class Rebuilder:
             if report.resolved is not None or report.up_to_date:
                 # The first build indexes the site for search; rebuilds skip
                 # Pagefind (seconds per thousand pages) so that a save reaches
-                # the browser at once. `build.py build` always indexes.
+                # the browser at once. `dossier build` always indexes.
                 self.project.search = False
             if report.diagnostics.items:  # warnings
                 self._say(report.diagnostics.report(), error=True)
+            for note in report.notes:
+                self._say(f"warning: {note}", error=True)
             verb = "built" if first else "rebuilt"
             self._say(f"{verb} in {report.seconds:.2f}s ({report.pages} pages)")
             if preview is not None and report.written == 0 and preview.matches():
@@ -808,6 +972,10 @@ class Rebuilder:
             self._say(exc.diagnostics.report(), error=True)
             self._say("build failed: still serving the last good build", error=True)
             self.server.notify_error(exc.diagnostics)
+        elif isinstance(exc, OSError):  # a full disk, a read-only folder: the system's words
+            where = f": {exc.filename}" if exc.filename else ""
+            self._say(f"error: {exc.strerror or exc}{where}; still serving the last good build", error=True)
+            self.server.notify_error([f"error: {exc.strerror or exc}{where}"])
         elif isinstance(exc, DossierError):
             self._say(f"error: {exc}", error=True)
             self.server.notify_error([f"error: {exc}"])
@@ -849,6 +1017,7 @@ def serve(
     *,
     poll_interval: float = 0.3,
     open_browser: bool = False,
+    poll: bool = False,
 ) -> int:
     """Build, serve ``project.output`` on ``host:port``, rebuild on change and
     reload open pages, until Ctrl-C. Returns the exit status."""
@@ -867,7 +1036,7 @@ def serve(
         print(f"error: cannot serve on {host}:{port}: {why}", file=sys.stderr)
         return 1
     rebuild = Rebuilder(project, server)
-    watcher = Watcher(watch_paths(project), rebuild, poll_interval=poll_interval, exclude=[project.output])
+    watcher = make_watcher(watch_paths(project), rebuild, poll=poll, poll_interval=poll_interval, exclude=[project.output])
     previous_term = None
     if threading.current_thread() is threading.main_thread():
         previous_term = signal.signal(signal.SIGTERM, _interrupt)
@@ -875,10 +1044,16 @@ def serve(
         print(f"serving {project.output} at {server.url} (Ctrl-C to stop)", flush=True)
         if host in ("0.0.0.0", "::", ""):
             print("note: listening on every network interface", flush=True)
-        watcher.start()  # before the first build: edits made during it count
+        try:
+            watcher.start()  # before the first build: edits made during it count
+        except Exception as exc:  # no change events here (or too many folders): poll
+            print(f"note: no file-change events ({type(exc).__name__}: {exc}); checking every file every {poll_interval}s instead (--poll)", flush=True)
+            watcher = make_watcher(watch_paths(project), rebuild, poll=True, poll_interval=poll_interval, exclude=[project.output])
+            watcher.start()
         rebuild()  # a failure is not fatal: the overlay shows it
         shown = ", ".join(_shown_path(p, project.root) for p in watch_paths(project) if p.exists())
-        print(f"watching {shown}", flush=True)
+        how = "checking every file every %ss" % poll_interval if isinstance(watcher, Watcher) else "with file-change events"
+        print(f"watching {shown} ({how})", flush=True)
         if open_browser:
             import webbrowser
 

@@ -1,7 +1,7 @@
 """Text folding shared by link resolution, slugs and search.
 
 Plain Python, no third-party imports: used by the model, the resolver,
-scaffolding (``build.py new``) and the source importer.
+scaffolding (``dossier new``) and the source importer.
 """
 
 from __future__ import annotations

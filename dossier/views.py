@@ -17,7 +17,7 @@ from typing import Any, Callable
 
 from markupsafe import Markup, escape
 
-from . import bibliography, citing, deps, network, opendata, timeline
+from . import bibliography, citing, deps, network, opendata, romanize, timeline
 from .dates import Date, format_range, parse_date
 from .markup import substitute
 from .model import Entity, Site
@@ -316,14 +316,14 @@ class PageBuilder:
     def body(self) -> Markup:
         refs = self.data.refs
 
-        def repl(index: int, in_attr: bool) -> str:
+        def repl(index: int) -> str:
             ref = refs[index] if index < len(refs) else None
             if isinstance(ref, Link):
-                if in_attr or ref.target is None:
+                if ref.target is None:
                     return str(escape(ref.label))
                 return str(self.link(ref.target, ref.label, ref.fragment))
             if isinstance(ref, CiteGroup):
-                return "" if in_attr else str(self.notes.markers(ref.cites, body_anchor(index)))
+                return str(self.notes.markers(ref.cites, body_anchor(index)))
             return ""
 
         return Markup(substitute(self.data.rendered.html, repl))
@@ -346,18 +346,43 @@ class PageBuilder:
         return sections
 
     def backlinks(self) -> list[dict]:
-        groups: dict[str, list] = defaultdict(list)
+        """ "What links here", grouped by relation: the pages whose fields
+        name this one, under the first of their relations ("Events that list
+        Leon Trotsky as a participant"), then the pages that only mention it
+        in their text. One item per page: its link, and the sentences that
+        link here, shown on demand."""
+        schema = self.resolved.site.schema
+        order = kinds(schema)
+        groups: dict[tuple[int, str], list] = defaultdict(list)
         for key in sorted(self.data.backlinks):
             bl = self.data.backlinks[key]
-            contexts = []
-            for parts in bl.contexts:
-                contexts.append(Markup("").join(Markup("<mark>{}</mark>").format(t) if m else escape(t) for t, m in parts))
-            groups[bl.source.kind].append({"link": self.link(bl.source), "sort": fold(sort_name(bl.source)), "contexts": contexts})
+            sentences = [Markup("").join(Markup("<mark>{}</mark>").format(t) if m else escape(t) for t, m in parts) for parts in bl.contexts]
+            relations = bl.relations
+            group = (0, relations[0]) if relations else (1, "mention {}")
+            groups[group].append(
+                {
+                    "link": self.link(bl.source),
+                    "sort": (order.index(bl.source.kind) if bl.source.kind in order else len(order), fold(sort_name(bl.source))),
+                    "kind": bl.source.kind,
+                    "context": Markup("<br>").join(sentences),
+                }
+            )
+        places = {phrase: place for bl in self.data.backlinks.values() for place, phrase in bl.named}
+        title = self.entity.title
         out = []
-        schema = self.resolved.site.schema
-        for kind in kinds(schema):
-            if kind in groups:
-                out.append({"kind": kind, "label": schema[kind].plural, "items": sorted(groups[kind], key=lambda i: i["sort"])})
+        for mention, phrase in sorted(groups, key=lambda g: (g[0], places.get(g[1], 0), g[1])):
+            items = sorted(groups[(mention, phrase)], key=lambda i: i["sort"])
+            holders = {i["kind"] for i in items}
+            noun = schema[holders.pop()].plural if len(holders) == 1 else "Pages"
+            if mention and out:
+                noun = "Other " + noun.lower()
+            before, _, after = phrase.partition("{}")
+            out.append(
+                {
+                    "heading": f"{noun} that {before}{title}{after}",
+                    "items": items,
+                }
+            )
         return out
 
     def debates(self) -> list[dict]:
@@ -466,7 +491,8 @@ class PageBuilder:
         ctx["dates"] = self.resolved.site.span_text(e, header=True)
         ctx["title"] = e.title
         ctx["summary"] = e.get("summary", "")
-        ctx["search_names"] = search_names(e.names[1:])
+        ctx["search_names"] = search_names(e.names[1:], [v.text for v in e.variants])
+        ctx["romanized"] = romanize.scholarly(e.get("native_name"), e.get("native_lang"))
         site_url = self.options.get("site_url", "")
         ctx.update(self.history_and_citation())
         ctx["authorities"] = [{"file": name, "id": value, "url": url} for name, value, url in opendata.authority_links(e, self.resolved.site.schema)]
@@ -526,6 +552,7 @@ def charge_context(resolved: Resolved, event: Entity, link: Callable[..., Markup
                 "status_label": status_type.label(rec["status"]),
                 "note": rec.get("note", ""),
                 "cites": notes.markers(rec.get("cite") or ()) if notes else Markup(""),
+                "cite_list": list(rec.get("cite") or ()),
             }
         )
     matrix = [
@@ -562,9 +589,20 @@ def _charges_pages(resolved: Resolved) -> list[Page]:
         def link(target: Entity, label: str | None = None, fragment: str = "", cls: str = "xref") -> Markup:
             return Markup(f'<a class="{escape(cls)}" href="{escape(rel(url, target.url))}">{escape(label or target.title)}</a>')
 
+        def sources(cite_list) -> Markup:
+            # the page of every charge has no notes: each source is named and
+            # linked, with its locator, beside what it documents
+            out = []
+            for c in cite_list:
+                src = site.get("source", c.key)
+                if src is not None:
+                    label = link(src, src.get("short_title") or src.title)
+                    out.append(label + (Markup(", ") + c.locator if c.locator else Markup("")))
+            return Markup("; ").join(out)
+
         for e in events:
             ctx = charge_context(resolved, e, link, None)
-            rows = [r for r in ctx["rows"] if status is None or r["status"] == status]
+            rows = [dict(r, sources=sources(r["cite_list"])) for r in ctx["rows"] if status is None or r["status"] == status]
             if rows:
                 cases.append({"event": link(e), "id": e.slug, "time": time_html(e.get("date")), "rows": rows})
             for rec in e.get("charges") or []:

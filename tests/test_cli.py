@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 
@@ -28,14 +29,23 @@ def test_check_ok_exits_0_and_writes_nothing(make_site, capsys):
     root = make_site(GOOD)
     code, out, err = run(capsys, "check", "--root", str(root))
     assert code == 0
-    assert out == "ok: 2 people, 0 groups, 0 events, 0 sources, 0 articles; no errors\n"
+    # not a terminal: one line per stage with its time, then the summary
+    lines = out.splitlines()
+    assert [re.sub(r"\d+\.\d\ds", "Ts", line) for line in lines[:-1]] == ["reading: Ts (2 files)", "Markdown: Ts", "resolving: Ts"]
+    assert lines[-1] == "ok: 2 people, 0 groups, 0 events, 0 sources, 0 articles; no errors"
     assert err == ""
     assert not (root / "output").exists()
 
 
+def test_quiet_prints_only_the_summary(make_site, capsys):
+    root = make_site(GOOD)
+    code, out, err = run(capsys, "check", "--quiet", "--root", str(root))
+    assert (code, out, err) == (0, "ok: 2 people, 0 groups, 0 events, 0 sources, 0 articles; no errors\n", "")
+
+
 def test_check_prints_diagnostics_then_a_count_and_exits_1(make_site, capsys):
     root = make_site(BROKEN)
-    code, out, err = run(capsys, "check", "--root", str(root))
+    code, out, err = run(capsys, "check", "--quiet", "--root", str(root))
     assert code == 1
     assert out == ""
     assert err.splitlines() == [
@@ -116,7 +126,7 @@ def test_build_then_failed_build(make_site, capsys):
     root = make_site(GOOD)
     code, out, _ = run(capsys, "build", "--root", str(root))
     assert code == 0
-    assert out.startswith(f"built {root.resolve() / 'output'}: 2 people")
+    assert out.splitlines()[-1].startswith(f"built {root.resolve() / 'output'}: 2 people")
     assert (root / "output/people/a/index.html").is_file()
     make_site(BROKEN, root=root)
     code, _, err = run(capsys, "build", "--root", str(root))

@@ -602,9 +602,10 @@ def test_native_name_is_marked_with_its_language(make_site, build_site):
     assert only(root) == []
     build_site(root)
     page = (root / "output" / "people" / "trotsky" / "index.html").read_text(encoding="utf-8")
-    assert '<p class="native-name" lang="ru">Лев Давидович Троцкий</p>' in page
+    # with its scholarly (ALA-LC) romanisation once beside it, generated
+    assert '<p class="native-name"><span lang="ru">Лев Давидович Троцкий</span> <span class="romanized" title="ALA-LC romanisation">(<span lang="ru-Latn">Lev Davidovich Trot͡skiĭ</span>)</span></p>' in page
     ld = json.loads(re.search(r'<script type="application/ld\+json">(.*?)</script>', page, re.S).group(1))
     assert {"@value": "Лев Давидович Троцкий", "@language": "ru"} in ld["alternateName"]
     other = (root / "output" / "people" / "sedov" / "index.html").read_text(encoding="utf-8")
-    assert '<p class="native-name" lang="und-Cyrl">Лев Львович Седов</p>' in other  # the script, not a guessed language
+    assert '<p class="native-name"><span lang="und-Cyrl">Лев Львович Седов</span></p>' in other  # the script, not a guessed language, and no romanisation of a language not known
     assert '"native_lang": "ru"' in other or '"native_lang":"ru"' in other  # the link preview of Trotsky

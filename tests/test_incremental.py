@@ -116,7 +116,7 @@ def test_deleting_a_page_removes_it_and_its_backlinks(site, tmp_path):
 
 def test_theme_change_rebuilds_everything(site, tmp_path):
     theme = tmp_path / "theme"
-    shutil.copytree(Path(__file__).resolve().parent.parent / "theme", theme)
+    shutil.copytree(Path(__file__).resolve().parent.parent / "dossier" / "theme", theme)
     build(site)  # the project now has its own theme: a new environment
     report = build(site)
     assert report.up_to_date

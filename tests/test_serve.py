@@ -31,10 +31,12 @@ from dossier.serve import (
     DevServer,
     Problem,
     Rebuilder,
+    EventWatcher,
     Watcher,
     changed,
     changed_paths,
     inject,
+    make_watcher,
     serve,
     snapshot,
     watch_paths,
@@ -178,11 +180,20 @@ def test_snapshot_takes_single_files_missing_paths_and_exclusions(tmp_path: Path
 
 
 def test_watch_paths_are_content_theme_templates_and_settings(tmp_path: Path):
+    from dossier.project import PACKAGE_THEME
+
     p = make_project(tmp_path)
-    assert watch_paths(p) == [p.content, p.root / "theme", p.root / "templates", p.root / "pelicanconf.py"]
+    paths = watch_paths(p)
+    assert paths[:4] == [p.content, p.root / "theme", p.root / "templates", p.root / "pelicanconf.py"]
+    # the package's theme too, when it is a checkout someone works on
+    assert paths[4:] == ([] if "site-packages" in PACKAGE_THEME.parts else [PACKAGE_THEME])
 
 
-def test_watcher_calls_back_once_for_a_burst_of_saves(tmp_path: Path):
+WATCHERS = pytest.mark.parametrize("Watcher", [Watcher, EventWatcher], ids=["poll", "events"])
+
+
+@WATCHERS
+def test_watcher_calls_back_once_for_a_burst_of_saves(tmp_path: Path, Watcher):
     target = tmp_path / "content" / "a.md"
     write(target, "0")
     calls: list[list[str]] = []
@@ -204,7 +215,8 @@ def test_watcher_calls_back_once_for_a_burst_of_saves(tmp_path: Path):
     assert calls == [[str(target)]]
 
 
-def test_watcher_survives_a_failing_callback_and_stops(tmp_path: Path, capsys):
+@WATCHERS
+def test_watcher_survives_a_failing_callback_and_stops(tmp_path: Path, capsys, Watcher):
     write(tmp_path / "a.md", "0")
     seen = []
 
@@ -222,6 +234,35 @@ def test_watcher_survives_a_failing_callback_and_stops(tmp_path: Path, capsys):
         w.stop()
     assert not w.running
     assert "RuntimeError: boom" in capsys.readouterr().err
+
+
+@WATCHERS
+def test_watcher_sees_the_settings_file_a_new_folder_and_ignores_hidden_files_and_the_output(tmp_path: Path, Watcher):
+    content, conf, templates, out = tmp_path / "content", tmp_path / "pelicanconf.py", tmp_path / "templates", tmp_path / "output"
+    write(content / "a.md", "0")
+    write(conf, "SITENAME = 'x'\n")
+    seen: list[list[str]] = []
+    w = Watcher([content, templates, conf, tmp_path], seen.append, poll_interval=0.05, debounce=0.05, exclude=[out]).start()
+    try:
+        write(content / ".a.md.swp", "editor")  # hidden: ignored
+        write(content / "a.md~", "backup")  # a backup: ignored
+        write(out / "index.html", "built")  # the output: ignored
+        write(conf, "SITENAME = 'y'\n")
+        wait_for(lambda: any(str(conf) in c for c in seen), 5)
+        write(templates / "person.md", "---\n")  # a folder that did not exist
+        wait_for(lambda: any(str(templates / "person.md") in c or str(templates) in c for c in seen), 5)
+        write(templates / "person.md", "---\ntitle: x\n")  # and, now watched, a change inside it
+        n = len(seen)
+        wait_for(lambda: len(seen) > n and any(str(templates / "person.md") in c for c in seen[n:]), 5)
+    finally:
+        w.stop()
+    everything = {p for c in seen for p in c}
+    assert not any(p.endswith((".swp", "~")) or p.startswith(str(out)) for p in everything), everything
+
+
+def test_make_watcher_uses_events_unless_asked_to_poll(tmp_path: Path):
+    assert type(make_watcher([tmp_path], print)) is EventWatcher
+    assert type(make_watcher([tmp_path], print, poll=True)) is Watcher
 
 
 # ---------------------------------------------------------------------------
@@ -426,7 +467,7 @@ def test_broken_content_keeps_the_last_good_page_with_the_overlay_then_fixing_re
     b = project.content / "people" / "b.md"
     before = tree_digest(project.output)
     events = Events(server)
-    watcher = Watcher(watch_paths(project), rebuild, poll_interval=0.05, exclude=[project.output]).start()
+    watcher = make_watcher(watch_paths(project), rebuild, poll_interval=0.05, exclude=[project.output]).start()
     try:
         saved = time.monotonic()
         b.write_text(B_BROKEN, encoding="utf-8")
@@ -525,7 +566,7 @@ def test_a_previewed_page_is_put_back_when_the_build_fails(tmp_path: Path):
 
 def test_a_template_error_is_shown_too(tmp_path: Path):
     p = make_project(tmp_path / "site")
-    shutil.copytree(REPO / "theme", p.root / "theme")
+    shutil.copytree(REPO / "dossier" / "theme", p.root / "theme")
     (p.root / "theme" / "templates" / "entity.html").write_text("{% block broken %}")
     with DevServer(p.output, "127.0.0.1", 0) as dev:
         ok = Rebuilder(p, dev, out=io.StringIO(), err=io.StringIO())()
@@ -538,12 +579,13 @@ def test_a_template_error_is_shown_too(tmp_path: Path):
 # serve() as the CLI runs it
 
 
-def test_serve_command_prints_the_url_and_exits_cleanly_on_ctrl_c(tmp_path: Path):
+@pytest.mark.parametrize("flags", [[], ["--poll"]], ids=["events", "poll"])
+def test_serve_command_prints_the_url_and_exits_cleanly_on_ctrl_c(tmp_path: Path, flags):
     root = tmp_path / "site"
     make_project(root)
     code = (
         "import sys; from dossier.cli import main; "
-        f"sys.exit(main(['serve', '--root', {str(root)!r}, '--port', '0']))"
+        f"sys.exit(main(['serve', '--root', {str(root)!r}, '--port', '0', *{flags!r}]))"
     )
     proc = subprocess.Popen(
         [sys.executable, "-u", "-c", code], cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
@@ -561,6 +603,7 @@ def test_serve_command_prints_the_url_and_exits_cleanly_on_ctrl_c(tmp_path: Path
         text = "".join(lines)
         assert "serving " in text and "http://127.0.0.1:" in text, text
         assert "built in " in text
+        assert lines[-1].rstrip().endswith("(checking every file every 0.3s)" if flags else "(with file-change events)"), lines[-1]
         port = int(text.split("http://127.0.0.1:")[1].split("/")[0])
         with urllib.request.urlopen(f"http://127.0.0.1:{port}/people/a/", timeout=5) as resp:
             assert "livereload.js" in resp.read().decode()

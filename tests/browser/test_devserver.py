@@ -16,7 +16,7 @@ except ImportError:  # the browser fixture skips, or fails under CI, saying why
     expect = None
 
 from dossier.pipeline import Project
-from dossier.serve import DevServer, Rebuilder, Watcher, watch_paths
+from dossier.serve import DevServer, Rebuilder, make_watcher, watch_paths
 
 pytestmark = pytest.mark.browser
 
@@ -43,7 +43,7 @@ def test_devserver_shows_an_edit_then_an_error_overlay_then_the_fix(browser, tmp
     context = browser.new_context()
     try:
         assert rebuild()
-        watcher = Watcher(watch_paths(project), rebuild, poll_interval=0.1, exclude=[project.output]).start()
+        watcher = make_watcher(watch_paths(project), rebuild, poll_interval=0.1, exclude=[project.output]).start()  # change events, as serve uses
         page = context.new_page()
         problems: list[str] = []
         page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)

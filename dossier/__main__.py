@@ -1,0 +1,8 @@
+"""``python -m dossier``: the same as the ``dossier`` command."""
+
+import sys
+
+from .cli import main
+
+if __name__ == "__main__":
+    sys.exit(main())
