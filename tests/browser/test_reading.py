@@ -214,3 +214,71 @@ def test_a_citation_marker_previews_its_note(open_page, how):
     v.page.keyboard.press("Escape")
     expect(card).to_be_hidden()
     assert not v.problems(), v.problems()
+
+
+# Articles -------------------------------------------------------------------------------
+
+ARTICLES = ["/articles/stalins-amalgams/", "/articles/the-bloc-of-oppositions-1932-1933/", "/articles/finding-the-bloc/"]
+
+
+@pytest.mark.parametrize("path", ARTICLES)
+def test_an_article_reads_like_an_encyclopedia_entry(open_page, path):
+    v = open_page()
+    v.goto(path)
+    page = v.page
+    # author and date at the top, under the title
+    byline = page.locator("header.entity-header .byline")
+    expect(byline).to_be_visible()
+    expect(byline).to_contain_text(re.compile(r"^By \S"))
+    assert byline.locator("time[datetime]").count() == 1
+    title_box, byline_box = page.locator("main h1").bounding_box(), byline.bounding_box()
+    assert 0 <= byline_box["y"] - (title_box["y"] + title_box["height"]) < 60
+    # a table of contents of its sections, each leading to its heading
+    toc = page.locator("nav.toc a")
+    assert toc.count() >= 2, f"{path}: no table of contents"
+    sections = page.evaluate(
+        "() => [...document.querySelectorAll('nav.toc a')].map(a => { const h = document.getElementById(a.getAttribute('href').slice(1));"
+        " return h && [h.tagName, h.textContent.trim(), a.textContent.trim(), parseFloat(getComputedStyle(h).fontSize)]; })"
+    )
+    assert all(sections), f"{path}: a contents entry leads nowhere"
+    for tag, heading, entry, _size in sections:
+        assert heading == entry, (heading, entry)
+    # the article's own headings are larger than the page's "References"
+    references = page.evaluate("() => parseFloat(getComputedStyle(document.getElementById('references')).fontSize)")
+    assert min(size for *_x, size in sections) > references, (sections, references)
+    assert not v.problems(), v.problems()
+
+
+@pytest.mark.parametrize("path", ARTICLES)
+def test_an_article_has_one_series_of_notes(open_page, path):
+    v = open_page()
+    v.goto(path)
+    got = v.page.evaluate(
+        """() => ({
+            markers: [...document.querySelectorAll('article sup a')].filter(a => /^\\[?\\d/.test(a.textContent))
+                .map(a => [a.textContent, a.getAttribute('href')]),
+            lists: document.querySelectorAll('article ol.reference-list, article .footnote ol').length,
+            items: [...document.querySelectorAll('article ol.reference-list > li')].map(li => li.id),
+        })"""
+    )
+    assert got["lists"] == 1, f"{path}: {got['lists']} lists of notes"
+    assert got["items"] == [f"ref-{n}" for n in range(1, len(got["items"]) + 1)]
+    for text, href in got["markers"]:
+        n = re.match(r"\[?(\d+)", text).group(1)
+        assert href == f"#ref-{n}", f"{path}: the marker {text} leads to {href}, another series"
+    assert not v.problems(), v.problems()
+
+
+@pytest.mark.parametrize("path", ARTICLES)
+def test_an_articles_first_sentence_is_on_the_first_screen_of_a_phone(open_page, path):
+    v = open_page(viewport=PHONE)
+    v.goto(path)
+    bottom = v.page.evaluate(
+        """() => { const p = document.querySelector('.body > p');
+            const walk = document.createTreeWalker(p, NodeFilter.SHOW_TEXT); walk.nextNode();
+            const r = document.createRange(); r.setStart(walk.currentNode, 0); r.setEnd(walk.currentNode, Math.min(12, walk.currentNode.length));
+            return r.getBoundingClientRect().bottom; }"""
+    )
+    assert bottom <= PHONE["height"], f"{path}: the first sentence starts {bottom:.0f} px down on a {PHONE['height']} px screen"
+    v.screenshot("article-phone-" + path.strip("/").split("/")[-1], screens=1)
+    assert not v.problems(), v.problems()
