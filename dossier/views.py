@@ -215,7 +215,7 @@ def preview_data(resolved: Resolved, target: Entity) -> dict[str, str]:
 
 
 #: The previews of every page, one file for the site: fetched by the site's
-#: script on the first hover or focus, and cached by the browser from page to
+#: script once a page is idle (on screens that hover), cached from page to
 #: page (a data block in each page held only the pages it linked to, and made
 #: every page heavier).
 PREVIEWS_FILE = "assets/previews.json"

@@ -2,7 +2,7 @@
 // page of the site shows that page's kind, title, dates and summary; hovering
 // or focusing a citation marker shows its note: the formatted reference, the
 // place cited and the source's genre. The pages' data is one file for the
-// site (assets/previews.json), fetched on the first hover or focus; the notes
+// site (assets/previews.json), fetched when the page is idle; the notes
 // come from the page's own reference list. An enhancement only: every link
 // and note works without it. Off on touch screens; Escape closes; the card
 // is positioned absolutely, so nothing on the page moves.
@@ -129,6 +129,13 @@
     const link = target(e);
     if (link && link === current && !(e.relatedTarget && link.contains(e.relatedTarget))) hide();
   }
+
+  // fetched once the page has loaded and the browser is idle (cached from
+  // page to page), so that a reader's first hover finds it ready and a click
+  // that leaves the page never cuts a fetch short
+  const idle = window.requestIdleCallback || ((f) => setTimeout(f, 200));
+  if (document.readyState === "complete") idle(load);
+  else window.addEventListener("load", () => idle(load));
 
   document.addEventListener("mouseover", enter);
   document.addEventListener("mouseout", leave);
