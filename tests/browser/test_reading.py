@@ -16,7 +16,7 @@ try:
 except ImportError:  # the browser fixture skips, or fails under CI, saying why
     expect = None
 
-from .conftest import DESKTOP, PHONE, entity_pages
+from .conftest import PHONE, REPO, entity_pages
 
 pytestmark = pytest.mark.browser
 
@@ -281,4 +281,46 @@ def test_an_articles_first_sentence_is_on_the_first_screen_of_a_phone(open_page,
     )
     assert bottom <= PHONE["height"], f"{path}: the first sentence starts {bottom:.0f} px down on a {PHONE['height']} px screen"
     v.screenshot("article-phone-" + path.strip("/").split("/")[-1], screens=1)
+    assert not v.problems(), v.problems()
+
+
+# Dates ----------------------------------------------------------------------------------
+
+MONTH = r"(?:January|February|March|April|May|June|July|August|September|October|November|December)"
+#: a span that says a month or a year twice, or looks like three dates
+REPEATS = [
+    re.compile(rf"\b\d{{1,2}} ({MONTH}) (\d{{4}}) – \d{{1,2}} \1 \2\b"),  # 19 August 1936 – 24 August 1936
+    re.compile(rf"\b({MONTH}) (\d{{4}}) – {MONTH} \2\b"),  # November 1927 – December 1927
+    re.compile(rf"(?<![\d ])(\d{{4}}) – (?:\d{{1,2}} )?{MONTH} \1\b"),  # 1928 – September 1928
+    re.compile(r"\? – [^()–]+ – [^()–]+\)"),  # (? – October 1932 – January 1933)
+]
+
+
+def test_dates_on_the_pages_say_each_thing_once(open_page, site_dir):
+    """Every entity page's dates, as a reader reads them (in the browser:
+    the infobox, the relations, the timeline labels), and the uncertain ones
+    still marked as such."""
+    v = open_page()
+    seen = 0
+    for path in entity_pages(site_dir, "people", "groups", "events"):
+        v.goto(path, wait_until="networkidle")  # the previews' data too, before leaving
+        text = v.page.evaluate("() => document.querySelector('main').innerText")
+        seen += 1
+        for pattern in REPEATS:
+            m = pattern.search(text)
+            assert m is None, f"{path}: {m.group(0)!r}"
+    assert seen > 20
+    # an uncertain or approximate date keeps its mark, under the title
+    marked = 0
+    for md in sorted((REPO / "content").glob("*/*.md")):
+        written = re.findall(r'^(?:born|died|founded|dissolved|date|end): "?(\d{4})([?~%])"?$', md.read_text(encoding="utf-8"), re.M)
+        if not written:
+            continue
+        v.goto(f"/{md.parent.name}/{md.stem}/", wait_until="networkidle")
+        header = v.page.locator("header.entity-header").inner_text()
+        for year, mark in written:
+            word = {"?": "possibly", "~": "c.", "%": "possibly around"}[mark]
+            assert re.search(rf"{re.escape(word)} {year}\b", header), f"{md.name}: {year}{mark} shown as {header!r}"
+            marked += 1
+    assert marked, "no uncertain date in the content to check"
     assert not v.problems(), v.problems()
