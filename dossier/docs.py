@@ -186,8 +186,9 @@ def format_reference() -> str:
         "",
         "- Cross-links: `[[Leon Trotsky]]`, `[[leon-trotsky|Trotsky]]`, `[[Trotsky's bloc]]` (an alias), `[[Leon Trotsky#Exile]]` (a section), `[[people/lev-sedov]]` (type/slug).",
         "- Citations: `[@broue-1980]`, `[@getty-1986, p. 119]`, `[@broue-1980; @getty-1986]`.",
-        "- Footnotes: `[^1]` … `[^1]: text`, for editorial notes.",
+        "- Footnotes: `[^1]` … `[^1]: text`, for editorial notes: numbered in the same series as the citations, in the order read, and listed with them under References.",
         "- Headings start at `#`, which becomes the page's second level (the title is the only first-level heading).",
+        "- In an article, the headings of the top level used make the table of contents, shown after the lead (the text before the first heading); the byline names the `author`, else the site's `AUTHOR`.",
         "- Raw HTML is allowed but sanitized: scripts, styles, event handlers and `javascript:`/`data:` URLs are removed.",
         "",
     ]
