@@ -4,6 +4,9 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 TESTSTAMP := $(VENV)/.installed-test
+# the test-only npm tools (the Nu HTML Checker); install scripts not run:
+# vnu-jar's would download a Java runtime, and the machine's Java is used
+NODESTAMP := node_modules/.installed
 PORT   ?= 8000
 
 .PHONY: html check strict test devserver serve clean bench docs
@@ -16,6 +19,10 @@ $(STAMP): pyproject.toml
 
 $(TESTSTAMP): $(STAMP) pyproject.toml
 	$(PY) -m pip install --quiet -e '.[test]'
+	touch $@
+
+$(NODESTAMP): package.json package-lock.json
+	npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
 	touch $@
 
 ## Build the site into output/ (creates .venv and installs on first use).
@@ -31,7 +38,7 @@ strict: $(STAMP)
 	$(VENV)/bin/dossier build --strict
 
 ## Run every test (installs the test dependencies first).
-test: $(TESTSTAMP)
+test: $(TESTSTAMP) $(NODESTAMP)
 	$(PY) -m pytest
 
 ## Serve output/ on localhost:$(PORT), rebuilding when a file changes.
@@ -42,5 +49,7 @@ devserver serve: $(STAMP)
 docs: $(STAMP)
 	$(PY) -m dossier.docs
 
+## Remove the output, the leftovers of killed builds and the cache: only
+## what a build can prove it made (a folder merely named like one stays).
 clean:
-	rm -rf output output.staging-* output.old-* .dossier-cache
+	$(if $(wildcard $(PY)),$(PY),$(PYTHON)) build.py clean

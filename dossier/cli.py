@@ -29,6 +29,8 @@ commands:
   init DIR         start a new, empty reference work in DIR
   import-sources FILE
                    write content/sources/*.md from a CSL-JSON or BibTeX file
+  clean            remove the output, the leftovers of killed builds and the
+                   cache: only what a build can prove it made
 
 On a terminal a build that takes more than a second shows its progress on one
 line; in a file, a pipe or CI it prints one line per stage (--quiet: only the
@@ -118,6 +120,7 @@ def parser() -> argparse.ArgumentParser:
     i = sub.add_parser("import-sources", help="import CSL-JSON or BibTeX into content/sources/")
     _common(i, sub=True)
     i.add_argument("file", type=Path)
+    _common(sub.add_parser("clean", help="remove what builds made (output, leftovers, cache), and only that"), sub=True)
     return p
 
 
@@ -133,7 +136,47 @@ def _project(args):
 
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
+    from .interrupt import handling_signals
+
+    with handling_signals():
+        return _main(args)
+
+
+def _main(args) -> int:
+    """Every failure as one line and an exit status, never a traceback."""
+    from .interrupt import Interrupted, describe, exit_status
+
     command = args.command or "build"
+    writes = command in ("build", "serve")
+    try:
+        return _run(args, command)
+    except (KeyboardInterrupt, Interrupted) as exc:
+        print(f"{describe(exc)}: {_left(exc, writes)}", file=sys.stderr)
+        return exit_status(exc)
+    except OSError as exc:
+        print(f"error: {_os_error(exc)}" + (f"; {_left(exc, writes)}" if writes else ""), file=sys.stderr)
+        return 1
+
+
+def _left(exc: BaseException, writes: bool) -> str:
+    if not writes:
+        return "stopped"
+    if getattr(exc, "dossier_swapped", False):
+        return "the new output was already in place"
+    return "the build stopped and the previous output was left as it was"
+
+
+def _os_error(exc: OSError) -> str:
+    """'No space left on device: /path' (the system's words, the file named)."""
+    text = exc.strerror or str(exc)
+    if exc.filename is not None:
+        text += f": {exc.filename}"
+        if exc.filename2 is not None:
+            text += f" -> {exc.filename2}"
+    return text
+
+
+def _run(args, command: str) -> int:
     try:
         if command in ("build", "check"):
             return _build(args, check_only=command == "check")
@@ -153,6 +196,16 @@ def main(argv: list[str] | None = None) -> int:
             made = init(args.dir, args.title)
             print(f"created a new reference work in {made}: {len(made.files)} files")
             print(f"next: cd {args.dir} && {PROG} build && {PROG} serve")
+            return 0
+        if command == "clean":
+            from .clean import clean
+
+            project = _project(args)
+            done = clean(project.output, project.cache_dir)
+            for path in done.removed:
+                print(f"removed {path}")
+            for text in done.left:
+                print(f"warning: {text}", file=sys.stderr)
             return 0
         if command == "import-sources":
             from .importer import import_sources
@@ -199,6 +252,8 @@ def _build(args, check_only: bool) -> int:
     if report.up_to_date:
         print(f"{project.output} is up to date ({report.seconds:.2f}s, nothing written)")
         return 0
+    for note in report.notes:
+        print(f"warning: {note}", file=sys.stderr)
     if args.verbose:
         _print_reasons(reporter)
     if args.timings:

@@ -28,11 +28,17 @@ __all__ = [
     "BuildFailed",
     "UnsafeOutputPath",
     "CODES",
+    "AFTER_A_BUILD",
+    "NOT_IN_A_CHECKOUT",
 ]
 
 
 #: Codes only a build after an earlier one can report (they compare with it).
 AFTER_A_BUILD = frozenset({"renamed"})
+
+#: Codes no file of a git checkout can produce: git keeps no permission but
+#: the executable bit, and no named pipe (tests/test_filesystem.py shows them).
+NOT_IN_A_CHECKOUT = frozenset({"unreadable"})
 
 
 class Severity(enum.Enum):
@@ -44,6 +50,7 @@ class Severity(enum.Enum):
 #: per-code reference from this table, so it cannot drift from the code.
 CODES: dict[str, str] = {
     "encoding": "The file is not valid UTF-8.",
+    "unreadable": "A file or folder that cannot be read (permission denied, an input/output error), or a file that is not a regular file (a named pipe, socket or device).",
     "file-name": "The file name is not a slug (lowercase ASCII letters, digits and hyphens).",
     "folder": "The file is in a folder that holds no content type.",
     "symlink": "The file is a symbolic link pointing outside the content folder.",
@@ -70,6 +77,7 @@ CODES: dict[str, str] = {
     "ambiguous-link": "A [[link]] matches more than one page.",
     "ambiguous-variant": "A spelling generated from a native name is also a name of another page.",
     "link-section": "A [[page#section]] link names a section the page does not have.",
+    "link-place": "A [[link]] or [@citation] written where none can be: inside a link's address, an image's source or alt text, a title or an HTML attribute.",
     "citation": "A citation names a source that does not exist.",
     "duplicate-slug": "Two files claim the same slug.",
     "duplicate-name": "Two entities claim the same title or alias.",

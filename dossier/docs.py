@@ -22,6 +22,7 @@ __all__ = ["format_reference", "diagnostics_reference", "generated_files", "FIXE
 #: How to fix each diagnostic (docs/diagnostics.md). Every code needs one.
 FIXES: dict[str, str] = {
     "encoding": "Re-save the file as UTF-8 (most editors: 'Save with encoding… UTF-8'). The column points at the first bad byte.",
+    "unreadable": "Give yourself read permission (`chmod -R u+rX content`), or move the file or folder out of the content folder if it is not content. A build never skips what it cannot read: the pages in it would vanish from the site.",
     "file-name": "Rename the file: lowercase ASCII letters, digits and hyphens, ending in `.md` (`Leon Trotsky.md` → `leon-trotsky.md`). The slug is the page's id in links and URLs.",
     "folder": "Move the file into `people/`, `groups/`, `events/`, `sources/` or `articles/` (directly, not in a subfolder). Only `content/index.md`, the home page, lives at the top.",
     "symlink": "Copy the file into the content folder instead of linking to a file outside it.",
@@ -48,6 +49,7 @@ FIXES: dict[str, str] = {
     "ambiguous-link": "Use the `type/slug` form (`[[people/lev-sedov]]`), or make the names unique.",
     "ambiguous-variant": "A romanisation of one page's native name (ALA-LC, BGN/PCGN, ISO 9, English, French, German) is also another page's name. Links by that spelling list both pages; link by a name that tells them apart.",
     "link-section": "Link to a heading that exists on the target page (the message lists them), or drop the `#section`.",
+    "link-place": "A link gives its own text after a bar: write `[[page|text]]`, not `[text]([[page]])`; an image or attribute takes plain text. A citation goes after the link, not inside it.",
     "citation": "Cite an existing source by its slug (`[@broue-1980, p. 12]`); add the source under `content/sources/` (or `dossier import-sources`).",
     "duplicate-slug": "Two files have the same name in different folders: rename one, since the slug must be unique across the site.",
     "duplicate-name": "Two pages share a title or alias, so `[[links]]` to it would be ambiguous: change or remove one of them.",

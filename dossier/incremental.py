@@ -109,7 +109,8 @@ def input_digests(project: Project) -> dict[str, str] | None:
     """Digest of every file under content/, cheaply, for the up-to-date check;
     None when only a full build can judge (it then reports what it finds)."""
     out = {}
-    for dirpath, dirnames, filenames in os.walk(project.content):
+    failed: list[OSError] = []
+    for dirpath, dirnames, filenames in os.walk(project.content, onerror=failed.append):
         dirnames[:] = [d for d in dirnames if not d.startswith(".")]
         for name in filenames:
             if name.startswith(".") or name.endswith("~"):
@@ -130,6 +131,8 @@ def input_digests(project: Project) -> dict[str, str] | None:
                 out[relpath(p, project.root)] = hashlib.sha256(p.read_bytes()).hexdigest()
             except OSError:
                 return None
+    if failed:  # a folder that cannot be read: the full build reports it
+        return None
     # a commit changes the pages' history even when no file changed
     out["git:state"] = git_state(project)
     return out

@@ -10,6 +10,7 @@ substituted into the HTML by :func:`substitute`.
 
 from __future__ import annotations
 
+import html as htmllib
 import re
 import xml.etree.ElementTree as etree
 from dataclasses import dataclass, field
@@ -23,6 +24,7 @@ from markdown.preprocessors import Preprocessor
 from markdown.treeprocessors import Treeprocessor
 from markdown.util import AtomicString
 
+from .deadline import Expired, time_limit
 from .text import slugify
 
 __all__ = ["Ref", "Rendered", "render_markdown", "substitute", "PLACEHOLDER_RE", "RESERVED_IDS", "split_sentences", "strip_placeholders"]
@@ -61,6 +63,9 @@ class Ref:
     inner: str  # between the brackets
     line: int  # line within the body (1-based), 0 if unknown
     column: int
+    #: written inside an attribute (a link's address, an image's source or
+    #: alt text, a title): no link there, only its text (see render_markdown)
+    in_attribute: bool = False
 
 
 @dataclass
@@ -70,6 +75,7 @@ class Rendered:
     headings: list[tuple[int, str, str]] = field(default_factory=list)  # (level, id, text)
     sentences: list[str] = field(default_factory=list)  # split_sentences(html), computed once
     problems: list[tuple[int, str]] = field(default_factory=list)  # (body line, message): not rendered
+    timed_out: bool = False  # stopped by MARKDOWN_SECONDS: not kept in the cache
 
 
 # The "|" of [[target|label]] (or "\|", as it may be written in a table)
@@ -102,6 +108,19 @@ class _RefProcessor(InlineProcessor):
         return AtomicString(_placeholder(self.kind, len(self.refs) - 1)), m.start(0), m.end(0)
 
 
+def written_text(kind: str, inner: str) -> str:
+    """A link as its text reads before resolution: the label, or the name
+    written (a citation reads as nothing)."""
+    if kind != "link":
+        return ""
+    target, _, label = inner.partition("|")
+    target = target.partition("#")[0].strip()
+    folder, slash, rest = target.partition("/")
+    if not label.strip() and slash and folder in ("people", "groups", "events", "sources", "articles"):
+        return rest.replace("-", " ")
+    return label.strip() or target
+
+
 class _Headings(Treeprocessor):
     """Demote headings one level (the page title is the only h1) and give
     each a stable, unique id that avoids the template's own ids."""
@@ -112,17 +131,8 @@ class _Headings(Treeprocessor):
         self.refs = refs
 
     def _written(self, m: re.Match) -> str:
-        """A link in a heading, as its text reads before resolution: the
-        label, or the name written (a citation reads as nothing)."""
         kind, _raw, inner = self.refs[_index(m)]
-        if kind != "link":
-            return ""
-        target, _, label = inner.partition("|")
-        target = target.partition("#")[0].strip()
-        folder, slash, rest = target.partition("/")
-        if not label.strip() and slash and folder in ("people", "groups", "events", "sources", "articles"):
-            return rest.replace("-", " ")
-        return label.strip() or target
+        return written_text(kind, inner)
 
     def run(self, root):
         used = set(RESERVED_IDS)
@@ -271,7 +281,7 @@ def markdown_work(body: str) -> tuple[int, int, int]:
     # list of blocks: 100,000 paragraphs took 35 s
     paragraphs = len(_BLOCK_SPLIT_RE.findall(body)) + 1
     total = paragraphs * paragraphs // 100
-    worst = 0
+    worst = (0, 0)  # (work, characters) of the costliest paragraph
     worst_line = line = 1
     pos = 0
     while pos <= len(body) and total <= MAX_MARKDOWN_WORK:
@@ -303,8 +313,8 @@ def markdown_work(body: str) -> tuple[int, int, int]:
             work += following.get(size, n) - t.start()
             following[size] = t.start()
         total += work
-        if work > worst:
-            worst, worst_line = work, line
+        if (work, n) > worst:
+            worst, worst_line = (work, n), line
         if m is None:
             break
         line += body.count("\n", pos, m.end())
@@ -338,8 +348,68 @@ def _positions(body: str, pattern: str) -> dict[str, list[tuple[int, int]]]:
     return out
 
 
+#: CPU seconds one body may take to render, plus so many per megabyte: the
+#: bound for every input (the estimate above only refuses the foreseeable
+#: ones at once). The site's largest body renders in a fraction of a second,
+#: ordinary prose in about 1 s per MB (a 10 MB body: 9.5 s of its 20).
+MARKDOWN_SECONDS = 5.0
+MARKDOWN_SECONDS_PER_MB = 1.5
+#: elements inside elements: html5ever (the sanitizer's parser, out of reach
+#: of the time limit) is quadratic in the depth (100,000 took 53 s)
+MAX_NESTING = 1000
+
+_VOID = frozenset("area base br col embed hr img input link meta param source track wbr".split())
+_HTML_TAG_RE = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9]*)\b[^>]*?(/?)>")
+
+
+def nesting_depth(html: str) -> int:
+    """How deep elements nest in ``html`` (unclosed ones count as open)."""
+    depth = deepest = 0
+    for m in _HTML_TAG_RE.finditer(html):
+        if m.group(1):
+            depth = max(0, depth - 1)
+        elif not m.group(3) and m.group(2).lower() not in _VOID:
+            depth += 1
+            deepest = max(deepest, depth)
+    return deepest
+
+
+def _deepest_line(body: str) -> int:
+    """The body line that looks most deeply nested: quote markers and
+    indentation at its start, plus the depth of the tags open in it."""
+    best, best_line = -1, 1
+    depth = 0  # of the HTML tags opened so far
+    for n, line in enumerate(body.split("\n"), 1):
+        lead = len(line) - len(line.lstrip(" \t>"))
+        peak = depth
+        if "<" in line:
+            for m in _HTML_TAG_RE.finditer(line):
+                if m.group(1):
+                    depth = max(0, depth - 1)
+                elif not m.group(3) and m.group(2).lower() not in _VOID:
+                    depth += 1
+                    peak = max(peak, depth)
+        score = lead + line[:lead].count("\t") * 3 + peak
+        if score > best:
+            best, best_line = score, n
+    return best_line
+
+
+#: bodies that ran out of time in this process, so that the devserver does
+#: not spend the time again on each rebuild (never in the on-disk cache: the
+#: next build tries again)
+_expired: dict[str, Rendered] = {}
+
+
+def remember_expired(body: str, rendered: Rendered) -> None:
+    if len(_expired) >= 16:
+        _expired.pop(next(iter(_expired)))
+    _expired[body] = rendered
+
+
 def render_markdown(body: str) -> Rendered:
-    """Render a body. Pure: same text, same result."""
+    """Render a body. Pure: same text, same result (but for a body that
+    runs out of time, which a faster machine might have rendered)."""
     body = _PRIVATE_RE.sub("", body)  # nobody may forge a placeholder
     work, line, paragraphs = markdown_work(body)
     if work > MAX_MARKDOWN_WORK:
@@ -350,9 +420,40 @@ def render_markdown(body: str) -> Rendered:
         )
         message = f"the body would take too long to render (at least {work:,} steps of Markdown work; the limit is {MAX_MARKDOWN_WORK:,}): {why}"
         return Rendered("", [], problems=[(line, message)])
+    if body in _expired:
+        return _expired[body]
+    seconds = MARKDOWN_SECONDS + MARKDOWN_SECONDS_PER_MB * len(body) / 1e6
+    try:
+        with time_limit(seconds):
+            return _render(body)
+    except Expired:
+        _md_cache.clear()  # interrupted anywhere: start again from a fresh parser
+        message = f"the body took more than {seconds:.1f} s to render and was stopped (the limit for its size; the paragraph that starts here is the largest or costliest): split it, or the file"
+        rendered = Rendered("", [], problems=[(line, message)], timed_out=True)
+        remember_expired(body, rendered)
+        return rendered
+    except RecursionError:
+        _md_cache.clear()
+        message = "the body nests lists, quotes or other blocks too deeply to render (around this line): flatten the nesting"
+        return Rendered("", [], problems=[(_deepest_line(body), message)])
+    except _TooDeep as deep:
+        message = f"the body nests elements {deep.depth:,} deep (around this line); the limit is {MAX_NESTING:,}: flatten the nesting"
+        return Rendered("", [], problems=[(_deepest_line(body), message)])
+
+
+class _TooDeep(Exception):
+    def __init__(self, depth: int):
+        self.depth = depth
+
+
+def _render(body: str) -> Rendered:
     md, ext = _markdown()
     html = _as_written(md.convert(body))  # pipes left in code spans
+    depth = nesting_depth(html)
+    if depth > MAX_NESTING:
+        raise _TooDeep(depth)
     html = sanitize(html)
+    html, in_attribute = _attribute_refs(html, ext.refs)
     # "text [@x]." renders as "text[1]." : a note marker hugs its word
     html = re.sub(r"[ \t]+(?=" + _OPEN + _KIND_CHAR["cite"] + ")", "", html)
     pos = {"link": _positions(body, WIKILINK_RE), "cite": _positions(body, CITATION_RE)}
@@ -360,29 +461,58 @@ def render_markdown(body: str) -> Rendered:
     for kind, raw, inner in ext.refs:
         where = pos[kind].get(raw)
         line, col = where.pop() if where else (0, 0)  # reversed below: pop(0) was quadratic
-        refs.append(Ref(kind, raw, inner, line, col))
+        refs.append(Ref(kind, raw, inner, line, col, len(refs) in in_attribute))
     return Rendered(html, refs, list(ext.headings), split_sentences(html))
 
 
 _TAG_SPLIT_RE = re.compile(r"(<[^>]*>)")
+# Python-Markdown puts a "\\" before a stashed text it inlines into raw HTML
+_ATTRIBUTE_PLACEHOLDER_RE = re.compile(r"\\?" + PLACEHOLDER_RE.pattern)
 
 
-def substitute(html: str, link_html: Callable[[int, bool], str]) -> str:
-    """Replace every placeholder. ``link_html(index, in_attribute)`` gives the
-    HTML for ref ``index``; inside a tag (an attribute value) it must return
-    plain escaped text."""
+def _attribute_refs(html: str, refs: list[tuple[str, str, str]]) -> tuple[str, set[int]]:
+    """Placeholders inside tags (in attribute values: ``[x]([[a|b]])``,
+    ``<a href="[[a]]">``, ``![[[a]]](p.png)``) replaced by the text of their
+    link as written, and the HTML sanitized again: the sanitizer sees every
+    attribute value as it is published (a label cannot become a
+    ``javascript:`` address after it), and only text is left to substitute.
+    Returns the HTML and the indexes of the refs found in tags.
 
-    def repl_text(m: re.Match) -> str:
-        return link_html(_index(m), False)
+    ``html`` is the sanitizer's output, whose attribute values have ``<``
+    and ``>`` escaped: a tag is exactly a ``<…>`` run."""
+    if _OPEN not in html:
+        return html, set()
+    found: set[int] = set()
 
-    def repl_attr(m: re.Match) -> str:
-        return link_html(_index(m), True)
+    def repl(m: re.Match) -> str:
+        index = int(m.group(2).translate(_DIGIT_TABLE))
+        found.add(index)
+        kind, _raw, inner = refs[index]
+        return htmllib.escape(written_text(kind, inner), quote=True)
+
+    parts = _TAG_SPLIT_RE.split(html)
+    for i in range(1, len(parts), 2):  # the tags
+        if _OPEN in parts[i]:
+            parts[i] = _ATTRIBUTE_PLACEHOLDER_RE.sub(repl, parts[i])
+    if not found:
+        return html, found
+    return sanitize("".join(parts)), found
+
+
+def substitute(html: str, link_html: Callable[[int], str]) -> str:
+    """Replace every placeholder in text by ``link_html(index)``, the HTML
+    of ref ``index``. A rendered body has none inside a tag (see
+    :func:`_attribute_refs`); were there one, it is dropped, never filled:
+    nothing the sanitizer did not see may reach an attribute."""
+
+    def repl(m: re.Match) -> str:
+        return link_html(_index(m))
 
     parts = _TAG_SPLIT_RE.split(html)
     for i, part in enumerate(parts):
         if _OPEN not in part:
             continue
-        parts[i] = PLACEHOLDER_RE.sub(repl_attr if part.startswith("<") else repl_text, part)
+        parts[i] = PLACEHOLDER_RE.sub("" if i % 2 else repl, part)
     return "".join(parts)
 
 

@@ -176,25 +176,43 @@ def discover(content_dir: Path, diags: Diagnostics, root: Path, schema: Schema =
 
         return relpath(p, root)
 
-    for dirpath, dirnames, filenames in os.walk(content_dir, followlinks=False):
+    def unreadable(exc: OSError) -> None:
+        # os.walk would skip the folder silently, and its pages vanish from the site
+        where = Path(exc.filename) if exc.filename else content_dir
+        diags.error(rel(where), 1, 1, "unreadable", f"cannot read the folder: {exc.strerror or exc}")
+
+    for dirpath, dirnames, filenames in os.walk(content_dir, onerror=unreadable, followlinks=False):
         dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
         here = Path(dirpath)
         for d in list(dirnames):
             p = here / d
-            if p.is_symlink():
+            try:
+                is_link = stat.S_ISLNK(os.lstat(p).st_mode)
+            except OSError as exc:
+                diags.error(rel(p), 1, 1, "unreadable", f"cannot read the folder: {exc.strerror or exc}")
+                dirnames.remove(d)
+                continue
+            if is_link:
+                # os.walk does not enter a linked folder: say why its pages are not read
                 target = _link_target(p)
                 if target is None:
                     diags.error(rel(p), 1, 1, "symlink", "the folder is a link that loops back on itself")
-                    dirnames.remove(d)
                 elif target != content_real and content_real not in target.parents:
                     diags.error(rel(p), 1, 1, "symlink", f"the folder is a link to {target}, outside the content folder")
-                    dirnames.remove(d)
+                else:
+                    diags.error(rel(p), 1, 1, "symlink", f"the folder is a link to {target}: its files would be read twice or not at all", "move the folder here instead of linking to it")
+                dirnames.remove(d)
         for name in sorted(filenames):
             if name.startswith(".") or name.endswith("~"):
                 continue  # editor swap files, .DS_Store
             p = here / name
             shown = rel(p)
-            if p.is_symlink():
+            try:
+                is_link = stat.S_ISLNK(os.lstat(p).st_mode)
+            except OSError as exc:
+                diags.error(shown, 1, 1, "unreadable", f"cannot read the file: {exc.strerror or exc}")
+                continue
+            if is_link:
                 target = _link_target(p)
                 if target is None:
                     diags.error(shown, 1, 1, "symlink", "the file is a link that loops back on itself")
@@ -270,7 +288,7 @@ def load_site(content_dir: Path, root: Path, diags: Diagnostics, cache=None, dig
         try:
             st = path.stat()
             if not stat.S_ISREG(st.st_mode):  # a named pipe would block the read forever
-                diags.error(shown, 1, 1, "encoding", "not a regular file (a named pipe, socket or device): it cannot be read as content")
+                diags.error(shown, 1, 1, "unreadable", "not a regular file (a named pipe, socket or device): it cannot be read as content")
                 continue
             size = st.st_size
             if size > MAX_FILE_BYTES:
@@ -278,7 +296,7 @@ def load_site(content_dir: Path, root: Path, diags: Diagnostics, cache=None, dig
                 continue
             raw = path.read_bytes()
         except OSError as exc:
-            diags.error(shown, 1, 1, "encoding", f"cannot read the file: {exc.strerror}")
+            diags.error(shown, 1, 1, "unreadable", f"cannot read the file: {exc.strerror or exc}")
             continue
         slug = path.stem if kind else "index"
         digest = hashlib.sha256(raw).hexdigest()

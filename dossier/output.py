@@ -1,30 +1,49 @@
 """Atomic output: build into a fresh folder, swap it in only on success.
 
-The site is written into ``<output>.staging-<pid>`` beside the output folder
-(same file system), then exchanged with the output folder in one atomic
-``renameat2(RENAME_EXCHANGE)`` where the kernel offers it, or two renames
-otherwise. A build that fails or is killed leaves the previous site exactly
-as it was; leftovers of a killed build are removed by the next one.
+The site is written into ``<output>.staging-<pid>-<token>/site/`` beside the
+output folder (same file system), then exchanged with the output folder in
+one atomic ``renameat2(RENAME_EXCHANGE)`` where the kernel offers it, or two
+renames otherwise (the old site moved into the staging folder first). A
+build that fails or is killed leaves the previous site exactly as it was.
+
+The build removes or renames only what it can prove it made: a staging
+folder holds, from the moment it is created, a tag file (``TAG``) naming the
+folder, the process and a random token. The leftovers of a killed build are
+recognised by that tag and removed by the next build; any other folder named
+like one (``output.old-backup``, a copy, a folder of an older Dossier) is left
+alone and reported in :attr:`Staging.notes`.
 """
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import ctypes.util
 import errno
 import hashlib
 import json
 import os
+import re
+import secrets
 import shutil
+import signal
+import stat
+import threading
 from pathlib import Path
 
 from .diagnostics import UnsafeOutputPath
 
-__all__ = ["check_output_path", "Staging", "MARKER"]
+__all__ = ["check_output_path", "Staging", "MARKER", "TAG", "deferred_signals", "provable_leftover", "remove_ours", "build_lock"]
 
 #: Every output folder Dossier builds holds this file. An existing folder
 #: without it is never replaced: it may be somebody's documents.
 MARKER = ".dossier-build.json"
+
+#: Every staging folder holds this file (beside ``site/``, not in the site):
+#: the proof that the folder is one a build made.
+TAG = ".dossier-staging.json"
+
+_STAGING = re.compile(r"\.staging-(?P<pid>[0-9]+)-(?P<token>[0-9a-f]{16})")
 
 
 def check_output_path(output: Path, project: Path, content: Path) -> None:
@@ -71,46 +90,90 @@ def _exchange(a: Path, b: Path) -> bool:
 
 
 class Staging:
-    """A fresh folder beside ``output`` that becomes ``output`` on commit."""
+    """A fresh folder beside ``output`` whose ``site/`` becomes ``output`` on commit.
+
+    ``folder`` is ``<output>.staging-<pid>-<token>``; ``path`` (its ``site/``)
+    is where the site is written. ``notes`` collects what the build saw and
+    left alone (folders that look like leftovers but hold no proof).
+    """
 
     def __init__(self, output: Path, base: Path | None = None):
         self.output = output
-        self.path = output.with_name(f"{output.name}.staging-{os.getpid()}")
+        self.token = secrets.token_hex(8)
+        self.folder = output.with_name(f"{output.name}.staging-{os.getpid()}-{self.token}")
+        self.path = self.folder / "site"
         self.base = base  # an incremental build starts from the previous site
         self.written = 0
+        self.committed = False
+        self.notes: list[str] = []
 
     def __enter__(self) -> "Staging":
         self.cleanup_leftovers()
         self.output.parent.mkdir(parents=True, exist_ok=True)
-        if self.path.exists():
-            shutil.rmtree(self.path)
-        if self.base is not None and self.base.is_dir():
-            # Hard links: cheap, and the live site is never written through
-            # them, because every write replaces the file (see write()).
-            shutil.copytree(self.base, self.path, copy_function=os.link, ignore=shutil.ignore_patterns(MARKER))
-        else:
-            self.path.mkdir()
+        with deferred_signals():
+            os.mkdir(self.folder, 0o755)  # never an existing one: the token is new
+            try:
+                _write_tag(self.folder, self.token)
+            except BaseException:
+                os.rmdir(self.folder)
+                raise
+        try:
+            if self.base is not None and self.base.is_dir():
+                # Hard links: cheap, and the live site is never written through
+                # them, because every write replaces the file (see write()).
+                shutil.copytree(self.base, self.path, copy_function=os.link, ignore=shutil.ignore_patterns(MARKER))
+            else:
+                self.path.mkdir()
+        except BaseException:
+            self.__exit__(None, None, None)
+            raise
         return self
 
     def __exit__(self, exc_type, exc, tb) -> None:
-        if self.path.exists():  # not committed: throw the half-built site away
-            shutil.rmtree(self.path, ignore_errors=True)
+        # not committed: the half-built site; committed: the previous site
+        if os.path.lexists(self.folder):
+            with deferred_signals():
+                remove_ours(self.folder)
 
     def cleanup_leftovers(self) -> None:
-        """Remove staging and old folders left by builds that were killed."""
+        """Remove the staging folders of builds that were killed (proved by
+        their tag), putting back the previous site of a build killed between
+        its two renames; leave anything else alone and note it."""
         parent = self.output.parent
         if not parent.is_dir():
             return
         prefix = self.output.name + "."
-        for p in parent.iterdir():
-            if p.name.startswith(prefix) and (".staging-" in p.name or ".old-" in p.name):
-                pid = p.name.rsplit("-", 1)[-1]
-                if pid.isdigit() and int(pid) != os.getpid() and _alive(int(pid)):
-                    continue  # another build is running right now
-                if ".old-" in p.name and not self.output.exists():
-                    os.rename(p, self.output)  # killed between the two renames
+        try:
+            names = sorted(os.listdir(parent))
+        except OSError:
+            return
+        for name in names:
+            if not name.startswith(prefix):
+                continue
+            rest = name[len(self.output.name):]
+            p = parent / name
+            if not (rest.startswith(".staging-") or rest.startswith(".old-")):
+                continue
+            tag = provable_leftover(p, self.output.name)
+            if tag is None:
+                if _STAGING.fullmatch(rest) and _empty_dir(p):
+                    # killed between creating the folder and tagging it:
+                    # an empty folder under a name only a build gives
+                    with contextlib.suppress(OSError):
+                        os.rmdir(p)
                     continue
-                shutil.rmtree(p, ignore_errors=True)
+                missing = "" if os.path.lexists(self.output) else f"; {self.output.name} is missing, and this folder may hold a previous site: rename it back yourself if so"
+                self.notes.append(
+                    f"{p}: left alone: it is named like a leftover of a build but holds no proof ({TAG}) that a Dossier build made it{missing}"
+                )
+                continue
+            if tag["pid"] != os.getpid() and _alive(tag["pid"], tag.get("started")):
+                continue  # another build is running right now
+            with deferred_signals():
+                old = p / "old"
+                if not os.path.lexists(self.output) and old.is_dir() and not old.is_symlink():
+                    os.rename(old, self.output)  # killed between the two renames
+                remove_ours(p)
 
     def target(self, relpath: str) -> Path:
         """Absolute path for a site-relative file, refusing any escape."""
@@ -137,9 +200,14 @@ class Staging:
                 pass
         full.parent.mkdir(parents=True, exist_ok=True)
         tmp = full.with_name(f".{full.name}.tmp")
-        with open(tmp, "wb") as fh:
-            fh.write(data)
-        os.replace(tmp, full)
+        try:
+            with open(tmp, "wb") as fh:
+                fh.write(data)
+            os.replace(tmp, full)
+        except BaseException:
+            with contextlib.suppress(OSError):
+                tmp.unlink()
+            raise
         self.written += 1
         return True
 
@@ -161,20 +229,80 @@ class Staging:
             shutil.rmtree(full)
 
     def commit(self, manifest: dict | None = None) -> None:
-        """Swap the staging folder in as the output folder."""
+        """Swap the staging folder's site in as the output folder; the
+        previous site is left in the staging folder, which is removed."""
         marker = {"generator": "dossier", **(manifest or {})}
         (self.path / MARKER).write_text(json.dumps(marker, sort_keys=True, indent=1) + "\n", encoding="utf-8")
         _fsync_tree(self.path)
-        if self.output.exists():
-            if _exchange(self.path, self.output):
-                shutil.rmtree(self.path)
-                return
-            old = self.output.with_name(f"{self.output.name}.old-{os.getpid()}")
-            os.rename(self.output, old)
-            os.rename(self.path, self.output)
-            shutil.rmtree(old)
+        with deferred_signals():  # a Ctrl-C waits until the swap is whole
+            if os.path.lexists(self.output):
+                if not _exchange(self.path, self.output):
+                    os.rename(self.output, self.folder / "old")
+                    os.rename(self.path, self.output)
+            else:
+                os.rename(self.path, self.output)
+            self.committed = True
+        with deferred_signals():
+            remove_ours(self.folder)
+
+
+def _write_tag(folder: Path, token: str) -> None:
+    tag = {"generator": "dossier", "folder": folder.name, "pid": os.getpid(), "token": token, "started": _started(os.getpid())}
+    fd = os.open(folder / TAG, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+    with os.fdopen(fd, "w", encoding="utf-8") as fh:
+        fh.write(json.dumps(tag, sort_keys=True) + "\n")
+
+
+def provable_leftover(p: Path, output_name: str) -> dict | None:
+    """The tag of ``p`` if it is a staging folder a build made (a real
+    folder, named ``<output_name>.staging-<pid>-<token>``, holding a tag file
+    that names it, its pid and its token); None otherwise."""
+    m = _STAGING.fullmatch(p.name[len(output_name):]) if p.name.startswith(output_name + ".") else None
+    if m is None:
+        return None
+    try:
+        if not stat.S_ISDIR(os.lstat(p).st_mode):
+            return None
+        tag_path = p / TAG
+        st = os.lstat(tag_path)
+        if not stat.S_ISREG(st.st_mode) or st.st_size > 4096:
+            return None
+        tag = json.loads(tag_path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if not isinstance(tag, dict):
+        return None
+    if (tag.get("generator"), tag.get("folder"), tag.get("pid"), tag.get("token")) != ("dossier", p.name, int(m["pid"]), m["token"]):
+        return None
+    return tag
+
+
+def remove_ours(folder: Path) -> None:
+    """Remove a staging folder this build (or a killed one) made: its tag
+    last, so that a folder half removed by a kill is still provably ours."""
+    try:
+        entries = sorted(os.listdir(folder))
+    except FileNotFoundError:
+        return
+    for name in entries:
+        if name == TAG:
+            continue
+        child = folder / name
+        if os.path.isdir(child) and not os.path.islink(child):
+            shutil.rmtree(child)
         else:
-            os.rename(self.path, self.output)
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(child)
+    with contextlib.suppress(FileNotFoundError):
+        os.unlink(folder / TAG)
+    os.rmdir(folder)
+
+
+def _empty_dir(p: Path) -> bool:
+    try:
+        return stat.S_ISDIR(os.lstat(p).st_mode) and not os.listdir(p)
+    except OSError:
+        return False
 
 
 def _fsync_tree(root: Path) -> None:
@@ -187,14 +315,86 @@ def _fsync_tree(root: Path) -> None:
         pass
 
 
-def _alive(pid: int) -> bool:
+def _started(pid: int) -> int | None:
+    """When process ``pid`` started (clock ticks since boot), where the
+    system says: with the pid, it tells a live build from a new process that
+    was given a dead build's pid."""
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as fh:
+            text = fh.read().decode("ascii", "replace")
+        return int(text[text.rindex(")") + 2 :].split()[19])
+    except (OSError, ValueError, IndexError):
+        return None
+
+
+def _alive(pid: int, started: int | None = None) -> bool:
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
         return False
     except PermissionError:
-        return True
+        pass
+    except (OverflowError, ValueError):
+        return False
+    if started is not None:
+        now = _started(pid)
+        if now is not None and now != started:
+            return False  # the pid was given to another process since
     return True
+
+
+_SIGNALS = tuple(s for s in (getattr(signal, "SIGINT", None), getattr(signal, "SIGTERM", None), getattr(signal, "SIGHUP", None)) if s is not None)
+
+
+@contextlib.contextmanager
+def deferred_signals():
+    """Hold Ctrl-C and SIGTERM back while the output is being swapped or a
+    folder removed: they take effect (as an exception) when the block ends."""
+    if not hasattr(signal, "pthread_sigmask") or threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    old = signal.pthread_sigmask(signal.SIG_BLOCK, _SIGNALS)
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, old)
+
+
+@contextlib.contextmanager
+def build_lock(lock_file: Path, waiting=None):
+    """Hold an exclusive lock on ``lock_file`` while the block runs: two
+    builds into one output folder take turns instead of mixing their work.
+    ``waiting(pid_text)`` is called once if another build holds it. The lock
+    goes with the process, however it ends. Without ``fcntl`` or a writable
+    place for the file, no lock (the build proceeds as before)."""
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - not POSIX
+        yield
+        return
+    try:
+        lock_file.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(lock_file, os.O_RDWR | os.O_CREAT, 0o644)
+    except OSError:
+        yield
+        return
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            if waiting is not None:
+                try:
+                    holder = os.pread(fd, 32, 0).decode("ascii", "replace").strip()
+                except OSError:
+                    holder = ""
+                waiting(holder)
+            fcntl.flock(fd, fcntl.LOCK_EX)
+        with contextlib.suppress(OSError):
+            os.ftruncate(fd, 0)
+            os.pwrite(fd, str(os.getpid()).encode(), 0)
+        yield
+    finally:
+        os.close(fd)  # releases the lock
 
 
 def tree_digest(root: Path) -> str:

@@ -24,7 +24,8 @@ from dataclasses import dataclass, field
 from . import incremental
 from .cache import ContentCache
 from .diagnostics import BuildFailed, Diagnostics
-from .markup import Rendered, render_markdown
+from .interrupt import in_worker
+from .markup import Rendered, remember_expired, render_markdown
 from .model import Site, load_site
 from .progress import Reporter
 from .project import CACHE_DIR, Project, theme_folder
@@ -41,6 +42,9 @@ class BuildReport:
     pages: int = 0  # pages rendered
     written: int = 0  # files written (their bytes changed or they are new)
     up_to_date: bool = False
+    #: what the build saw beside the output and left alone (not diagnostics:
+    #: about the file system, not the content; never a failure under --strict)
+    notes: list[str] = field(default_factory=list)
     seconds: float = 0.0
     timings: dict[str, float] = field(default_factory=dict)
     renderer: Renderer | None = None  # what the pages were rendered with: the devserver's previews use it
@@ -74,17 +78,29 @@ def render_all(site: Site, cache: ContentCache | None = None, workers: int = 1) 
         size = max(8, len(keys) // (workers * 4))
         chunks = [keys[i : i + size] for i in range(0, len(keys), size)]
         ctx = multiprocessing.get_context("fork") if hasattr(os, "fork") else None
-        with ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
-            results = list(pool.map(_render_chunk, [[bodies[k] for k in c] for c in chunks]))
+        with ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=in_worker) as pool:
+            try:
+                results = list(pool.map(_render_chunk, [[bodies[k] for k in c] for c in chunks]))
+            except BaseException:  # a failure, Ctrl-C, SIGTERM: the workers stop now
+                _stop_pool(pool)
+                raise
         rendered = dict(zip(keys, (r for chunk in results for r in chunk)))
     else:
         rendered = {k: render_markdown(bodies[k]) for k in keys}
     for bkey, r in rendered.items():
-        if cache is not None:
+        if r.timed_out:  # not kept: a later build tries again
+            remember_expired(bodies[bkey], r)
+        elif cache is not None:
             cache.put(bkey, r)
         for ekey in todo[bkey]:
             out[ekey] = r
     return out
+
+
+def _stop_pool(pool: ProcessPoolExecutor) -> None:
+    pool.shutdown(wait=False, cancel_futures=True)
+    for proc in list((getattr(pool, "_processes", None) or {}).values()):
+        proc.terminate()
 
 
 # Stages up to resolution ----------------------------------------------------------
@@ -124,6 +140,15 @@ def read_and_resolve(
     return resolved
 
 
+def _optional(save, notes: list[str], what: str) -> None:
+    """Save what only speeds up the next build; a failure (a read-only
+    project folder, a full disk) is noted, not fatal."""
+    try:
+        save()
+    except OSError as exc:
+        notes.append(f"could not save {what} ({exc.strerror or exc}{': ' + str(exc.filename) if exc.filename else ''}); the next build will do all the work again")
+
+
 # The build ----------------------------------------------------------------------
 
 
@@ -150,10 +175,25 @@ def _batch_gc():
 def build(project: Project, check_only: bool = False, clean: bool = False, resolve_always: bool = False, reporter: Reporter | None = None) -> BuildReport:
     """Build the site (or only check it). Raises :class:`BuildFailed`.
 
-    ``reporter`` hears of every stage and page as it goes (``progress``);
-    nothing here prints. See :func:`_build`."""
-    with _batch_gc():
-        return _build(project, check_only, clean, resolve_always, reporter or Reporter())
+    ``reporter`` hears of every stage and page as it goes (``progress``).
+    See :func:`_build`."""
+    reporter = reporter or Reporter()
+    if check_only:
+        with _batch_gc():
+            return _build(project, check_only, clean, resolve_always, reporter)
+    from .incremental import Manifest
+    from .output import build_lock
+
+    lock = Manifest.path_for(project.cache_dir, project.output).with_suffix(".lock")
+
+    def waiting(holder: str) -> None:
+        import sys
+
+        who = f" (process {holder})" if holder.isdigit() else ""
+        print(f"waiting for another build of {project.output}{who} to finish", file=sys.stderr, flush=True)
+
+    with build_lock(lock, waiting), _batch_gc():
+        return _build(project, check_only, clean, resolve_always, reporter)
 
 
 def _build(project: Project, check_only: bool, clean: bool, resolve_always: bool, reporter: Reporter) -> BuildReport:
@@ -195,10 +235,12 @@ def _build(project: Project, check_only: bool, clean: bool, resolve_always: bool
     inputs["git:state"] = incremental.git_state(project)
     if manifest is not None:
         incremental.report_renames(manifest, inputs, resolved, diags)
-    cache.save()
+    notes: list[str] = []
+    _optional(cache.save, notes, "the content cache")
     if diags.fails(project.strict):
         raise BuildFailed(diags)
     if check_only:
+        report.notes = notes
         report.seconds = time.perf_counter() - start
         return report
 
@@ -211,28 +253,35 @@ def _build(project: Project, check_only: bool, clean: bool, resolve_always: bool
     environment = environment or incremental.environment_digest(project)
     keys = incremental.entity_digests(resolved, inputs)
     previous = incremental.usable(project, manifest, environment)
-    with Staging(project.output, base=project.output if previous else None) as staging:
-        with stage("write", report.timings, reporter):
-            renderer = PelicanRenderer(project, staging.path)
-            pages = site_pages(resolved, renderer.options)
-            result = write_site(pages, resolved, renderer, staging, previous, keys, project.workers(), reporter)
-        report.pages, report.written, report.renderer = result.rendered, result.written, renderer
-        if project.search:
-            from .search import index_site, page_file
+    staging = Staging(project.output, base=project.output if previous else None)
+    try:
+        with staging:
+            with stage("write", report.timings, reporter):
+                renderer = PelicanRenderer(project, staging.path)
+                pages = site_pages(resolved, renderer.options)
+                result = write_site(pages, resolved, renderer, staging, previous, keys, project.workers(), reporter)
+            report.pages, report.written, report.renderer = result.rendered, result.written, renderer
+            if project.search:
+                from .search import index_site, page_file
 
-            search_timings: dict[str, float] = {}
-            with stage("search", search_timings, reporter):
-                entity_keys = sorted(resolved.entities)
-                changed = None
-                if previous is not None:  # only the shards of pages written or removed
-                    by_file = {page_file(k): k for k in set(entity_keys) | previous.entity_keys()}
-                    changed = {by_file[p] for p in result.changed if p in by_file}
-                indexed = index_site(staging.path, entity_keys, changed, reporter)
-            if indexed:
-                report.timings.update(search_timings)
-        build_id = incremental.build_id(inputs, environment)
-        new_manifest = incremental.Manifest(build_id, inputs, keys, environment, result.records, diags.warnings)
-        staging.commit({"build": build_id})
-    new_manifest.save(project.cache_dir, project.output)
+                search_timings: dict[str, float] = {}
+                with stage("search", search_timings, reporter):
+                    entity_keys = sorted(resolved.entities)
+                    changed = None
+                    if previous is not None:  # only the shards of pages written or removed
+                        by_file = {page_file(k): k for k in set(entity_keys) | previous.entity_keys()}
+                        changed = {by_file[p] for p in result.changed if p in by_file}
+                    indexed = index_site(staging.path, entity_keys, changed, reporter)
+                if indexed:
+                    report.timings.update(search_timings)
+            build_id = incremental.build_id(inputs, environment)
+            new_manifest = incremental.Manifest(build_id, inputs, keys, environment, result.records, diags.warnings)
+            staging.commit({"build": build_id})
+        report.notes = notes + staging.notes
+        _optional(lambda: new_manifest.save(project.cache_dir, project.output), report.notes, "the build manifest")
+    except BaseException as exc:
+        # what a failure or an interruption left: the previous site, or the new one
+        exc.dossier_swapped = staging.committed
+        raise
     report.seconds = time.perf_counter() - start
     return report

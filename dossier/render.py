@@ -157,7 +157,9 @@ def _render_all(pages: list["Page"], renderer: Renderer, staging: "Staging", wor
 
             n = workers * 16  # small shares: the progress line moves steadily
             shares = [list(range(i, len(pages), n)) for i in range(n)]
-            with multiprocessing.get_context("fork").Pool(workers) as pool:
+            from .interrupt import in_worker
+
+            with multiprocessing.get_context("fork").Pool(workers, initializer=in_worker) as pool:  # stopped on leaving
                 for chunk in pool.imap(_render_share, shares):
                     yield from chunk
         else:

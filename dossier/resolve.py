@@ -18,12 +18,12 @@ from .checks import check_contradictions
 from .history import Change, History
 from .dates import Date, certainly_before, format_range
 from .diagnostics import Diagnostics
-from .markup import RESERVED_IDS, Ref, Rendered, refs_in, sentence_parts
+from .markup import RESERVED_IDS, Ref, Rendered, refs_in, sentence_parts, written_text
 from .model import URL_PREFIX, Entity, Site, index_names, index_variants
 from .schema import Citation, FieldCitation, RecordList, Reference, a_kind, parse_citation
 from .text import fold, is_slug, slugify
 
-__all__ = ["Resolved", "ResolvedEntity", "Link", "CiteGroup", "Backlink", "Related", "CitedBy", "Position", "resolve", "resolve_body", "states", "inverse_note"]
+__all__ = ["Resolved", "ResolvedEntity", "Link", "CiteGroup", "Backlink", "Related", "CitedBy", "Position", "body_anchor", "resolve", "resolve_body", "states", "inverse_note"]
 
 class Link:
     """A resolved ``[[link]]``. Its label notes the target's fields when it is
@@ -71,8 +71,11 @@ class Backlink:
     """What one page (``source``) says of the page it links to."""
 
     source: Entity
-    #: the sentences (text, is the link itself) or the field's phrase
+    #: the sentences of its text that link here: (text, is the link itself)
     said: list[list[tuple[str, bool]]] = field(default_factory=list)
+    #: how its fields name the page: (place, phrase with {} for the title),
+    #: one per relation, in the order of their places
+    named: list[tuple[int, str]] = field(default_factory=list)
     shows: set[str] = field(default_factory=set)  # keys whose titles the sentences show
     in_body: bool = False  # some of it comes from the body (else only from fields)
 
@@ -80,6 +83,14 @@ class Backlink:
     def contexts(self) -> list[list[tuple[str, bool]]]:
         _note_shown(self.source, self.in_body, self.shows)
         return self.said
+
+    @property
+    def relations(self) -> list[str]:
+        """The phrases of the relations its fields hold with the page
+        ("list {} as a participant"), in the order of their places."""
+        if deps.reading is not None:
+            deps.reading.add(self.source.face_key)
+        return [phrase for _place, phrase in self.named]
 
 
 @dataclass(frozen=True)
@@ -103,6 +114,13 @@ class Related:
         return self.given
 
 
+def body_anchor(index: int) -> str:
+    """The id prefix of the markers of the body's citation placeholder
+    ``index`` (``cite-t4-0`` for its first citation): fixed by the text, so
+    that a source's "Cited by" links to the citing sentence on its page."""
+    return f"cite-t{index}"
+
+
 @dataclass
 class CitedBy:
     source: Entity  # the citing page
@@ -110,6 +128,7 @@ class CitedBy:
     quoted: list[tuple[str, bool]]  # empty when cited from a field or debate
     where: str = ""  # "body", or the field, or "debate"
     shows: frozenset[str] = frozenset()  # keys whose titles the sentence shows
+    anchor: str = ""  # the id of the citation's marker on the citing page (a body citation)
 
     @property
     def sentence(self) -> list[tuple[str, bool]]:
@@ -440,6 +459,13 @@ def _check_field_sources(site: Site, diags: Diagnostics) -> None:
 def resolve_body(res: Resolved, e: Entity, diags: Diagnostics) -> None:
     page = res.of(e)
     for ref in page.markdown.refs:
+        if ref.in_attribute:
+            # markup.render_markdown published it as its text, never as a URL
+            line, col = _line(e, ref)
+            what = "link" if ref.kind == "link" else "citation"
+            diags.error(e.path, line, col, "link-place", f"the {what} {ref.raw} is inside a link's address, an image or an HTML attribute, where it cannot be a {what}")
+            page.resolved_refs.append(Link(None, written_text(ref.kind, ref.inner)) if ref.kind == "link" else CiteGroup(()))
+            continue
         if ref.kind == "link":
             page.resolved_refs.append(_resolve_link(res, e, ref, diags))
         else:
@@ -644,8 +670,12 @@ def _derive_backlinks(res: Resolved, sentences: dict[str, list[tuple[str, list]]
         if source.kind == "home":
             continue
         for ref, target in res.site.targets(source):
-            phrase = ref.relation.phrase if ref.relation and ref.relation.phrase else f"names it in '{ref.field}'"
-            add(res.of(target).backlinks.setdefault(source.key, Backlink(source)), [(phrase, False)])
+            relation = ref.relation
+            named = (relation.place, relation.phrase) if relation and relation.phrase else (1000, f"name {{}} in the field ‘{ref.field}’")
+            bl = res.of(target).backlinks.setdefault(source.key, Backlink(source))
+            if named not in bl.named:
+                bl.named.append(named)
+                bl.named.sort()
 
 
 # Citations ---------------------------------------------------------------------
@@ -687,12 +717,12 @@ def _derive_citations(res: Resolved, diags: Diagnostics, sentences: dict[str, li
                     return r.label if isinstance(r, Link) else None
 
                 text = "".join(sentence_parts(sentence, label)).strip()
-                for cite in ref.cites:
+                for j, cite in enumerate(ref.cites):
                     target = res.site.get("source", cite.key)
                     if target is None:
                         continue
                     cited.add(target.key)
-                    entry = CitedBy(src, cite.locator, [(text, False)], "body", _titles_shown(page, found))
+                    entry = CitedBy(src, cite.locator, [(text, False)], "body", _titles_shown(page, found), f"{body_anchor(idx)}-{j}")
                     tp = res.of(target)
                     if not any(c.source is src and c.locator == cite.locator and c.quoted == entry.quoted for c in tp.cited_by):
                         tp.cited_by.append(entry)

@@ -651,7 +651,10 @@ class Relation:
 
     Everything a relation shows is derived from this one declaration: the
     section that lists the holder on the target's page (``inverse``, placed
-    by ``place``), the line in the target's "What links here" (``phrase``),
+    by ``place``), the heading of the holders in the target's "What links
+    here" (``phrase``: a verb phrase in the plural with ``{}`` for the
+    target's title, "list {} as a participant", read as "Events that list
+    Leon Trotsky as a participant"),
     the edge of the network (``edge``, drawn from the holder to the target
     unless ``edge_from_target``), the JSON-LD properties of both pages, and
     the row of ``relations.csv`` (named by the field).
@@ -685,6 +688,8 @@ class Relation:
     shows: tuple[str, ...] = ("role", "dates", "note")
 
     def __post_init__(self) -> None:
+        if self.phrase and (self.phrase.count("{}") != 1 or self.phrase.replace("{}", "").count("{") or "}" in self.phrase.replace("{}", "")):
+            raise ValueError(f"Relation.phrase must hold '{{}}' once, for the target's title (\"list {{}} as a participant\"), not {self.phrase!r}")
         if self.note not in ("", "record", "span"):
             raise ValueError(f"Relation.note must be '', 'record' or 'span', not {self.note!r}")
         if self.severity not in ("warning", "error"):
@@ -733,7 +738,7 @@ MEMBERSHIP = Record(
             RefType("group"),
             "the group's slug",
             required=True,
-            relation=Relation(inverse="Members", phrase="lists membership in it", edge=MEMBER, jsonld="memberOf", jsonld_inverse="member", note="record", place=30, when="overlap"),
+            relation=Relation(inverse="Members", phrase="record a membership in {}", edge=MEMBER, jsonld="memberOf", jsonld_inverse="member", note="record", place=30, when="overlap"),
         ),
         Field("role", Text(), "the person's role in it, e.g. 'leader'"),
         Field("from", DateType(), "when the membership began"),
@@ -745,7 +750,7 @@ MEMBERSHIP = Record(
 POSITION = Record(
     "position",
     [
-        Field("by", RefType("person"), "the historian's (or participant's) person slug", required=True, relation=Relation(phrase="cites a position by it")),
+        Field("by", RefType("person"), "the historian's (or participant's) person slug", required=True, relation=Relation(phrase="cite a position taken by {}")),
         Field("view", Text(), "their view, in a sentence", required=True),
         Field("cite", CitationType(), "where they say it: a source slug, optionally ', p. 12'"),
     ],
@@ -768,7 +773,7 @@ COMMON: list[Field] = [
     Field("native_lang", LanguageTag(), "the language of native_name, a BCP 47 tag ('ru', 'uk', 'de'); without it the name is marked with its script only ('und-Cyrl'), except for scripts of one language (Georgian 'ka', Armenian 'hy', Greek 'el'); with 'ru', the common romanisations are generated for search and links (see the guide)"),
     Field("summary", Text(), "one sentence, used in indexes, link previews and the page description"),
     Field("tags", TextList(), "free keywords"),
-    Field("sources", RefList("source"), "sources that support the page as a whole", relation=Relation(phrase="lists it as a source")),
+    Field("sources", RefList("source"), "sources that support the page as a whole", relation=Relation(phrase="list {} as a source")),
     Field("wikidata", AUTHORITIES["wikidata"], "Wikidata identifier: the authority-control line and a sameAs link"),
     Field("viaf", AUTHORITIES["viaf"], "VIAF identifier (the Virtual International Authority File)"),
     Field("gnd", AUTHORITIES["gnd"], "GND identifier (the German National Library's authority file)"),
@@ -799,7 +804,7 @@ GROUP: list[Field] = [
         RefList("person"),
         "person slugs",
         label="Leaders",
-        relation=Relation(inverse="Led", phrase="names it as a leader", edge=LEADER, edge_from_target=True, jsonld="member", jsonld_inverse="memberOf", note="span", place=10, when="overlap"),
+        relation=Relation(inverse="Led", phrase="name {} as a leader", edge=LEADER, edge_from_target=True, jsonld="member", jsonld_inverse="memberOf", note="span", place=10, when="overlap"),
     ),
     Field("founded", DateType(), "date of founding (EDTF)", label="Founded"),
     Field("dissolved", DateType(), "date of dissolution (EDTF)", label="Dissolved"),
@@ -808,35 +813,35 @@ GROUP: list[Field] = [
         RefList("group"),
         "groups that merged to form it",
         label="Merger of",
-        relation=Relation(inverse="Merged into", phrase="was formed by a merger including it", edge=MERGER, edge_from_target=True, place=40, when="before"),
+        relation=Relation(inverse="Merged into", phrase="were formed by a merger including {}", edge=MERGER, edge_from_target=True, place=40, when="before"),
     ),
     Field(
         "predecessor",
         RefList("group"),
         "groups it succeeded",
         label="Preceded by",
-        relation=Relation(inverse="Succeeded by", phrase="names it as predecessor", edge=PREDECESSOR, edge_from_target=True, converse="successor", place=60, when="before"),
+        relation=Relation(inverse="Succeeded by", phrase="name {} as a predecessor", edge=PREDECESSOR, edge_from_target=True, converse="successor", place=60, when="before"),
     ),
     Field(
         "successor",
         RefList("group"),
         "groups that succeeded it",
         label="Succeeded by",
-        relation=Relation(inverse="Preceded by", phrase="names it as successor", edge=PREDECESSOR, converse="predecessor", place=50, when="after"),
+        relation=Relation(inverse="Preceded by", phrase="name {} as a successor", edge=PREDECESSOR, converse="predecessor", place=50, when="after"),
     ),
     Field(
         "part_of",
         RefList("group"),
         "larger groups it was a wing or member of",
         label="Part of",
-        relation=Relation(inverse="Wings and member groups", phrase="is part of it", edge=PART_OF, jsonld="parentOrganization", place=70, when="overlap"),
+        relation=Relation(inverse="Wings and member groups", phrase="are part of {}", edge=PART_OF, jsonld="parentOrganization", place=70, when="overlap"),
     ),
     Field(
         "members",
         RefList("person"),
         "person slugs, besides memberships declared on person pages",
         label="Members",
-        relation=Relation(inverse="Member of", phrase="lists it as a member", edge=MEMBER, edge_from_target=True, jsonld="member", jsonld_inverse="memberOf", converse="memberships", place=20, when="overlap"),
+        relation=Relation(inverse="Member of", phrase="list {} as a member", edge=MEMBER, edge_from_target=True, jsonld="member", jsonld_inverse="memberOf", converse="memberships", place=20, when="overlap"),
     ),
     Field("ideology", TextList(), "ideologies", label="Ideology"),
     Field("position", Text(), "political position", label="Political position"),
@@ -862,7 +867,7 @@ CHARGE = Record(
             "who was accused: person or group slugs",
             required=True,
             relation=Relation(
-                inverse="Accused", phrase="accuses them", note="record", shows=("charge", "status"), when="overlap", severity="error", place=96
+                inverse="Accused", phrase="accuse {}", note="record", shows=("charge", "status"), when="overlap", severity="error", place=96
             ),
         ),
         Field("charge", Text(), "the accusation, in a sentence", required=True),
@@ -870,7 +875,7 @@ CHARGE = Record(
             "claimed_by",
             RefType("person", "group", "source"),
             "who made it: a person, a group, or the text (a source) that made it",
-            relation=Relation(inverse="Accusations made", phrase="records an accusation they made", note="record", shows=("charge", "status"), place=97),
+            relation=Relation(inverse="Accusations made", phrase="record an accusation made by {}", note="record", shows=("charge", "status"), place=97),
         ),
         Field("basis", ChoiceList(CHARGE_BASIS), "what it rested on: confession, testimony, document, none, or a list of them"),
         Field("status", CHARGE_STATUS, "what became of it: documented, confession-only, retracted, refuted, unresolved", required=True),
@@ -889,28 +894,28 @@ EVENT: list[Field] = [
         RefList("person"),
         "person slugs",
         label="Participants",
-        relation=Relation(inverse="Events", phrase="lists it as a participant", edge=PARTICIPANT, edge_from_target=True, jsonld="about", note="span", place=90, when="overlap"),
+        relation=Relation(inverse="Events", phrase="list {} as a participant", edge=PARTICIPANT, edge_from_target=True, jsonld="about", note="span", place=90, when="overlap"),
     ),
     Field(
         "groups",
         RefList("group"),
         "group slugs",
         label="Groups",
-        relation=Relation(inverse="Events", phrase="lists it among the groups involved", edge=GROUP_IN_EVENT, edge_from_target=True, jsonld="about", note="span", place=90, when="overlap"),
+        relation=Relation(inverse="Events", phrase="list {} among the groups involved", edge=GROUP_IN_EVENT, edge_from_target=True, jsonld="about", note="span", place=90, when="overlap"),
     ),
     Field(
         "part_of",
         RefType("event"),
         "the larger event it belongs to",
         label="Part of",
-        relation=Relation(inverse="Parts", phrase="is part of it", edge=PART_OF, jsonld="superEvent", note="span", place=80, when="within"),
+        relation=Relation(inverse="Parts", phrase="are part of {}", edge=PART_OF, jsonld="superEvent", note="span", place=80, when="within"),
     ),
     Field(
         "about",
         RefList("person", "group", "event"),
         "what it concerned without taking part: the group a trial was about, a dissolved movement an archive discovery sheds light on",
         label="About",
-        relation=Relation(inverse="Subject of", phrase="is about it", jsonld="about", note="span", place=92),
+        relation=Relation(inverse="Subject of", phrase="are about {}", jsonld="about", note="span", place=92),
     ),
     Field("outcome", Text(), "its outcome", label="Outcome"),
     Field("charges", RecordList(CHARGE), "the accusations made in it: {accused, charge, claimed_by, basis, status, note, cite}"),
@@ -948,7 +953,7 @@ ARTICLE: list[Field] = [
         RefList("person", "group", "event", "source", "article"),
         "entities the article is about",
         label="About",
-        relation=Relation(inverse="Articles", phrase="is about it", jsonld="about", place=100),
+        relation=Relation(inverse="Articles", phrase="are about {}", jsonld="about", place=100),
     ),
 ]
 

@@ -164,7 +164,7 @@ def _ignored(name: str) -> bool:
 
 
 def _under(path: str, prefixes: tuple[str, ...]) -> bool:
-    # ``output`` also excludes its siblings ``output.staging-<pid>``/``.old-``.
+    # ``output`` also excludes its siblings ``output.staging-<pid>-<token>``.
     return any(path == p or path.startswith(p + os.sep) or path.startswith(p + ".") for p in prefixes)
 
 
@@ -958,6 +958,8 @@ class Rebuilder:
                 self.project.search = False
             if report.diagnostics.items:  # warnings
                 self._say(report.diagnostics.report(), error=True)
+            for note in report.notes:
+                self._say(f"warning: {note}", error=True)
             verb = "built" if first else "rebuilt"
             self._say(f"{verb} in {report.seconds:.2f}s ({report.pages} pages)")
             if preview is not None and report.written == 0 and preview.matches():
@@ -970,6 +972,10 @@ class Rebuilder:
             self._say(exc.diagnostics.report(), error=True)
             self._say("build failed: still serving the last good build", error=True)
             self.server.notify_error(exc.diagnostics)
+        elif isinstance(exc, OSError):  # a full disk, a read-only folder: the system's words
+            where = f": {exc.filename}" if exc.filename else ""
+            self._say(f"error: {exc.strerror or exc}{where}; still serving the last good build", error=True)
+            self.server.notify_error([f"error: {exc.strerror or exc}{where}"])
         elif isinstance(exc, DossierError):
             self._say(f"error: {exc}", error=True)
             self.server.notify_error([f"error: {exc}"])

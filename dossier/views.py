@@ -21,7 +21,7 @@ from . import bibliography, citing, deps, network, opendata, romanize, timeline
 from .dates import Date, format_range, parse_date
 from .markup import substitute
 from .model import Entity, Site
-from .resolve import CiteGroup, Link, Resolved, ResolvedEntity
+from .resolve import CiteGroup, Link, Resolved, ResolvedEntity, body_anchor
 from .schema import DEBATE_STATUS, GENRES, Citation, Field, RecordList, RefList, RefType, Schema
 from .search import search_names, shards
 from .text import fold
@@ -102,16 +102,25 @@ class Notes:
         self.order: list[str] = []  # source slugs in order of first citation
         self.uses: dict[str, list[tuple[str, str]]] = defaultdict(list)  # slug -> [(anchor id, locator)]
 
-    def marker(self, cite: Citation) -> Markup:
+    def number(self, cite: Citation) -> int | None:
+        """The note number of ``cite``'s source: given at its first citation."""
+        if self.resolved.site.get("source", cite.key) is None:
+            return None
+        if cite.key not in self.order:
+            self.order.append(cite.key)
+        return self.order.index(cite.key) + 1
+
+    def marker(self, cite: Citation, anchor: str | None = None) -> Markup:
+        """The marker of one citation; ``anchor`` is its id when it must be
+        stable (a body citation, linked from its source's "Cited by"),
+        else the note number and use (``cite-2-1``)."""
         source = self.resolved.site.get("source", cite.key)
         if source is None:
             return Markup("")
         self.linked.add(source.key)
-        if cite.key not in self.order:
-            self.order.append(cite.key)
-        n = self.order.index(cite.key) + 1
+        n = self.number(cite)
         k = len(self.uses[cite.key]) + 1
-        anchor = f"cite-{n}-{k}"
+        anchor = anchor or f"cite-{n}-{k}"
         self.uses[cite.key].append((anchor, cite.locator))
         loc = f", {cite.locator}" if cite.locator else ""
         label = f"Note {n}: {source.title}{loc}"
@@ -119,8 +128,15 @@ class Notes:
             a=anchor, n=n, label=label, loc=loc, s=source.slug
         )
 
-    def markers(self, cites) -> Markup:
-        return Markup("").join(self.marker(c) for c in cites)
+    def markers(self, cites, anchor: str | None = None) -> Markup:
+        """The markers of a group of citations in the order of their note
+        numbers ("[1][3]", never "[3][1]"): the numbers are given first,
+        in the order written. ``anchor`` prefixes stable ids (``{anchor}-{j}``,
+        ``j`` the citation's place in the group as written)."""
+        cites = list(cites)
+        numbered = [(self.number(c), j, c) for j, c in enumerate(cites)]
+        numbered = sorted((x for x in numbered if x[0] is not None), key=lambda x: (x[0], x[1]))
+        return Markup("").join(self.marker(c, f"{anchor}-{j}" if anchor else None) for _n, j, c in numbered)
 
     def references(self) -> list[dict]:
         out = []
@@ -285,14 +301,14 @@ class PageBuilder:
     def body(self) -> Markup:
         refs = self.data.refs
 
-        def repl(index: int, in_attr: bool) -> str:
+        def repl(index: int) -> str:
             ref = refs[index] if index < len(refs) else None
             if isinstance(ref, Link):
-                if in_attr or ref.target is None:
+                if ref.target is None:
                     return str(escape(ref.label))
                 return str(self.link(ref.target, ref.label, ref.fragment))
             if isinstance(ref, CiteGroup):
-                return "" if in_attr else str(self.notes.markers(ref.cites))
+                return str(self.notes.markers(ref.cites, body_anchor(index)))
             return ""
 
         return Markup(substitute(self.data.rendered.html, repl))
@@ -315,18 +331,43 @@ class PageBuilder:
         return sections
 
     def backlinks(self) -> list[dict]:
-        groups: dict[str, list] = defaultdict(list)
+        """ "What links here", grouped by relation: the pages whose fields
+        name this one, under the first of their relations ("Events that list
+        Leon Trotsky as a participant"), then the pages that only mention it
+        in their text. One item per page: its link, and the sentences that
+        link here, shown on demand."""
+        schema = self.resolved.site.schema
+        order = kinds(schema)
+        groups: dict[tuple[int, str], list] = defaultdict(list)
         for key in sorted(self.data.backlinks):
             bl = self.data.backlinks[key]
-            contexts = []
-            for parts in bl.contexts:
-                contexts.append(Markup("").join(Markup("<mark>{}</mark>").format(t) if m else escape(t) for t, m in parts))
-            groups[bl.source.kind].append({"link": self.link(bl.source), "sort": fold(sort_name(bl.source)), "contexts": contexts})
+            sentences = [Markup("").join(Markup("<mark>{}</mark>").format(t) if m else escape(t) for t, m in parts) for parts in bl.contexts]
+            relations = bl.relations
+            group = (0, relations[0]) if relations else (1, "mention {}")
+            groups[group].append(
+                {
+                    "link": self.link(bl.source),
+                    "sort": (order.index(bl.source.kind) if bl.source.kind in order else len(order), fold(sort_name(bl.source))),
+                    "kind": bl.source.kind,
+                    "context": Markup("<br>").join(sentences),
+                }
+            )
+        places = {phrase: place for bl in self.data.backlinks.values() for place, phrase in bl.named}
+        title = self.entity.title
         out = []
-        schema = self.resolved.site.schema
-        for kind in kinds(schema):
-            if kind in groups:
-                out.append({"kind": kind, "label": schema[kind].plural, "items": sorted(groups[kind], key=lambda i: i["sort"])})
+        for mention, phrase in sorted(groups, key=lambda g: (g[0], places.get(g[1], 0), g[1])):
+            items = sorted(groups[(mention, phrase)], key=lambda i: i["sort"])
+            holders = {i["kind"] for i in items}
+            noun = schema[holders.pop()].plural if len(holders) == 1 else "Pages"
+            if mention and out:
+                noun = "Other " + noun.lower()
+            before, _, after = phrase.partition("{}")
+            out.append(
+                {
+                    "heading": f"{noun} that {before}{title}{after}",
+                    "items": items,
+                }
+            )
         return out
 
     def debates(self) -> list[dict]:
@@ -355,12 +396,25 @@ class PageBuilder:
         return out
 
     def cited_by(self) -> list[dict]:
-        out = []
+        """The pages citing this source, each once, with each of its
+        citations: a body citation links to its marker on that page."""
         order = kinds(self.resolved.site.schema)
-        for c in sorted(self.data.cited_by, key=lambda c: (order.index(c.source.kind), fold(sort_name(c.source)), c.where, c.locator)):
+        pages: dict[str, dict] = {}
+        for c in sorted(self.data.cited_by, key=lambda c: (order.index(c.source.kind), fold(sort_name(c.source)), c.where != "body", c.where, c.locator)):
+            item = pages.get(c.source.key)
+            if item is None:
+                item = pages[c.source.key] = {"link": self.link(c.source), "uses": []}
             where = {"body": "", "sources": "as a source of the whole page", "debate": "in a debate"}.get(c.where, f"for '{c.where}'")
-            out.append({"link": self.link(c.source), "locator": c.locator, "where": where, "sentence": "".join(t for t, _ in c.sentence)})
-        return out
+            url = rel(self.url, c.source.url) + (f"#{c.anchor}" if c.anchor else "")
+            sentence = "".join(t for t, _ in c.sentence)
+            # one sentence citing the source at several places is quoted once
+            use = next((u for u in item["uses"] if u["sentence"] == sentence and u["where"] == where and sentence), None)
+            if use is None:
+                use = {"where": where, "sentence": sentence, "url": url if c.anchor else "", "locators": []}
+                item["uses"].append(use)
+            if c.locator and c.locator not in use["locators"]:
+                use["locators"].append(c.locator)
+        return list(pages.values())
 
     def history_and_citation(self) -> dict[str, Any]:
         """The page's last change and its history (from git), "Cite this
@@ -502,6 +556,7 @@ def charge_context(resolved: Resolved, event: Entity, link: Callable[..., Markup
                 "status_label": status_type.label(rec["status"]),
                 "note": rec.get("note", ""),
                 "cites": notes.markers(rec.get("cite") or ()) if notes else Markup(""),
+                "cite_list": list(rec.get("cite") or ()),
             }
         )
     matrix = [
@@ -538,9 +593,20 @@ def _charges_pages(resolved: Resolved) -> list[Page]:
         def link(target: Entity, label: str | None = None, fragment: str = "", cls: str = "xref") -> Markup:
             return Markup(f'<a class="{escape(cls)}" href="{escape(rel(url, target.url))}">{escape(label or target.title)}</a>')
 
+        def sources(cite_list) -> Markup:
+            # the page of every charge has no notes: each source is named and
+            # linked, with its locator, beside what it documents
+            out = []
+            for c in cite_list:
+                src = site.get("source", c.key)
+                if src is not None:
+                    label = link(src, src.get("short_title") or src.title)
+                    out.append(label + (Markup(", ") + c.locator if c.locator else Markup("")))
+            return Markup("; ").join(out)
+
         for e in events:
             ctx = charge_context(resolved, e, link, None)
-            rows = [r for r in ctx["rows"] if status is None or r["status"] == status]
+            rows = [dict(r, sources=sources(r["cite_list"])) for r in ctx["rows"] if status is None or r["status"] == status]
             if rows:
                 cases.append({"event": link(e), "id": e.slug, "time": time_html(e.get("date")), "rows": rows})
             for rec in e.get("charges") or []:

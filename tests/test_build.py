@@ -270,23 +270,30 @@ def test_home_page_links_are_relative_to_the_root(site):
     assert any(a.attrs.get("href") == "people/leon-trotsky/" and a.text() == "Leon Trotsky" for a in doc.find_all("a"))
 
 
-def test_backlinks_show_the_sentence_grouped_by_type(site):
+def test_backlinks_grouped_by_relation_one_item_per_page(site):
     wlh = section(site.page("people/lev-sedov"), "what-links-here")
     groups = [h.text() for h in wlh.find_all("h3")]
-    assert groups == ["People", "Groups", "Events"]
+    # the relations first (the group names him as a leader), then the text's mentions
+    assert groups[0].startswith("Groups that name Lev Sedov as a leader"), groups
+    assert re.match(r"Other (pages|people) that mention Lev Sedov \(?1\)?$", groups[-1]), groups
     items = {li.find("a").text(): li for li in wlh.find_all("li")}
+    assert len(items) == len(wlh.find_all("li")), "a page listed twice"
     assert items["Leon Trotsky"].find("a").attrs["href"] == "../../people/leon-trotsky/"
-    context = items["Leon Trotsky"].find("span", class_="context")
-    assert context.text() == "His son was Lev Sedov, who ran the Bulletin."
+    # the sentence, shown on demand
+    context = items["Leon Trotsky"].find("details")
+    assert context.find("summary") is not None
+    assert "His son was Lev Sedov, who ran the Bulletin." in context.text()
     assert context.find("mark").text() == "Lev Sedov"
-    assert items["Bloc of Oppositions"].find("span", class_="context").text() == "names it as a leader"
+    # no fragment that calls a person "it"
+    assert " it" not in " ".join(groups) and "names it" not in wlh.text(), wlh.text()
 
 
 def test_backlink_from_the_home_page_and_an_article(site):
     wlh = section(site.page("groups/bloc-of-oppositions"), "what-links-here")
-    contexts = [c.text() for c in wlh.find_all("span", class_="context")]
-    assert "How Pierre Broué found the Bloc of Oppositions in the archive." in contexts
-    assert "is about it" in contexts
+    contexts = [c.text() for c in wlh.find_all("details")]
+    assert any("How Pierre Broué found the Bloc of Oppositions in the archive." in c for c in contexts), contexts
+    headings = [h.text() for h in wlh.find_all("h3")]
+    assert any(re.match(r"(Articles|Pages) that are about Bloc of Oppositions", h) for h in headings), headings
 
 
 def relations(doc: Node) -> dict[str, list[str]]:
@@ -327,15 +334,17 @@ def test_infobox_links_declared_relations(site):
 def test_citations_are_numbered_markers_linked_to_the_references_and_back(site):
     doc = site.page("people/leon-trotsky")
     markers = doc.find("div", class_="body").find_all("sup", class_="cite")
+    # a body citation's id is fixed by its place in the text (the 2nd
+    # placeholder, its 1st citation), so that "Cited by" can link to it
     assert [(m.attrs["id"], m.find("a").attrs["href"], m.find("a").text()) for m in markers] == [
-        ("cite-1-1", "#ref-1", "[1, p. 12]"),
-        ("cite-1-2", "#ref-1", "[1, p. 15]"),
-        ("cite-2-1", "#ref-2", "[2]"),
+        ("cite-t1-0", "#ref-1", "[1, p. 12]"),
+        ("cite-t4-0", "#ref-1", "[1, p. 15]"),
+        ("cite-t4-1", "#ref-2", "[2]"),
     ]
     refs = section(doc, "references")
     items = refs.find_all("li")
     assert [li.attrs["id"] for li in items] == ["ref-1", "ref-2"]
-    assert [a.attrs["href"] for a in items[0].find_all("a") if a.attrs["href"].startswith("#")] == ["#cite-1-1", "#cite-1-2"]
+    assert [a.attrs["href"] for a in items[0].find_all("a") if a.attrs["href"].startswith("#")] == ["#cite-t1-0", "#cite-t4-0"]
     assert items[0].find("a", class_="to-source").attrs["href"] == "../../sources/broue-1980/"
     assert "Trotsky et le bloc des oppositions de 1932" in items[0].text()
 

@@ -147,3 +147,12 @@ def test_a_charge_without_a_citation_fails_a_strict_build(make_site):
     assert [d.format() for d in failed.value.diagnostics] == [
         'content/events/trial-of-the-sixteen.md:13:5: warning[uncited]: the charge has no citation (say where it is documented: cite: ["source-slug, p. 12"])'
     ]
+
+
+def test_the_page_of_every_charge_names_each_charge_s_sources_with_their_locators(out):
+    # that page has no numbered notes: each row names and links its sources
+    every = read(out, "charges/refuted/index.html")
+    row = every[every.index("Organised the murder") : every.index("</tr>", every.index("Organised the murder"))]
+    assert re.search(r'\(Sources: <a class="xref" href="\.\./\.\./sources/getty-1985/">Origins of the Great Purges</a>, p\. 207\)', row), row
+    documented = text(read(out, "charges/documented/index.html"))
+    assert "(Sources: Trotsky et le bloc , p. 5)" in documented

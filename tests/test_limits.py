@@ -245,7 +245,7 @@ def test_a_named_pipe_is_refused_not_read(sandbox):
     code = f"import sys; sys.path.insert(0, {str(REPO)!r}); from dossier.cli import main; sys.exit(main(['check', '--root', {str(root)!r}]))"
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert proc.returncode == 1
-    assert "content/people/pipe.md:1:1: error[encoding]: not a regular file" in proc.stderr
+    assert "content/people/pipe.md:1:1: error[unreadable]: not a regular file" in proc.stderr
 
 
 def test_a_named_pipe_does_not_block_the_up_to_date_check(sandbox):
@@ -472,3 +472,104 @@ def test_a_file_over_the_size_limit_is_refused_unread(make_site):
         fh.truncate(MAX_FILE_BYTES + 1)  # sparse: no time or space to write
     diags = check_site(root)
     assert [(d.path, d.code) for d in diags.errors] == [("content/people/big.md", "too-large")]
+
+
+# Markdown time and depth: bounded for every input, not only the estimated ones
+
+
+@pytest.fixture
+def short_markdown_limit(monkeypatch):
+    """A render limit of a fraction of a second, so that an input the
+    estimate lets through shows what the real bound does with it."""
+    from dossier import markup
+
+    monkeypatch.setattr(markup, "MARKDOWN_SECONDS", 0.3)
+    monkeypatch.setattr(markup, "MARKDOWN_SECONDS_PER_MB", 0.0)
+    markup._expired.clear()
+    yield
+    markup._expired.clear()
+
+
+def _table(rows: int, cols: int) -> str:
+    head = "|" + "|".join(f"h{i}" for i in range(cols)) + "|\n|" + "|".join("-" * cols) + "|\n"
+    return head + ("|" + "|".join("x" for _ in range(cols)) + "|\n") * rows
+
+
+@pytest.mark.parametrize(
+    "kind, body",
+    [
+        ("backslashes", "\\" * 200_000),  # 6 s before, 1 MB: 327 s
+        ("table", _table(300, 200)),  # 2,000 rows: 23 s
+    ],
+)
+def test_markdown_past_its_time_is_refused_with_a_diagnostic(make_site, short_markdown_limit, kind, body):
+    from conftest import check_site
+    from dossier import markup
+
+    assert markup.markdown_work(body)[0] <= markup.MAX_MARKDOWN_WORK  # the estimate lets it through
+    root = make_site({**GOOD, "articles/slow.md": "---\ntitle: Slow\n---\nFine.\n\n" + body + "\n"})
+    diags = check_site(root)
+    assert [(d.path, d.line, d.code) for d in diags.errors] == [("content/articles/slow.md", 6, "too-large")]
+    assert "was stopped" in diags.errors[0].message
+    # the parser is usable afterwards, and the next body renders as before
+    assert markup.render_markdown("*fine* [[x]]").html.startswith("<p><em>fine</em> ")
+
+
+def test_the_time_limit_holds_in_a_thread_as_in_the_devserver(short_markdown_limit):
+    from dossier import markup
+
+    out = {}
+    worker = threading.Thread(target=lambda: out.setdefault("r", markup.render_markdown("\\" * 200_000)))
+    worker.start()
+    worker.join(LIMIT_TIMEOUT)
+    assert not worker.is_alive()
+    assert out["r"].timed_out and out["r"].html == "" and out["r"].problems[0][0] == 1
+
+
+def test_a_timed_out_body_is_not_kept_in_the_cache(tmp_path, short_markdown_limit):
+    from dossier.cache import ContentCache
+    from dossier.model import load_site
+    from dossier.diagnostics import Diagnostics
+    from dossier.pipeline import render_all
+
+    root = limit_site(tmp_path, "articles/slow.md", "---\ntitle: Slow\n---\n" + "\\" * 200_000 + "\n")
+    site = load_site(root / "content", root, Diagnostics())
+    cache = ContentCache(None)
+    rendered = render_all(site, cache)
+    assert rendered["articles/slow"].timed_out
+    assert not any(getattr(v, "timed_out", False) for v in cache.entries.values())
+    assert any(getattr(v, "html", "").startswith("<p>The page") for v in cache.entries.values())
+
+
+@pytest.mark.parametrize(
+    "kind, body, line",
+    [
+        ("list", "".join("    " * i + "- x\n" for i in range(300)), 305),  # a RecursionError after 8 s
+        ("mixed-list", "".join("    " * i + ("1. " if i % 2 else "- ") + "x\n" for i in range(300)), 305),
+        ("definitions", "".join("    " * i + "term\n" + "    " * i + ": def\n\n" for i in range(1000)), 6 + 3 * 999),
+        ("html", "<div>\n" + "<div>" * 2000 + "x" + "</div>" * 2000 + "\n</div>", 7),
+    ],
+)
+def test_too_deep_nesting_is_a_diagnostic(make_site, kind, body, line):
+    from conftest import check_site
+
+    root = make_site({**GOOD, "articles/deep.md": "---\ntitle: Deep\n---\nFine.\n\n" + body + "\n"})
+    diags = check_site(root)
+    assert [(d.path, d.code) for d in diags.errors] == [("content/articles/deep.md", "too-large")]
+    assert "nests" in diags.errors[0].message
+    assert diags.errors[0].line == line
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    "kind, body",
+    [
+        ("1 MB of backslashes", "\\" * 1_000_000),  # 327 s before
+        ("a 2,000 x 200 table", _table(2000, 200)),  # 23 s before
+    ],
+)
+def test_markdown_is_bounded_at_the_real_limit(tmp_path, kind, body):
+    root = limit_site(tmp_path, "articles/slow.md", "---\ntitle: Slow\n---\n" + body)
+    result = run_limit(root, kind)
+    assert result["outcome"] == "refused" and "error[too-large]" in result["diagnostics"][0]
+    assert result["diagnostics"][0].startswith("content/articles/slow.md:4:1:")

@@ -12,7 +12,7 @@ from dossier.markup import PLACEHOLDER_RE, RESERVED_IDS, render_markdown, split_
 def resolved_html(body: str) -> str:
     """Render, then replace each placeholder by <X i=kind:inner> to see where it went."""
     r = render_markdown(body)
-    return substitute(r.html, lambda i, attr: f"<X {r.refs[i].kind}:{r.refs[i].inner}>")
+    return substitute(r.html, lambda i: f"<X {r.refs[i].kind}:{r.refs[i].inner}>")
 
 
 def inners(body: str) -> list[tuple[str, str]]:
@@ -186,10 +186,11 @@ def test_split_sentences_keeps_placeholders_and_footnotes():
     assert sentences[-1].startswith("In a footnote")
 
 
-def test_substitute_in_attribute_gets_plain_text():
+def test_a_link_in_an_attribute_is_its_written_text_and_text_links_are_substituted():
     r = render_markdown("![A photo of [[x]]](p.png) and [[y]]")
-    html = substitute(r.html, lambda i, attr: "ATTR" if attr else "<b>TEXT</b>")
-    assert html == '<p><img alt="A photo of ATTR" src="p.png"> and <b>TEXT</b></p>'
+    assert [ref.in_attribute for ref in r.refs] == [True, False]
+    html = substitute(r.html, lambda i: "<b>TEXT</b>")
+    assert html == '<p><img alt="A photo of x" src="p.png"> and <b>TEXT</b></p>'
 
 
 def test_mistyped_citation_key_is_still_a_citation():

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
 from dossier.diagnostics import BuildFailed, UnsafeOutputPath
-from dossier.output import MARKER, Staging, check_output_path, tree_digest
+from dossier.output import MARKER, TAG, Staging, check_output_path, tree_digest
 
 
 @pytest.fixture
@@ -89,12 +91,28 @@ def test_commit_swaps_the_staging_folder_in(tmp_path):
     (out / "old.html").write_text("old")
     (out / MARKER).write_text("{}")
     with Staging(out) as staging:
-        assert staging.path.name == f"output.staging-{os.getpid()}"
+        assert staging.folder.name == f"output.staging-{os.getpid()}-{staging.token}"
+        assert staging.path == staging.folder / "site"
+        assert json.loads((staging.folder / TAG).read_text())["folder"] == staging.folder.name
         staging.write("people/a/index.html", "<h1>A</h1>")
         assert not (out / "people").exists()  # nothing live until the swap
         staging.commit({"pages": 1})
     assert sorted(p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file()) == [MARKER, "people/a/index.html"]
     assert (out / "people/a/index.html").read_text() == "<h1>A</h1>"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["output"]
+
+
+def test_commit_without_renameat2_uses_two_renames(tmp_path, monkeypatch):
+    import dossier.output as output
+
+    monkeypatch.setattr(output, "_exchange", lambda a, b: False)
+    out = tmp_path / "output"
+    out.mkdir()
+    (out / "old.html").write_text("old")
+    with Staging(out) as staging:
+        staging.write("new.html", "new")
+        staging.commit()
+    assert sorted(p.name for p in out.iterdir()) == [MARKER, "new.html"]
     assert sorted(p.name for p in tmp_path.iterdir()) == ["output"]
 
 
@@ -120,28 +138,134 @@ def test_writing_outside_the_staging_folder_raises(tmp_path, bad):
     assert not (tmp_path / "escape.html").exists()
 
 
+def leftover(parent: Path, pid: int, token: str = "0123456789abcdef", tagged: bool = True, name: str | None = None) -> Path:
+    """A staging folder as a build killed at ``pid`` leaves it."""
+    folder = parent / (name or f"output.staging-{pid}-{token}")
+    (folder / "site" / "people").mkdir(parents=True)
+    (folder / "site" / "people" / "half.html").write_text("half-built")
+    if tagged:
+        (folder / TAG).write_text(json.dumps({"generator": "dossier", "folder": folder.name, "pid": pid, "token": token}))
+    return folder
+
+
 def test_stale_staging_of_a_dead_build_is_removed(tmp_path):
     out = tmp_path / "output"
-    stale = tmp_path / f"output.staging-{dead_pid()}"
-    (stale / "people").mkdir(parents=True)
-    alive = tmp_path / f"output.staging-{os.getppid()}"  # a running build
-    alive.mkdir()
+    stale = leftover(tmp_path, dead_pid())
+    alive = leftover(tmp_path, os.getppid(), "fedcba9876543210")  # a running build
     unrelated = tmp_path / "outputs.staging-1"
     unrelated.mkdir()
     with Staging(out) as staging:
         staging.commit()
     assert not stale.exists()
     assert alive.exists() and unrelated.exists()
+    assert staging.notes == []
 
 
-def test_old_folder_of_a_build_killed_mid_swap_is_restored(tmp_path):
+@pytest.mark.parametrize(
+    "name",
+    [
+        "output.old-backup",  # a user's copy of the site
+        "output.old-12345",  # an older Dossier's folder, or a user's
+        "output.staging-1",
+        "output.staging-notes",
+    ],
+)
+def test_a_folder_merely_named_like_a_leftover_is_left_alone_and_reported(tmp_path, name):
     out = tmp_path / "output"
-    old = tmp_path / f"output.old-{dead_pid()}"
-    old.mkdir()
-    (old / "index.html").write_text("last good site")
+    out.mkdir()
+    (out / MARKER).write_text("{}")
+    mine = tmp_path / name
+    (mine / "sub").mkdir(parents=True)
+    (mine / "sub" / "thesis.txt").write_text("years of work")
+    (mine / MARKER).write_text("{}")  # even a copy of a built site, marker and all
+    before = tree_digest(mine)
+    with Staging(out) as staging:
+        staging.commit()
+    assert mine.is_dir() and tree_digest(mine) == before
+    assert [n for n in staging.notes if str(mine) in n and "left alone" in n], staging.notes
+
+
+@pytest.mark.parametrize(
+    "forge",
+    [
+        lambda f, pid, token: {"generator": "dossier", "folder": "output.staging-1-0000000000000000", "pid": pid, "token": token},  # names another folder
+        lambda f, pid, token: {"generator": "dossier", "folder": f.name, "pid": pid + 1, "token": token},  # another pid
+        lambda f, pid, token: {"generator": "dossier", "folder": f.name, "pid": pid, "token": "f" * 16},  # another token
+        lambda f, pid, token: {"folder": f.name, "pid": pid, "token": token},  # not Dossier's
+        lambda f, pid, token: [f.name, pid, token],
+        lambda f, pid, token: None,  # a tag that is a folder, not a file
+    ],
+)
+def test_a_tag_that_does_not_name_its_folder_is_no_proof(tmp_path, forge):
+    out = tmp_path / "output"
+    pid, token = dead_pid(), "0123456789abcdef"
+    folder = leftover(tmp_path, pid, token, tagged=False)
+    tag = forge(folder, pid, token)
+    if tag is None:
+        (folder / TAG).mkdir()
+    else:
+        (folder / TAG).write_text(json.dumps(tag))
+    with Staging(out) as staging:
+        staging.commit()
+    assert (folder / "site" / "people" / "half.html").is_file()
+    assert any(str(folder) in n for n in staging.notes)
+
+
+def test_a_symlink_named_like_a_leftover_is_not_followed(tmp_path):
+    out = tmp_path / "output"
+    pid, token = dead_pid(), "0123456789abcdef"
+    real = leftover(tmp_path / "elsewhere", pid, token, name=f"output.staging-{pid}-{token}")
+    link = tmp_path / real.name
+    link.symlink_to(real, target_is_directory=True)
+    with Staging(out) as staging:
+        staging.commit()
+    assert link.is_symlink() and (real / "site" / "people" / "half.html").is_file()
+
+
+def test_output_missing_and_a_users_old_folder_beside_it(tmp_path):
+    """main renamed a user's output.old-* into place when output was missing."""
+    out = tmp_path / "output"
+    mine = tmp_path / "output.old-backup"
+    mine.mkdir()
+    (mine / "index.html").write_text("my backup")
+    staging = Staging(out)
+    staging.cleanup_leftovers()
+    assert not out.exists()
+    assert (mine / "index.html").read_text() == "my backup"
+    assert any("output is missing" in n for n in staging.notes), staging.notes
+
+
+def test_old_site_of_a_build_killed_between_its_renames_is_restored(tmp_path):
+    out = tmp_path / "output"
+    folder = leftover(tmp_path, dead_pid())
+    (folder / "old").mkdir()
+    (folder / "old" / "index.html").write_text("last good site")
     Staging(out).cleanup_leftovers()
     assert (out / "index.html").read_text() == "last good site"
-    assert not old.exists()
+    assert not folder.exists()
+
+
+def test_an_empty_untagged_staging_folder_is_removed(tmp_path):
+    """Killed between creating its folder and tagging it: nothing to lose."""
+    empty = tmp_path / f"output.staging-{dead_pid()}-0123456789abcdef"
+    empty.mkdir()
+    staging = Staging(tmp_path / "output")
+    staging.cleanup_leftovers()
+    assert not empty.exists() and staging.notes == []
+
+
+def test_a_reused_pid_does_not_keep_a_leftover(tmp_path):
+    """The pid of a killed build, given since to another process: the
+    process start time in the tag tells them apart."""
+    from dossier.output import _started
+
+    if _started(os.getppid()) is None:
+        pytest.skip("no /proc here: process start times unknown")
+    folder = leftover(tmp_path, os.getppid())
+    tag = json.loads((folder / TAG).read_text())
+    (folder / TAG).write_text(json.dumps({**tag, "started": _started(os.getppid()) - 1}))
+    Staging(tmp_path / "output").cleanup_leftovers()
+    assert not folder.exists()
 
 
 # Whole builds ---------------------------------------------------------------------
@@ -190,10 +314,68 @@ def test_unsafe_output_refused_before_anything_is_read_or_written(make_site, bui
 @pytest.mark.slow
 def test_next_build_removes_a_dead_builds_staging_folder(make_site, build_site):
     root = make_site(SITE)
-    stale = root / f"output.staging-{dead_pid()}"
-    (stale / "people").mkdir(parents=True)
-    (stale / "people" / "half.html").write_text("half-built")
+    stale = leftover(root, dead_pid())
     build_site(root)
     assert not stale.exists()
     assert sorted(p.name for p in root.iterdir() if p.name.startswith("output")) == ["output"]
     assert (root / "output" / MARKER).is_file()
+
+
+@pytest.mark.slow
+def test_a_build_keeps_a_users_old_backup_and_says_so(make_site, capsys):
+    from dossier.cli import main
+
+    root = make_site(SITE)
+    assert main(["build", "--root", str(root), "--no-search"]) == 0
+    backup = root / "output.old-backup"
+    (root / "output").rename(backup)  # the user keeps the last site aside
+    assert main(["build", "--root", str(root), "--no-search"]) == 0
+    assert (backup / "people/a/index.html").is_file() and (backup / MARKER).is_file()
+    err = capsys.readouterr().err
+    assert f"warning: {backup}: left alone" in err
+    assert (root / "output" / "people/a/index.html").is_file()
+
+
+# build.py clean ---------------------------------------------------------------------
+
+
+@pytest.mark.slow
+def test_clean_removes_only_what_builds_made(make_site, capsys):
+    from dossier.cli import main
+
+    root = make_site(SITE)
+    assert main(["build", "--root", str(root), "--no-search"]) == 0
+    stale = leftover(root, dead_pid())
+    backup = root / "output.old-backup"
+    (backup / "deep").mkdir(parents=True)
+    (backup / "deep" / "notes.txt").write_text("mine")
+    cache = root / ".dossier-cache"
+    assert any(cache.iterdir())
+    (cache / "my-notes.txt").write_text("not the cache's")
+    capsys.readouterr()
+    assert main(["clean", "--root", str(root)]) == 0
+    out, err = capsys.readouterr()
+    assert not (root / "output").exists() and not stale.exists()
+    assert (backup / "deep" / "notes.txt").read_text() == "mine"
+    assert sorted(p.name for p in cache.iterdir()) == ["my-notes.txt"]
+    assert f"removed {root / 'output'}" in out
+    assert f"{backup}: left alone" in err and "my-notes.txt" in err
+
+
+def test_clean_leaves_an_output_no_build_made(tmp_path, capsys):
+    from dossier.cli import main
+
+    (tmp_path / "content").mkdir()
+    mine = tmp_path / "output"
+    mine.mkdir()
+    (mine / "essay.txt").write_text("mine")
+    assert main(["clean", "--root", str(tmp_path)]) == 0
+    assert (mine / "essay.txt").read_text() == "mine"
+    assert f"{mine}: left alone: it holds no {MARKER}" in capsys.readouterr().err
+
+
+def test_make_clean_uses_the_safe_command():
+    from conftest import REPO
+
+    rule = (REPO / "Makefile").read_text().split("\nclean:", 1)[1].split("\n\n", 1)[0]
+    assert "build.py clean" in rule and "rm " not in rule

@@ -23,7 +23,7 @@ WITNESSES = Field(
     label="Witnesses",
     relation=Relation(
         inverse="Witnessed",
-        phrase="lists them as a witness",
+        phrase="list {} as a witness",
         edge=Edge("witness", "witnessed", 8),
         edge_from_target=True,
         jsonld="contributor",
@@ -75,7 +75,7 @@ def test_a_relation_declared_in_the_schema_appears_everywhere(make_site):
     assert "Witnesses Anna Ivanova" in event_text  # the infobox row, linked
     person_text, _ = _page(out, "people/anna-ivanova/index.html")
     assert re.search(r"Witnessed The meeting\b.*October 1932", person_text)  # the inverse section, with the event's date
-    assert "lists them as a witness" in person_text  # What links here
+    assert "Events that list Anna Ivanova as a witness" in person_text  # What links here
     # nothing of the relation on the page of a person it does not name
     other_text, _ = _page(out, "people/boris-petrov/index.html")
     assert "Witnessed" not in other_text

@@ -187,13 +187,37 @@ def test_article_about_appears_on_the_subjects(rich):
 
 
 def test_relation_backlinks_say_how(rich):
-    contexts = {k: bl.contexts for k, bl in page(rich, "people/ivan-smirnov").backlinks.items()}
-    assert contexts == {
-        "events/arrest": [[("lists it as a participant", False)]],
-        "events/trial": [[("lists it as a participant", False)]],
-        "events/undated-ish": [[("lists it as a participant", False)]],
-        "groups/united-opposition": [[("lists it as a member", False)]],
+    backlinks = page(rich, "people/ivan-smirnov").backlinks
+    assert {k: bl.relations for k, bl in backlinks.items()} == {
+        "events/arrest": ["list {} as a participant"],
+        "events/trial": ["list {} as a participant"],
+        "events/undated-ish": ["list {} as a participant"],
+        "groups/united-opposition": ["list {} as a member"],
     }
+    # a relation is no sentence: the text's sentences stay apart
+    assert all(bl.contexts == [] for bl in backlinks.values()), {k: bl.contexts for k, bl in backlinks.items()}
+
+
+def test_every_relation_phrase_names_its_target_and_no_pronoun():
+    from dossier.schema import SCHEMA, Relation
+
+    phrases = set()
+
+    def walk(fields):
+        for f in fields:
+            if f.relation and f.relation.phrase:
+                phrases.add(f.relation.phrase)
+            record = getattr(f.type, "record", None)
+            if record is not None:
+                walk(record.fields.values())
+    for kind in SCHEMA.kinds:
+        walk(SCHEMA[kind].fields.values())
+    assert len(phrases) >= 10, phrases
+    for phrase in phrases:
+        assert phrase.count("{}") == 1, phrase
+        assert not set(phrase.replace("{}", "").split()) & {"it", "them", "they", "its"}, phrase
+    with pytest.raises(ValueError, match="for the target's title"):
+        Relation(phrase="lists it as a witness")
 
 
 # What links here ----------------------------------------------------------------

@@ -45,6 +45,33 @@ function excerptNode(excerpt) {
   return p;
 }
 
+// The excerpt, from the page's own text: the other spellings the page
+// carries for search to match (transliterations, folded forms) come last in
+// its indexed text and are named in its "names" meta; they are cut off, and
+// the excerpt is taken around the first match in what is left (Pagefind's
+// word locations), or is the page's opening words when only a spelling matched.
+const EXCERPT_WORDS = 24;
+function pageExcerpt(r) {
+  const words = (r.content || "").split(/[\r\n\s]+/g);
+  let end = words.length;
+  const names = (r.meta.names || "").trim();
+  if (names) {
+    const tail = names.split(/[\r\n\s]+/g);
+    if (tail.length <= words.length && words.slice(words.length - tail.length).join(" ") === tail.join(" ")) end -= tail.length;
+  }
+  if (end === words.length && !names) return r.excerpt || "";
+  const hits = new Set((r.locations || []).filter((l) => l < end));
+  const first = Math.min(...hits, end);
+  const start = first < end ? Math.max(0, Math.min(first - 6, end - EXCERPT_WORDS)) : 0;
+  const stop = Math.min(end, start + EXCERPT_WORDS);
+  const out = [];
+  for (let i = start; i < stop; i++) {
+    const w = words[i].replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+    out.push(hits.has(i) ? "<mark>" + w + "</mark>" : w);
+  }
+  return out.join(" ");
+}
+
 async function run() {
   const q = input.value.trim();
   const type = typeSelect.value;
@@ -74,7 +101,7 @@ async function run() {
     li.appendChild(h);
     if (r.meta.type) li.appendChild(el("span", { class: "badge kind" }, r.meta.type));
     if (r.meta.summary) li.appendChild(el("p", { class: "summary" }, r.meta.summary));
-    li.appendChild(excerptNode(r.excerpt || ""));
+    li.appendChild(excerptNode(pageExcerpt(r)));
     list.appendChild(li);
   }
 }
