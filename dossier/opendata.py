@@ -400,13 +400,16 @@ def json_ld(entity, resolved, *, site_url: str) -> dict:
         data["keywords"] = list(e.get("tags"))
     same_as = [url for _label, _value, url in authority_links(e, resolved.site.schema)]
     data.update(_relation_properties(e, resolved, site_url))
-    data.update(_dates_and_places(e, resolved.site))
+    data.update(_dates_and_places(e, resolved.site, site_url))
     if e.kind in ("source", "article"):
         data.update(_work_properties(e, resolved, site_url))
         if e.get("url"):
             same_as.append(e.get("url"))
     if same_as:
         data["sameAs"] = same_as if len(same_as) > 1 else same_as[0]
+    coordinates = e.get("coordinates") if e.kind == "place" else None
+    if coordinates is not None:
+        data["geo"] = {"@type": "GeoCoordinates", "latitude": coordinates.lat, "longitude": coordinates.lon}
     return data
 
 
@@ -442,7 +445,7 @@ def _relation_properties(e, resolved, site_url: str) -> dict[str, Any]:
     return out
 
 
-def _dates_and_places(e, site) -> dict[str, Any]:
+def _dates_and_places(e, site, site_url: str = "") -> dict[str, Any]:
     """ISO dates of the span when exact; else the reader's wording."""
     out: dict[str, Any] = {}
     props = {"person": ("birthDate", "deathDate"), "group": ("foundingDate", "dissolutionDate"), "event": ("startDate", "endDate")}
@@ -456,7 +459,10 @@ def _dates_and_places(e, site) -> dict[str, Any]:
     places = {"birthPlace": "birth_place", "deathPlace": "death_place", "location": "place"}
     for prop, name in places.items():
         if name in site.schema[e.kind].fields and _place(e.get(name)):
-            out[prop] = _place(e.get(name))
+            value = e.get(name)
+            place = site.find(value, ("place",)) or site.place_named(value)
+            # a place of the site: its page, under its title; else the text
+            out[prop] = _ref(e, place, site_url, site.schema) if place is not None else _place(value)
     return out
 
 

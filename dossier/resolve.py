@@ -11,9 +11,9 @@ from __future__ import annotations
 import difflib
 from collections import defaultdict
 from dataclasses import dataclass, field
-from typing import Iterable
+from typing import Any, Iterable
 
-from . import deps
+from . import deps, places
 from .checks import check_contradictions
 from .history import Change, History
 from .dates import Date, certainly_before, format_range
@@ -197,6 +197,8 @@ class Resolved:
     moved: dict[str, Entity] = field(default_factory=dict)
     #: the content files' history from git (read through history_of)
     history: History = field(default_factory=History)
+    #: the borders the maps draw (``maps.MapData``), or None when not installed
+    maps: Any = None
     #: the names' trigrams, for "did you mean" (made at the first broken link)
     name_index: NameIndex | None = field(default=None, repr=False, compare=False)
 
@@ -247,6 +249,7 @@ def resolve(site: Site, rendered: dict[str, Rendered], diags: Diagnostics) -> Re
     res.moved = _former_addresses(site, diags)
     _check_fields(site, diags)
     _check_dates(site, diags)
+    places.check_names(site, diags)
     _check_cycles(site, diags)
     check_contradictions(site, names, diags)
     for e in everyone:  # a body refused by markup.MAX_MARKDOWN_WORK
@@ -325,8 +328,10 @@ def _former_addresses(site: Site, diags: Diagnostics) -> dict[str, Entity]:
             if key == e.key:
                 diags.error(e.path, line, col, "former-slug", f"'{written}' is this page's own address")
                 continue
-            if key in site.entities or site.by_slug(slug):
-                holder = site.entities.get(key) or site.by_slug(slug)[0]
+            # (a page that moved folder keeps its slug: groups/x became places/x)
+            others = [x for x in site.by_slug(slug) if x is not e]
+            if key in site.entities or others:
+                holder = site.entities.get(key) or others[0]
                 diags.error(e.path, line, col, "former-slug", f"'{written}' is the slug of a page that exists: {holder.path}", "a former slug must be free: remove it, or rename that page")
                 continue
             if key in where:
@@ -359,6 +364,13 @@ def _check_fields(site: Site, diags: Diagnostics) -> None:
         for ref in site.references(e):
             keypath, slug, kinds = ref.keypath, ref.slug, ref.kinds
             target = site.find(slug, kinds)
+            if target is None and ref.loose:
+                target = site.place_named(slug)
+                # a place written as text ("a village near Minsk", "Paris"):
+                # only a slug close to a place's is taken for a typo of it
+                near = difflib.get_close_matches(slug, [x.slug for x in site.of_kind("place")], n=1, cutoff=0.8) if is_slug(slug) else []
+                if target is None and not near:
+                    continue
             line, col = e.mark(*keypath)
             # 'leaders', or for a field of a record: 'by' in 'debates'
             inner = [k for k in keypath if isinstance(k, str)]

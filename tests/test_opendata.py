@@ -181,7 +181,7 @@ def test_dataset_json_has_every_entity_sorted(resolved):
     assert data["generator"] == "dossier"
     keys = [e["key"] for e in data["entities"]]
     assert keys == sorted(keys) == KEYS
-    assert data["counts"] == {"person": 4, "group": 2, "event": 2, "source": 2, "article": 2}
+    assert data["counts"] == {"person": 4, "group": 2, "event": 2, "source": 2, "article": 2, "place": 0}
 
 
 def test_dataset_fields_dates_and_citations(resolved):
@@ -229,7 +229,7 @@ def read_csv(text):
 
 def test_csv_files_and_headers(resolved):
     tables = opendata.csv_tables(resolved)
-    assert sorted(tables) == sorted(["people.csv", "groups.csv", "events.csv", "sources.csv", "articles.csv", "memberships.csv", "charges.csv", "relations.csv"])
+    assert sorted(tables) == sorted(["people.csv", "groups.csv", "events.csv", "sources.csv", "articles.csv", "places.csv", "memberships.csv", "charges.csv", "relations.csv"])
     for text in tables.values():
         assert text.endswith("\n") and "\r" not in text
     people = read_csv(tables["people.csv"])
