@@ -48,6 +48,7 @@ FIXES: dict[str, str] = {
     "relation": "Use the slug (the file name without `.md`) of an existing page of the right type; the message suggests near matches. Create the missing page with `dossier new`.",
     "link": "Link to an existing page by its slug, title or an alias (`[[Leon Trotsky]]`, `[[leon-trotsky|Trotsky]]`); the message lists the nearest names. Or add the name as an alias of the page you mean.",
     "ambiguous-link": "Use the `type/slug` form (`[[people/lev-sedov]]`), or make the names unique.",
+    "overlapping-names": "A place bears one name at a time: give the earlier name a `to` no later than the next one's `from` (the renaming year belongs to the new name).",
     "ambiguous-variant": "A romanisation of one page's native name (ALA-LC, BGN/PCGN, ISO 9, English, French, German) is also another page's name. Links by that spelling list both pages; link by a name that tells them apart.",
     "link-section": "Link to a heading that exists on the target page (the message lists them), or drop the `#section`.",
     "link-place": "A link gives its own text after a bar: write `[[page|text]]`, not `[text]([[page]])`; an image or attribute takes plain text. A citation goes after the link, not inside it.",
@@ -58,6 +59,8 @@ FIXES: dict[str, str] = {
     "field-sources": "A key of `field_sources` must be a field the page has (`born`, `leaders`, …).",
     "uncited-source": "Cite the source somewhere (`[@slug]` in a body, `sources:`, `field_sources` or a debate position), or delete it. A warning: `--strict` makes it fail the build.",
     "self-relation": "A page cannot be its own leader, member, predecessor or part: correct the slug.",
+    "import-syntax": "Fix the import file at the line and column shown, or export it again (Zotero: 'Export collection → CSL JSON' or 'BibTeX'); the extension must be .json or .bib. Nothing was imported.",
+    "import-write": "Free some space, or make content/sources/ writable, and run the import again: this run wrote nothing (what it had written was removed).",
     "too-large": "Split the file, or shorten the front matter; the limits keep builds bounded.",
 }
 
@@ -183,8 +186,9 @@ def format_reference() -> str:
         "",
         "- Cross-links: `[[Leon Trotsky]]`, `[[leon-trotsky|Trotsky]]`, `[[Trotsky's bloc]]` (an alias), `[[Leon Trotsky#Exile]]` (a section), `[[people/lev-sedov]]` (type/slug).",
         "- Citations: `[@broue-1980]`, `[@getty-1986, p. 119]`, `[@broue-1980; @getty-1986]`.",
-        "- Footnotes: `[^1]` … `[^1]: text`, for editorial notes.",
+        "- Footnotes: `[^1]` … `[^1]: text`, for editorial notes: numbered in the same series as the citations, in the order read, and listed with them under References.",
         "- Headings start at `#`, which becomes the page's second level (the title is the only first-level heading).",
+        "- In an article, the headings of the top level used make the table of contents, shown after the lead (the text before the first heading); the byline names the `author`, else the site's `AUTHOR`.",
         "- Raw HTML is allowed but sanitized: scripts, styles, event handlers and `javascript:`/`data:` URLs are removed.",
         "",
     ]

@@ -11,18 +11,19 @@ rest. What a page depends on is noted by the accessors it reads through (see
 from __future__ import annotations
 
 import json
+import re
 from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any, Callable
 
 from markupsafe import Markup, escape
 
-from . import bibliography, citing, deps, network, opendata, romanize, timeline
+from . import bibliography, citing, deps, maps, network, opendata, places, romanize, timeline
 from .dates import Date, format_range, parse_date
 from .markup import substitute
 from .model import Entity, Site
 from .resolve import CiteGroup, Link, Resolved, ResolvedEntity, body_anchor
-from .schema import DEBATE_STATUS, GENRES, Citation, Field, RecordList, RefList, RefType, Schema
+from .schema import DEBATE_STATUS, GENRES, Citation, CoordinatesType, Field, PlaceRef, RecordList, RefList, RefType, Schema
 from .search import search_names, shards
 from .text import fold
 
@@ -101,6 +102,7 @@ class Notes:
         self.linked = linked  # the pages the notes link to, for their previews
         self.order: list[str] = []  # source slugs in order of first citation
         self.uses: dict[str, list[tuple[str, str]]] = defaultdict(list)  # slug -> [(anchor id, locator)]
+        self.footnotes: dict[str, str] = {}  # FOOTNOTE_KEY + name -> its text (HTML, placeholders resolved by body())
 
     def number(self, cite: Citation) -> int | None:
         """The note number of ``cite``'s source: given at its first citation."""
@@ -128,6 +130,18 @@ class Notes:
             a=anchor, n=n, label=label, loc=loc, s=source.slug
         )
 
+    def footnote(self, name: str, ref_id: str, text: str) -> Markup:
+        """The marker of a footnote (``[^name]``), numbered in the same
+        series as the citations; its text goes to the same list."""
+        key = FOOTNOTE_KEY + name
+        if key not in self.order:
+            self.order.append(key)
+            self.footnotes[key] = text
+        n = self.order.index(key) + 1
+        anchor = "fnref-" + re.sub(r"[^\w-]", "-", ref_id.partition(":")[2]) + ("" if ref_id.startswith("fnref:") else "-" + ref_id.partition(":")[0][5:])
+        self.uses[key].append((anchor, ""))
+        return Markup('\u2060<sup class="cite note" id="{a}"><a href="#ref-{n}" aria-label="Note {n}">[{n}]</a></sup>').format(a=anchor, n=n)
+
     def markers(self, cites, anchor: str | None = None) -> Markup:
         """The markers of a group of citations in the order of their note
         numbers ("[1][3]", never "[3][1]"): the numbers are given first,
@@ -141,8 +155,12 @@ class Notes:
     def references(self) -> list[dict]:
         out = []
         for n, slug in enumerate(self.order, 1):
-            source = self.resolved.site.get("source", slug)
             backrefs = [{"anchor": a, "label": _letter(i), "locator": loc} for i, (a, loc) in enumerate(self.uses[slug])]
+            if slug in self.footnotes:
+                text = self.footnotes[slug]
+                out.append({"n": n, "id": f"ref-{n}", "note": Markup(text), "block": "<p>" in text or "<ul>" in text or "<ol>" in text, "backrefs": backrefs})
+                continue
+            source = self.resolved.site.get("source", slug)
             out.append(
                 {
                     "n": n,
@@ -154,6 +172,15 @@ class Notes:
                 }
             )
         return out
+
+
+#: The key of a footnote among the notes (never a source's slug).
+FOOTNOTE_KEY = "\x00footnote:"
+_FOOTNOTE_REF_RE = re.compile(r'<sup id="(fnref\d*:[^"]+)"><a class="footnote-ref" href="#fn:([^"]+)">\d+</a></sup>')
+_FOOTNOTES_RE = re.compile(r'<div class="footnote">\s*<hr>\s*<ol>(.*?)</ol>\s*</div>\s*', re.S)
+_FOOTNOTE_ITEM_RE = re.compile(r'<li id="fn:([^"]+)">\s*(.*?)\s*</li>\s*(?=<li id="fn:|$)', re.S)
+_BACKREF_RE = re.compile(r'(?:&nbsp;|&#160;|\xa0)?<a class="footnote-backref"[^>]*>.*?</a>', re.S)
+_ONE_PARAGRAPH_RE = re.compile(r"<p>((?:(?!</?p>).)*)</p>", re.S)
 
 
 def _letter(i: int) -> str:
@@ -181,9 +208,24 @@ def preview_data(resolved: Resolved, target: Entity) -> dict[str, str]:
             "kind": site.schema[target.kind].label,
             "dates": site.span_text(target, header=True),
             "summary": target.get("summary", ""),
+            **({"genre": genre_label(site.schema, target.get("genre"))} if target.kind == "source" and target.get("genre") else {}),
             **({"native": target.get("native_name"), "native_lang": target.get("native_lang") or "und"} if target.get("native_name") else {}),
         },
     )
+
+
+#: The previews of every page, one file for the site: fetched by the site's
+#: script once a page is idle (on screens that hover), cached from page to
+#: page (a data block in each page held only the pages it linked to, and made
+#: every page heavier).
+PREVIEWS_FILE = "assets/previews.json"
+
+
+def previews_json(resolved: Resolved) -> str:
+    """Title, kind, dates, summary (a source's genre, a native name) of every
+    entity page, by key ("people/leon-trotsky"), as inert JSON."""
+    data = {e.key: preview_data(resolved, e) for e in sorted(resolved.site, key=lambda e: e.key) if e.kind != "home"}
+    return opendata.inert_json(json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":")))
 
 
 def _site_graph(resolved: Resolved):
@@ -307,6 +349,25 @@ class PageBuilder:
             return Markup('<span class="badge genre-{g}">{l}</span>').format(g=value, l=genre_label(site.schema, value))
         if f.name == "kind" and self.entity.kind == "source":
             return Markup('<span class="badge kind-{k}">{l}</span>').format(k=value, l=value.capitalize())
+        if isinstance(f.type, PlaceRef):
+            place = site.find(value, ("place",)) or site.place_named(value)
+            if place is None:
+                return escape(value)
+            when = self.entity.get(f.type.at) if f.type.at else None
+            # the place and the larger places it lies in, each under its name of the date
+            parts = [self.link(place, places.name_at(place, when))]
+            for outer in places.outer(site, place):
+                if outer.get("kind") in ("city", "region", "country", "island"):
+                    parts.append(self.link(outer, places.name_at(outer, when)))
+            return Markup(", ").join(parts)
+        if isinstance(f.type, CoordinatesType):
+            return Markup("{}° {}, {}° {}").format(f"{abs(value.lat):g}", "N" if value.lat >= 0 else "S", f"{abs(value.lon):g}", "E" if value.lon >= 0 else "W")
+        if f.name == "names" and self.entity.kind == "place":
+            items = []
+            for n in value:
+                span = format_range(n.get("from"), n.get("to")) if (n.get("from") or n.get("to")) else ""
+                items.append(escape(n["name"]) + (Markup(' <span class="note">({})</span>').format(span) if span else Markup("")) + self.notes.markers(n.get("cite", ())))
+            return _list_html(items)
         if isinstance(f.type, RefList):
             items = [self._ref(slug, f.type.kinds) + self.notes.markers(getattr(slug, "cites", ())) for slug in value]
             return _list_html(items)
@@ -337,7 +398,30 @@ class PageBuilder:
                 return str(self.notes.markers(ref.cites, body_anchor(index)))
             return ""
 
-        return Markup(substitute(self.data.rendered.html, repl))
+        # Markdown's footnotes join the notes: numbered in the same series as
+        # the citations, in the order read, and listed with them
+        html = self.data.rendered.html
+        texts: dict[str, str] = {}
+        block = _FOOTNOTES_RE.search(html)
+        if block:
+            for name, inner in _FOOTNOTE_ITEM_RE.findall(block.group(1)):
+                inner = _BACKREF_RE.sub("", inner).strip()
+                one = _ONE_PARAGRAPH_RE.fullmatch(inner)
+                texts[name] = one.group(1).strip() if one else inner
+            html = html[: block.start()] + html[block.end() :]
+        out, pos = [], 0
+        for m in _FOOTNOTE_REF_RE.finditer(html):
+            name = m.group(2)
+            if name not in texts:
+                continue
+            out.append(substitute(html[pos : m.start()], repl))
+            out.append(str(self.notes.footnote(name, m.group(1), texts[name])))
+            pos = m.end()
+        out.append(substitute(html[pos:], repl))
+        # the footnotes' own links and citations, in the order of their numbers
+        for key in list(self.notes.footnotes):
+            self.notes.footnotes[key] = substitute(self.notes.footnotes[key], repl)
+        return Markup("".join(out))
 
     # derived sections --------------------------------------------------------
 
@@ -477,53 +561,78 @@ class PageBuilder:
         meta_ref = citing.source_reference(e) if e.kind == "source" else ref
         return {"history": history, "cite": cite, "citation_meta": citing.highwire_meta(meta_ref)}
 
+    def place_map(self) -> dict[str, Any] | None:
+        """A place's map (the place, the larger place it lies in, the places
+        within it), or an event's locator map; None without coordinates."""
+        e, site, data = self.entity, self.resolved.site, self.resolved.maps
+        if e.kind == "place":
+            main = e
+            # (a country or a region is an area, not a point: not marked)
+            near = [x for x in [*places.outer(site, e)[:1], *(x for x in site.of_kind("place") if x.get("part_of") == e.slug)] if x.get("kind") not in ("country", "region")]
+            width, small = 640, False
+        elif e.kind == "event" and e.get("place"):
+            main = site.find(e.get("place"), ("place",)) or site.place_named(e.get("place"))
+            near, width, small = [], 320, True
+        else:
+            return None
+        if main is None:
+            return None
+        located = places.located(site, main)
+        if located is None:
+            return None
+        label = places.name_at(main, e.get("date")) if e.kind == "event" else main.title
+        markers = [maps.Marker(located.get("coordinates").lat, located.get("coordinates").lon, label, main=True)]
+        rows = [{"place": self.link(main), "where": located.get("coordinates"), "how": "this place" if main is e else "where it happened"}]
+        for x in near:
+            c = x.get("coordinates")
+            if c is not None:
+                markers.append(maps.Marker(c.lat, c.lon, x.title, rel(self.url, x.url)))
+                rows.append({"place": self.link(x), "where": c, "how": "lies within it" if x.get("part_of") == e.slug else "it lies within"})
+        out = {"rows": rows, "note": maps.BORDERS_NOTE, "small": small, "svg": None}
+        if data is None:
+            out["missing"] = "The map is not drawn: this build did not have the map data (the npm package world-atlas; run npm ci)."
+            return out
+        title = f"Map: {main.title}" + (" and related places" if len(markers) > 1 else "")
+        out["svg"] = maps.draw(data, markers, width=width, title=title, min_span=2.0 if small else 3.0, ident=f"map-{e.slug}")
+        return out
+
     def charges(self) -> dict[str, Any] | None:
         """An event's charges: the matrix (accused × charge, the status of
         each), each charge in full, and the legend."""
         return charge_context(self.resolved, self.entity, self.link, self.notes)
-
-    def previews(self, keys: set[str]) -> Markup:
-        """Title, dates and summary of the pages ``keys`` (those this one
-        links to), as a JSON data block for link previews (not executed:
-        CSP-safe)."""
-        data = {}
-        for key in sorted(keys):
-            page = self.resolved.entities.get(key)
-            if page is None or page.entity is self.entity or page.entity.kind == "home":
-                continue
-            data[key] = preview_data(self.resolved, page.entity)
-        if not data:
-            return Markup("")
-        text = opendata.inert_json(json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":")))
-        return Markup('<script type="application/json" id="dossier-previews">{}</script>').format(Markup(text))
 
     def build(self) -> dict[str, Any]:
         e = self.entity
         schema = self.resolved.site.schema
         ctx: dict[str, Any] = {"entity": e, "kind": e.kind, "kind_label": schema[e.kind].label}
         # infobox first, so that its notes are numbered before the body's
-        ctx["infobox"] = self.infobox() if e.kind in schema else []
+        if e.kind == "article":
+            # an encyclopedia article: its author and date under the title,
+            # the text at once, what it is about after it (no infobox)
+            ctx["infobox"] = []
+            ctx["byline"] = {"authors": e.get("author") or ([self.options["author"]] if self.options.get("author") else []), "date": time_html(e.get("date"))}
+        else:
+            ctx["infobox"] = self.infobox() if e.kind in schema else []
         ctx["body"] = self.body()
+        if e.kind == "article":
+            ctx["about"] = [self._ref(slug, schema["article"].fields["about"].type.kinds) for slug in e.get("about") or []]
+            ctx["lead"], ctx["body"], ctx["toc"] = _lead_and_contents(ctx["body"], self.data.rendered.headings)
         ctx["debates"] = self.debates()
         ctx["charges"] = self.charges() if e.get("charges") else None
+        ctx["place_map"] = self.place_map()
         ctx["relations"] = self.relations()
         ctx["positions"] = self.positions()
-        # previews for the links of the page itself, not for the lists of
-        # pages linking here (885 backlinks made a 180 KB data block)
-        linked = set(self.linked)
         ctx["backlinks"] = self.backlinks()
         ctx["cited_by"] = self.cited_by() if e.kind == "source" else []
         if e.kind == "source":
             ctx["entry"] = source_entry(self.resolved, e)
         ctx["page_sources"] = [self.link(s) for s in (self.resolved.site.get("source", x) for x in e.get("sources", [])) if s]
         ctx["references"] = self.notes.references()
-        ctx["toc"] = [h for h in self.data.rendered.headings if h[0] == 2] if e.kind == "article" else []
         ctx["dates"] = self.resolved.site.span_text(e, header=True)
         ctx["title"] = e.title
         ctx["summary"] = e.get("summary", "")
         ctx["search_names"] = search_names(e.names[1:], [v.text for v in e.variants])
         ctx["romanized"] = romanize.scholarly(e.get("native_name"), e.get("native_lang"))
-        ctx["previews"] = self.previews(linked)
         site_url = self.options.get("site_url", "")
         ctx.update(self.history_and_citation())
         ctx["authorities"] = [{"file": name, "id": value, "url": url} for name, value, url in opendata.authority_links(e, self.resolved.site.schema)]
@@ -547,6 +656,25 @@ class PageBuilder:
             if rows:
                 ctx["timeline"] = timeline.render_svg(rows, href=lambda key: rel(self.url, key + "/"), title=f"Timeline of {e.title}", id_prefix="ptl", width=720, legend=False)
         return ctx
+
+
+def _lead_and_contents(body: Markup, headings: list[tuple[int, str, str]]) -> tuple[Markup, Markup, list]:
+    """An article's lead (the text before its first section), the rest, and
+    its table of contents: its sections at their top level (what an editor
+    wrote as "##" or "#"), when there are at least two."""
+    if not headings:
+        return Markup(""), body, []
+    top = min(level for level, _i, _t in headings)
+    toc = []
+    for level, ident, text in headings:
+        if level == top:
+            # the heading as shown (typographic quotes and all), without its tags
+            m = re.search(rf'<h{top} id="{re.escape(ident)}">(.*?)</h{top}>', body, re.S)
+            toc.append((level, ident, Markup(re.sub(r"<[^>]*>", "", m.group(1))) if m else text))
+    m = re.search(rf'<h{top} id="{re.escape(toc[0][1])}"', body)
+    if m is None:
+        return Markup(""), body, toc if len(toc) > 1 else []
+    return Markup(body[: m.start()]), Markup(body[m.start() :]), toc if len(toc) > 1 else []
 
 
 def _charge_schema(site: Site):
@@ -764,6 +892,7 @@ def _data_files(resolved: Resolved, options: dict[str, str]) -> list[Page]:
     out.append(_raw("data/network.graphml", lambda: network.to_graphml(whole_network(resolved))))
     out.append(_raw("data/network.gexf", lambda: network.to_gexf(whole_network(resolved))))
     out.append(_raw("assets/figures.css", lambda: timeline.TIMELINE_CSS + "\n" + network.SVG_CSS))
+    out.append(_raw(PREVIEWS_FILE, lambda: previews_json(resolved)))
     url = "graph/"
 
     def graph_page() -> dict[str, Any]:
@@ -789,6 +918,7 @@ def site_options(settings: dict[str, Any]) -> dict[str, str]:
         "site_name": settings.get("SITENAME", "") or "",
         "edition": settings.get("EDITION", "") or "",
         "repo_url": (settings.get("REPO_URL", "") or "").rstrip("/"),
+        "author": settings.get("AUTHOR", "") or "",  # an article's, when it names none
     }
 
 
@@ -873,7 +1003,8 @@ def _entry(site: Site, e: Entity, from_url: str) -> dict:
 def _index_pages(resolved: Resolved) -> list[Page]:
     site = resolved.site
     out = []
-    for kind in ("person", "group"):
+    kinds = ["person", "group"] + (["place"] if "place" in site.schema.types else [])
+    for kind in kinds:
         folder = site.schema[kind].folder
         url = f"{folder}/"
 
@@ -885,7 +1016,10 @@ def _index_pages(resolved: Resolved) -> list[Page]:
                 if not letter.isalpha() or not letter.isascii():
                     letter = "#"
                 letters.setdefault(letter, []).append(it)
-            return {"title": site.schema[kind].plural, "kind": kind, "letters": letters, "count": len(items)}
+            ctx = {"title": site.schema[kind].plural, "kind": kind, "letters": letters, "count": len(items)}
+            if kind == "place":
+                ctx["place_map"] = _places_map(resolved, url)
+            return ctx
 
         out.append(_fixed(f"{url}index.html", url, "index_az.html", make))
 
@@ -901,6 +1035,23 @@ def _index_pages(resolved: Resolved) -> list[Page]:
 
     out.append(_fixed("articles/index.html", "articles/", "index_list.html", articles))
     out.extend(_source_pages(resolved))
+    return out
+
+
+def _places_map(resolved: Resolved, url: str) -> dict[str, Any] | None:
+    """The map of every place with coordinates (areas left out), for /places/."""
+    site = resolved.site
+    shown = [p for p in site.of_kind("place") if p.get("coordinates") is not None and p.get("kind") not in ("country", "region")]
+    if not shown:
+        return None
+    link = lambda p: Markup('<a href="{}">{}</a>').format(rel(url, p.url), p.title)  # noqa: E731
+    rows = [{"place": link(p), "where": p.get("coordinates"), "how": p.get("kind") or "place"} for p in shown]
+    out = {"rows": rows, "note": maps.BORDERS_NOTE, "small": False, "svg": None}
+    if resolved.maps is None:
+        out["missing"] = "The map is not drawn: this build did not have the map data (the npm package world-atlas; run npm ci)."
+        return out
+    markers = [maps.Marker(p.get("coordinates").lat, p.get("coordinates").lon, p.title, rel(url, p.url)) for p in shown]
+    out["svg"] = maps.draw(resolved.maps, markers, width=640, title=f"Map of the {len(shown)} places", ident="map-places")
     return out
 
 
