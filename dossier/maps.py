@@ -171,7 +171,7 @@ def draw(data: MapData, markers: list[Marker], *, width: int = 640, title: str, 
         if spot:
             taken.append(spot[3])
             label = escape(m.label)
-            t = f'<text class="map-label{" map-main" if m.main else ""}" paint-order="stroke" x="{spot[0]:.1f}" y="{spot[1]:.1f}" text-anchor="{spot[2]}">{label}</text>'
+            t = f'<text class="map-label{" map-main" if m.main else ""}" x="{spot[0]:.1f}" y="{spot[1]:.1f}" text-anchor="{spot[2]}">{label}</text>'
             text = f'<a href="{escape(m.url)}">{t}</a>' if m.url and not m.main else t
         marks.append(dot + text)
     names = ", ".join(m.label for m in markers)
