@@ -4,8 +4,10 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 TESTSTAMP := $(VENV)/.installed-test
-# the test-only npm tools (the Nu HTML Checker); install scripts not run:
-# vnu-jar's would download a Java runtime, and the machine's Java is used
+# what npm gives: the borders the maps draw (world-atlas) and, for the tests,
+# the Nu HTML Checker; install scripts not run: vnu-jar's would download a
+# Java runtime, and the machine's Java is used. Without npm the site builds
+# with its maps left out (each page says so).
 NODESTAMP := node_modules/.installed
 PORT   ?= 8000
 
@@ -22,11 +24,12 @@ $(TESTSTAMP): $(STAMP) pyproject.toml
 	touch $@
 
 $(NODESTAMP): package.json package-lock.json
-	npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
-	touch $@
+	@if command -v npm >/dev/null 2>&1; then \
+	  npm ci --ignore-scripts --no-audit --no-fund --loglevel=error && touch $@; \
+	else echo "npm not found: the maps will not be drawn (install Node.js and npm, then run make again)"; fi
 
 ## Build the site into output/ (creates .venv and installs on first use).
-html: $(STAMP)
+html: $(STAMP) $(NODESTAMP)
 	$(VENV)/bin/dossier build
 
 ## Validate the content without writing anything.
@@ -34,7 +37,7 @@ check: $(STAMP)
 	$(VENV)/bin/dossier check
 
 ## Build with warnings treated as errors (what CI publishes).
-strict: $(STAMP)
+strict: $(STAMP) $(NODESTAMP)
 	$(VENV)/bin/dossier build --strict
 
 ## Run every test (installs the test dependencies first).

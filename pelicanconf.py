@@ -8,7 +8,8 @@ DEFAULT_LANG = "en"
 TIMEZONE = "UTC"
 
 PATH = "content"
-THEME = "theme"
+# The theme ships inside the package (dossier/theme/); a theme/ folder here
+# would override single templates and static files (see the README).
 THEME_STATIC_DIR = "theme"
 
 # Dossier renders every page itself; the plugin switches Pelican's own

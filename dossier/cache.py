@@ -14,7 +14,7 @@ import pickle
 from pathlib import Path
 from typing import Any
 
-__all__ = ["generator_version", "ContentCache", "digest_files", "atomic_pickle"]
+__all__ = ["generator_version", "ContentCache", "digest_files", "atomic_pickle", "load_pickle"]
 
 _PACKAGE = Path(__file__).resolve().parent
 
@@ -51,13 +51,9 @@ class ContentCache:
         self.used: set[str] = set()
         self.dirty = False
         if folder is not None:
-            try:
-                with open(folder / self.FILE, "rb") as fh:
-                    version, entries = pickle.load(fh)
-                if version == generator_version():
-                    self.entries = entries
-            except (OSError, EOFError, pickle.UnpicklingError, ValueError, TypeError, AttributeError, ImportError):
-                self.entries = {}
+            data = load_pickle(folder / self.FILE)
+            if isinstance(data, tuple) and len(data) == 2 and data[0] == generator_version() and isinstance(data[1], dict):
+                self.entries = data[1]
 
     def get(self, key: str) -> Any:
         value = self.entries.get(key)
@@ -81,12 +77,32 @@ class ContentCache:
         atomic_pickle(self.folder / self.FILE, (generator_version(), self.entries))
 
 
+#: The first bytes of every pickle Dossier writes, then the SHA-256 of the rest.
+_MAGIC = b"dossier-pickle-1\n"
+
+
+class _Hashing:
+    def __init__(self, fh):
+        self.fh = fh
+        self.hash = hashlib.sha256()
+
+    def write(self, data) -> int:
+        self.hash.update(data)
+        return self.fh.write(data)
+
+
 def atomic_pickle(path: Path, value: Any) -> None:
+    """Write ``value`` whole or not at all, with a digest of its bytes: a
+    torn, truncated or altered file is recognised and ignored on loading."""
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
     try:
         with open(tmp, "wb") as fh:
-            pickle.dump(value, fh, protocol=pickle.HIGHEST_PROTOCOL)
+            fh.write(_MAGIC + bytes(32))
+            writer = _Hashing(fh)
+            pickle.dump(value, writer, protocol=pickle.HIGHEST_PROTOCOL)
+            fh.seek(len(_MAGIC))
+            fh.write(writer.hash.digest())
         os.replace(tmp, path)
     except BaseException:  # a full disk, say: no half-written file left behind
         try:
@@ -94,3 +110,22 @@ def atomic_pickle(path: Path, value: Any) -> None:
         except OSError:
             pass
         raise
+
+
+def load_pickle(path: Path) -> Any:
+    """What :func:`atomic_pickle` wrote, or None for a file that is missing,
+    of another version, corrupt or unreadable (the cache is then rebuilt)."""
+    try:
+        with open(path, "rb") as fh:
+            if fh.read(len(_MAGIC)) != _MAGIC:
+                return None
+            digest = fh.read(32)
+            h = hashlib.sha256()
+            for chunk in iter(lambda: fh.read(1 << 20), b""):
+                h.update(chunk)
+            if h.digest() != digest:
+                return None
+            fh.seek(len(_MAGIC) + 32)
+            return pickle.load(fh)
+    except Exception:  # OSError, and whatever unpickling a stale class raises
+        return None

@@ -26,6 +26,7 @@ allows is never reported. Each report is a warning (an error under
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING
 
 from .dates import Date
@@ -100,6 +101,34 @@ def check_contradictions(site: "Site", names: dict[str, list["Entity"]], diags: 
                 _check_record(holder, ref, target, span(holder), span(target), diags)
     for source in site.of_kind("source"):
         _check_authors(site, source, names, span, diags)
+    for person in site.of_kind("person"):
+        _check_roles(person, names, diags)
+
+
+_GROUP_ROLE = re.compile(r"(?i)^(co-?leader|leader|member|founder)s? of (?:the )?(.+?)\.?$")
+
+
+def _check_roles(person, names, diags: Diagnostics) -> None:
+    """A role that only restates a relation with a group that has a page
+    ("Leader of the Left Opposition") belongs in the relation, where the
+    infobox shows it linked: the group's ``leaders`` or ``members``, or the
+    person's ``memberships``."""
+    for i, role in enumerate(person.get("roles") or []):
+        m = _GROUP_ROLE.match(str(role).strip())
+        if not m:
+            continue
+        groups = {g.key: g for g in names.get(fold(m.group(2)), []) + names.get(fold("the " + m.group(2)), []) if g.kind == "group"}
+        if len(groups) != 1:
+            continue
+        group = next(iter(groups.values()))
+        field = "leaders" if "leader" in m.group(1).lower() else "members"
+        line, col = person.mark("roles", i) if isinstance(person.doc.meta.get("roles"), list) else person.mark("roles")
+        listed = person.slug in [str(x) for x in group.get(field) or []]
+        diags.warning(
+            person.path, line, col, "role-is-a-relation",
+            f"the role '{role}' names the group {group.title}, which has a page: the infobox shows it linked when the relation is recorded",
+            f"{group.path} already lists {person.slug} in its {field}: drop the role" if listed else f"list {person.slug} in the {field} of {group.path} (or add a membership) and drop the role",
+        )
 
 
 def _check_relation(holder, ref: "Reference", target, when: str, h: _Span, t: _Span, diags: Diagnostics) -> None:

@@ -147,13 +147,31 @@ def csl_json(key: str, ref: Mapping[str, Any]) -> dict[str, Any]:
     for src, dst in (("container", "container-title"), ("volume", "volume"), ("issue", "issue"), ("pages", "page"), ("publisher", "publisher"), ("publisher_place", "publisher-place"), ("edition", "version"), ("url", "URL"), ("language", "language")):
         if ref.get(src):
             item[dst] = str(ref[src])
-    parts = _date_parts(ref.get("modified") or ref.get("date"))
-    if parts:
-        item["issued"] = {"date-parts": [parts]}
+    issued = _csl_date(ref.get("modified") or ref.get("date"))
+    if issued:
+        item["issued"] = issued
     accessed = _date_parts(ref.get("accessed"))
     if accessed:
         item["accessed"] = {"date-parts": [accessed]}
     return item
+
+
+def _csl_date(value: Any) -> dict[str, Any] | None:
+    """A CSL date: date-parts for an exact date, two of them for an interval
+    of exact dates, ``circa`` for an approximate one; else the EDTF as
+    ``raw`` (an uncertain or open date is not lost on the way)."""
+    parts = _date_parts(value)
+    if parts:
+        return {"date-parts": [parts]}
+    text = str(getattr(value, "gregorian_edtf", None) or (value if isinstance(value, str) else "") or "")
+    if not text:
+        return None
+    start, sep, end = text.partition("/")
+    if sep and _date_parts(start) and _date_parts(end):
+        return {"date-parts": [_date_parts(start), _date_parts(end)]}
+    if text.endswith("~") and _date_parts(text[:-1]):
+        return {"date-parts": [_date_parts(text[:-1])], "circa": True}
+    return {"raw": text}
 
 
 def csl_json_text(items: list[dict[str, Any]]) -> str:

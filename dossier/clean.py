@@ -35,7 +35,13 @@ class CleanReport:
     left: list[str] = field(default_factory=list)  # what was left alone, and why
 
 
-def clean(output: Path, cache_dir: Path) -> CleanReport:
+def clean(output: Path, cache_dir: Path, root: Path | None = None, content: Path | None = None) -> CleanReport:
+    """Raises :class:`~dossier.diagnostics.UnsafeOutputPath` for an output
+    folder no build may replace (the project, the content or a parent)."""
+    if root is not None and content is not None and os.path.lexists(output / MARKER):
+        from .output import check_output_path  # a marker in the content folder proves nothing
+
+        check_output_path(output, root, content)
     report = CleanReport()
     with deferred_signals():
         _clean_output(output, report)

@@ -194,7 +194,7 @@ def _run(args, command: str) -> int:
             from .clean import clean
 
             project = _project(args)
-            done = clean(project.output, project.cache_dir)
+            done = clean(project.output, project.cache_dir, project.root, project.content)
             for path in done.removed:
                 print(f"removed {path}")
             for text in done.left:
@@ -208,10 +208,17 @@ def _run(args, command: str) -> int:
             print(f"next: cd {args.dir} && {PROG} build && {PROG} serve")
             return 0
         if command == "import-sources":
-            from .importer import import_sources
+            from .importer import SourceImportError, import_sources
 
             project = _project(args)
-            report = import_sources(args.file, project.content / "sources")
+            try:
+                report = import_sources(args.file, project.content / "sources")
+            except SourceImportError as failed:
+                print(failed, file=sys.stderr)
+                print("nothing was imported", file=sys.stderr)
+                return 1
+            for d in report.diagnostics:
+                print(d.format(), file=sys.stderr)
             for p in report.written:
                 print(f"wrote {p}")
             for key, reason in report.skipped:

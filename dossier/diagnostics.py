@@ -30,6 +30,7 @@ __all__ = [
     "CODES",
     "AFTER_A_BUILD",
     "NOT_IN_A_CHECKOUT",
+    "IMPORT_ONLY",
 ]
 
 
@@ -39,6 +40,9 @@ AFTER_A_BUILD = frozenset({"renamed"})
 #: Codes no file of a git checkout can produce: git keeps no permission but
 #: the executable bit, and no named pipe (tests/test_filesystem.py shows them).
 NOT_IN_A_CHECKOUT = frozenset({"unreadable"})
+
+#: Codes only ``import-sources`` reports (tests/test_importer.py shows them).
+IMPORT_ONLY = frozenset({"import-syntax", "import-write"})
 
 
 class Severity(enum.Enum):
@@ -57,7 +61,7 @@ CODES: dict[str, str] = {
     "front-matter": "The file does not start with YAML front matter between two '---' lines.",
     "yaml": "The front matter is not valid YAML.",
     "yaml-too-complex": "The front matter uses too many YAML aliases or is nested too deeply.",
-    "control-character": "A field's text contains a control character or a Unicode non-character.",
+    "control-character": "A field's text or the body contains a control character or a Unicode non-character.",
     "not-a-mapping": "The front matter (or a nested entry) must be a mapping of field names to values.",
     "required": "A required field is missing or empty.",
     "unknown-field": "A field that this content type does not have.",
@@ -71,10 +75,12 @@ CODES: dict[str, str] = {
     "moved": "A link that uses a page's former slug: it works (the old address redirects), but should name the page as it is now (warning).",
     "renamed": "A file whose content was, in the last build, another file's: a rename that would break the old address unless the page lists it in former_slugs (warning).",
     "uncited": "A record that must say where it is documented (a charge) has no citation (warning).",
+    "role-is-a-relation": "A person's role that only restates a relation with a group that has a page ('Leader of the Left Opposition'): record it in the group's leaders or members, or in the person's memberships, where the infobox shows it linked (warning).",
     "contradiction": "Two pages whose dates make a claim impossible: a participant dead before the event, a membership outside a life or a group's existence, a part outside the whole, a predecessor founded after its successor, a source dated after its author's death (warning).",
     "relation": "A relation names an entity that does not exist, or one of the wrong type.",
     "link": "A [[link]] matches no page.",
     "ambiguous-link": "A [[link]] matches more than one page.",
+    "overlapping-names": "Two names of a place hold at the same time.",
     "ambiguous-variant": "A spelling generated from a native name is also a name of another page.",
     "link-section": "A [[page#section]] link names a section the page does not have.",
     "link-place": "A [[link]] or [@citation] written where none can be: inside a link's address, an image's source or alt text, a title or an HTML attribute.",
@@ -86,6 +92,8 @@ CODES: dict[str, str] = {
     "uncited-source": "A source that no page cites or lists (warning).",
     "self-relation": "An entity related to itself.",
     "too-large": "An input that exceeds a safety limit.",
+    "import-syntax": "import-sources: the file is not CSL-JSON or BibTeX that can be read (a syntax error, an unknown extension, a key used twice).",
+    "import-write": "import-sources: a source file could not be written (a full disk, a read-only folder); nothing was imported.",
 }
 
 

@@ -42,11 +42,13 @@ FIXES: dict[str, str] = {
     "moved": "Write the link with the page's present slug or title; the old one keeps working for readers, but not for a future page that takes the slug.",
     "renamed": "Add the old slug to the page's `former_slugs` (the message says which), so that links and bookmarks to the old address keep working; or ignore it if the old page really is gone.",
     "uncited": "Add `cite: [\"source-slug, p. 12\"]` to the record, with a locator a reader can check.",
+    "role-is-a-relation": "Drop the role and record the relation on either page: a group's `leaders` or `members`, or the person's `memberships` (with a role and dates, if known). The infobox then lists the group under “Led” or “Member of”, linked, and the timeline, the network and the data files have it too. A role that names no group page (“People's Commissar for Military and Naval Affairs”) stays a role.",
     "contradiction": "The message names both files and lines: correct the date that is wrong, or the relation. Only what the dates make certain is reported: EDTF bounds give each date its widest reading, and an uncertain or approximate date (`1932?`, `1932~`) is widened by one more unit. A source published after its author's death says `posthumous: true`.",
     "date-order": "One of the two dates is wrong, or the second one belongs to another field. Only dates that are certainly in the wrong order are reported.",
     "relation": "Use the slug (the file name without `.md`) of an existing page of the right type; the message suggests near matches. Create the missing page with `dossier new`.",
     "link": "Link to an existing page by its slug, title or an alias (`[[Leon Trotsky]]`, `[[leon-trotsky|Trotsky]]`); the message lists the nearest names. Or add the name as an alias of the page you mean.",
     "ambiguous-link": "Use the `type/slug` form (`[[people/lev-sedov]]`), or make the names unique.",
+    "overlapping-names": "A place bears one name at a time: give the earlier name a `to` no later than the next one's `from` (the renaming year belongs to the new name).",
     "ambiguous-variant": "A romanisation of one page's native name (ALA-LC, BGN/PCGN, ISO 9, English, French, German) is also another page's name. Links by that spelling list both pages; link by a name that tells them apart.",
     "link-section": "Link to a heading that exists on the target page (the message lists them), or drop the `#section`.",
     "link-place": "A link gives its own text after a bar: write `[[page|text]]`, not `[text]([[page]])`; an image or attribute takes plain text. A citation goes after the link, not inside it.",
@@ -57,6 +59,8 @@ FIXES: dict[str, str] = {
     "field-sources": "A key of `field_sources` must be a field the page has (`born`, `leaders`, …).",
     "uncited-source": "Cite the source somewhere (`[@slug]` in a body, `sources:`, `field_sources` or a debate position), or delete it. A warning: `--strict` makes it fail the build.",
     "self-relation": "A page cannot be its own leader, member, predecessor or part: correct the slug.",
+    "import-syntax": "Fix the import file at the line and column shown, or export it again (Zotero: 'Export collection → CSL JSON' or 'BibTeX'); the extension must be .json or .bib. Nothing was imported.",
+    "import-write": "Free some space, or make content/sources/ writable, and run the import again: this run wrote nothing (what it had written was removed).",
     "too-large": "Split the file, or shorten the front matter; the limits keep builds bounded.",
 }
 

@@ -160,6 +160,12 @@ def parse_document(path: str, raw: bytes) -> Document:
     yaml_text = "\n".join(lines[1:end])
     doc.body = "\n".join(lines[end + 1 :])
     doc.body_line = end + 2
+    bad = FORBIDDEN_CHARACTERS.search(doc.body)
+    if bad:  # the body reaches pages, previews, the search index and other pages' quotations
+        before = doc.body[: bad.start()]
+        line, col = doc.body_line + before.count("\n"), bad.start() - (before.rfind("\n") + 1) + 1
+        found = _control_character(path, line, col, bad.group())
+        doc.diagnostics.append(_err(path, line, col, found.code, found.message.replace("part of a field's text", "part of the body"), found.hint))
     if len(yaml_text) > MAX_FRONT_MATTER_BYTES:
         doc.diagnostics.append(_err(path, 2, 1, "too-large", f"the front matter is {len(yaml_text)} characters long; the limit is {MAX_FRONT_MATTER_BYTES}"))
         return doc

@@ -14,11 +14,18 @@ the content format (``title``, ``kind``, ``genre``, ``entry_type``,
   ``-b``, ``-c``… in the order of the file, so importing the same export
   again gives the same slugs.
 * A file that already exists is never overwritten: that entry is skipped
-  with the reason "<path> exists" (files are created with exclusive mode).
-* An entry without a title, or that is not an object, is skipped with a
-  reason; a file that cannot be read at all (missing, not UTF-8, invalid JSON,
-  not an array, BibTeX syntax error, unknown extension) raises
-  :class:`SourceImportError`.
+  with the reason "<path> exists".
+* All or nothing: every entry is read and checked before anything is
+  written. Every problem is a diagnostic ``file:line:column: error[code]``
+  at the entry's place in the input: a file that cannot be read (missing,
+  not UTF-8, too large), a syntax error (JSON, BibTeX, a key used twice), an
+  unknown extension, a value of the wrong JSON type, a field over
+  ``MAX_FIELD_CHARS`` (BibTeX @string expansion included, and bounded in all
+  by ``MAX_EXPANDED_CHARS``); any of them raises :class:`SourceImportError`
+  and nothing is written. An entry without a title is skipped (a warning).
+  Each file is written whole under a temporary name and linked into place;
+  a write that fails (a full disk) removes what the run had written.
+  Over-long slugs are cut to ``MAX_SLUG_STEM`` characters.
 * Names are written "Family, Given" (the form the content format reads
   unambiguously); an organisation (CSL ``literal``, or a BibTeX name in
   braces) is written as is, in braces only when it would otherwise be read as
@@ -41,8 +48,12 @@ the content format (``title``, ``kind``, ``genre``, ``entry_type``,
 
 from __future__ import annotations
 
+import contextlib
+import errno
 import json
+import os
 import re
+import secrets
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -50,19 +61,79 @@ from typing import Any, Iterable, Mapping
 
 import yaml
 
+from dossier.diagnostics import Diagnostic, DossierError, Severity
 from dossier.text import slugify
 
 __all__ = ["ImportReport", "SourceImportError", "import_sources", "format_report", "main"]
 
 
-class SourceImportError(Exception):
-    """The import file cannot be read at all (nothing was written)."""
+#: An import file larger than this is refused unread (a Zotero library of
+#: 10,000 items exports to about 20 MB of CSL-JSON).
+MAX_IMPORT_BYTES = 64 * 1024 * 1024
+#: A single field longer than this (after BibTeX's @string expansion) is
+#: refused: an abstract of 20 pages is 60,000 characters.
+MAX_FIELD_CHARS = 100_000
+#: All the fields of a BibTeX file together, after @string expansion: an
+#: expansion bomb (each macro the concatenation of the last) stops here.
+MAX_EXPANDED_CHARS = 64 * 1024 * 1024
+#: A slug is cut to this many characters (at a hyphen) before its year: file
+#: names stay far below the 255 bytes of most file systems.
+MAX_SLUG_STEM = 60
+
+
+class SourceImportError(DossierError):
+    """The import failed: nothing was written. ``diagnostics`` says why,
+    each at the position of the entry in the input (``path:line:column``)."""
+
+    def __init__(self, diagnostics: "list[Diagnostic]"):
+        self.diagnostics = list(diagnostics)
+        super().__init__("\n".join(d.format() for d in self.diagnostics))
 
 
 @dataclass
 class ImportReport:
     written: list[Path] = field(default_factory=list)
     skipped: list[tuple[str, str]] = field(default_factory=list)  # (key or title, reason)
+    #: warnings with their position in the input (an entry skipped)
+    diagnostics: list = field(default_factory=list)
+
+
+class _Problems:
+    """Diagnostics of one import file, positioned by character offset."""
+
+    def __init__(self, shown: str, text: str = ""):
+        self.shown = shown
+        self.text = text
+        self.items: list[Diagnostic] = []
+        self._starts: list[int] | None = None
+
+    def position(self, offset: int | None) -> tuple[int, int]:
+        if offset is None:
+            return 1, 1
+        if self._starts is None:
+            import bisect  # noqa: F401
+
+            self._starts = [0] + [m.end() for m in re.finditer("\n", self.text)]
+        import bisect
+
+        line = bisect.bisect_right(self._starts, offset)
+        return line, offset - self._starts[line - 1] + 1
+
+    def error(self, offset: int | None, code: str, message: str, hint: str = "") -> None:
+        line, col = self.position(offset)
+        self.items.append(Diagnostic(self.shown, line, col, code, message, hint))
+
+    def warning(self, offset: int | None, code: str, message: str, hint: str = "") -> None:
+        line, col = self.position(offset)
+        self.items.append(Diagnostic(self.shown, line, col, code, message, hint, Severity.WARNING))
+
+    @property
+    def errors(self) -> list[Diagnostic]:
+        return [d for d in self.items if d.is_error]
+
+    def fail(self) -> None:
+        if self.errors:
+            raise SourceImportError(sorted(self.items, key=Diagnostic.sort_key))
 
 
 # --------------------------------------------------------------------------
@@ -424,22 +495,159 @@ def _csl_record(item: Any, index: int) -> _Record | tuple[str, str]:
     return _Record(key, fields, body, family=family, year=_year_of(date))
 
 
-def _read_csl(path: Path) -> list[_Record | tuple[str, str]]:
-    text = _read_text(path)
+_WS = re.compile(r"[ \t\n\r]*")
+
+
+def _json_kind(value: Any) -> str:
+    """A JSON value's kind in JSON's words (never a Python repr)."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if value is None:
+        return "null"
+    if isinstance(value, (int, float)):
+        return "a number"
+    if isinstance(value, str):
+        return "text"
+    if isinstance(value, list):
+        return "a list"
+    return "an object"
+
+
+def _array_offsets(text: str, i: int) -> list[int]:
+    """The offsets of the items of the JSON array at ``text[i]`` (valid JSON)."""
+    dec = json.JSONDecoder()
+    out = []
+    i = _WS.match(text, i + 1).end()
+    if text[i] == "]":
+        return out
+    while True:
+        out.append(i)
+        _value, i = dec.raw_decode(text, i)
+        i = _WS.match(text, i).end()
+        if text[i] == "]":
+            return out
+        i = _WS.match(text, i + 1).end()  # the comma
+
+
+def _item_offsets(text: str) -> list[int]:
+    """Offsets of the CSL items: of the top array, or of "items" in an object."""
+    dec = json.JSONDecoder()
+    i = _WS.match(text).end()
+    if text[i] == "[":
+        return _array_offsets(text, i)
+    i = _WS.match(text, i + 1).end()
+    found: list[int] = []
+    while text[i] != "}":
+        key, i = dec.raw_decode(text, i)
+        i = _WS.match(text, i).end() + 1  # the colon
+        i = _WS.match(text, i).end()
+        if key == "items" and text[i] == "[":
+            found = _array_offsets(text, i)
+        _value, i = dec.raw_decode(text, i)
+        i = _WS.match(text, i).end()
+        if text[i] == ",":
+            i = _WS.match(text, i + 1).end()
+    return found
+
+
+#: CSL variables by the JSON they must hold (the rest are not read).
+_CSL_STRINGS = ("title", "type", "container-title", "collection-title", "publisher", "publisher-place", "archive",
+                "archive_location", "archive-place", "URL", "DOI", "language", "abstract", "note")
+_CSL_NUMBERS = ("id", "volume", "issue", "page")  # text or a number
+_CSL_NAMES = ("author", "editor", "collection-editor", "translator", "recipient")
+_CSL_DATES = ("issued", "accessed")
+_NAME_PARTS = ("family", "given", "literal", "dropping-particle", "non-dropping-particle", "suffix")
+
+
+def _csl_problems(item: Mapping) -> list[tuple[str, str]]:
+    """(code, message) for every value of the wrong type or size in an item."""
+    out: list[tuple[str, str]] = []
+
+    def text_ok(name: str, value: Any, numbers: bool = False) -> None:
+        if value is None:
+            return
+        if isinstance(value, str) or (numbers and isinstance(value, (int, float)) and not isinstance(value, bool)):
+            if isinstance(value, str) and len(value) > MAX_FIELD_CHARS:
+                out.append(("too-large", f"'{name}' is {len(value):,} characters long; the limit is {MAX_FIELD_CHARS:,}"))
+            return
+        want = "text or a number" if numbers else "text"
+        out.append(("type", f"'{name}' must be {want}, not {_json_kind(value)}"))
+
+    for name in _CSL_STRINGS:
+        text_ok(name, item.get(name))
+    for name in _CSL_NUMBERS:
+        text_ok(name, item.get(name), numbers=True)
+    for name in _CSL_NAMES:
+        value = item.get(name)
+        if value is None:
+            continue
+        if not isinstance(value, list):
+            out.append(("type", f"'{name}' must be a list of names, not {_json_kind(value)}"))
+            continue
+        for n, person in enumerate(value, 1):
+            if isinstance(person, str):
+                text_ok(f"{name}[{n}]", person)
+            elif isinstance(person, Mapping):
+                for part in _NAME_PARTS:
+                    text_ok(f"{name}[{n}].{part}", person.get(part))
+            else:
+                out.append(("type", f"'{name}[{n}]' must be a name (an object with family and given, or literal), not {_json_kind(person)}"))
+    for name in _CSL_DATES:
+        value = item.get(name)
+        if value is None or isinstance(value, (str, int)) and not isinstance(value, bool):
+            text_ok(name, value, numbers=True)
+            continue
+        if not isinstance(value, Mapping):
+            out.append(("type", f"'{name}' must be a date (an object with date-parts, or text), not {_json_kind(value)}"))
+            continue
+        parts = value.get("date-parts")
+        if parts is not None:
+            ok = isinstance(parts, list) and all(
+                isinstance(p, list) and all(isinstance(x, (int, str)) and not isinstance(x, bool) and len(str(x)) <= 12 for x in p) for p in parts
+            )
+            if not ok:
+                out.append(("type", f"'{name}.date-parts' must be a list of lists of numbers, like [[1932, 12, 24]]"))
+        for part in ("raw", "literal", "season"):
+            text_ok(f"{name}.{part}", value.get(part), numbers=True)
+    return out
+
+
+def _read_csl(path: Path, text: str, problems: _Problems) -> list[tuple[int | None, _Record | tuple[str, str]]]:
     try:
         data = json.loads(text)
     except json.JSONDecodeError as e:
-        raise SourceImportError(
-            f"{path}:{e.lineno}:{e.colno}: not valid JSON ({e.msg}); "
-            "expected a CSL-JSON export (a JSON array of items)"
-        ) from None
+        problems.error(e.pos, "import-syntax", f"not valid JSON ({e.msg})", "a CSL-JSON export is a JSON array of items")
+        return []
+    except RecursionError:
+        problems.error(None, "import-syntax", "the JSON is nested too deeply to be a CSL-JSON export")
+        return []
+    except ValueError as e:  # an integer of thousands of digits
+        problems.error(None, "import-syntax", f"not readable JSON ({e})")
+        return []
+    offsets: list[int] = []
     if isinstance(data, Mapping) and isinstance(data.get("items"), list):
         data = data["items"]
     if not isinstance(data, list):
-        raise SourceImportError(
-            f"{path}: expected a CSL-JSON array of items, found a JSON {type(data).__name__}"
-        )
-    return [_csl_record(item, i) for i, item in enumerate(data, 1)]
+        problems.error(_WS.match(text).end(), "import-syntax", f"expected a CSL-JSON array of items, found {_json_kind(data)}")
+        return []
+    try:
+        offsets = _item_offsets(text)
+    except (ValueError, IndexError, RecursionError):  # pragma: no cover - valid JSON always scans
+        offsets = []
+    if len(offsets) != len(data):  # pragma: no cover
+        offsets = [None] * len(data)
+    out: list[tuple[int | None, _Record | tuple[str, str]]] = []
+    for i, (item, offset) in enumerate(zip(data, offsets), 1):
+        if not isinstance(item, Mapping):
+            problems.error(offset, "type", f"entry {i} must be a CSL-JSON object, not {_json_kind(item)}")
+            continue
+        found = _csl_problems(item)
+        label = item.get("id") if isinstance(item.get("id"), (str, int)) and not isinstance(item.get("id"), bool) else f"entry {i}"
+        for code, message in found:
+            problems.error(offset, code, f"entry {label}: {message}")
+        if not found:
+            out.append((offset, _csl_record(item, i)))
+    return out
 
 
 # --------------------------------------------------------------------------
@@ -582,24 +790,98 @@ def _bib_record(key: str, entry: Any) -> _Record | tuple[str, str]:
     return _Record(key, fields, body, family=family, year=_year_of(date))
 
 
-def _read_bib(path: Path) -> list[_Record | tuple[str, str]]:
-    import pybtex.errors
-    from pybtex.database import parse_string
+class _ExpansionBomb(Exception):
+    def __init__(self, offset: int):
+        self.offset = offset
+
+
+def _bib_parser(problems: _Problems):
+    """pybtex's BibTeX parser, bounded: no value longer than
+    ``MAX_FIELD_CHARS`` and no more than ``MAX_EXPANDED_CHARS`` in all, however
+    @string macros are concatenated; every problem, with the offset of the
+    entry it is in, goes to ``problems`` (never to stderr)."""
+    from pybtex.database.input.bibtex import LowLevelParser, Parser
+    from pybtex.exceptions import PybtexError
+    from pybtex.scanner import PybtexSyntaxError
+
+    class Bounded(LowLevelParser):
+        expanded = 0
+
+        def parse_value(self):
+            super().parse_value()
+            size = sum(len(part) for part in self.current_value)  # before joining them
+            Bounded.expanded += size
+            if Bounded.expanded > MAX_EXPANDED_CHARS:
+                raise _ExpansionBomb(self.command_start)
+            if size > MAX_FIELD_CHARS:
+                raise PybtexSyntaxError(f"a value of {size:,} characters (after @string expansion); the limit is {MAX_FIELD_CHARS:,}", self)
+
+    class Reader(Parser):
+        offsets: dict[str, int]
+        current: int | None = None
+
+        def handle_error(self, error):
+            offset = self.current
+            info = getattr(error, "error_context_info", None)
+            if isinstance(info, tuple) and len(info) == 3 and isinstance(info[2], int):
+                offset = info[2]
+            text = str(error)
+            code = "too-large" if "the limit is" in text else "import-syntax"
+            problems.error(offset, code, text)
+
+        def parse_string(self, text):
+            # pybtex's own loop, with the bounded scanner and each entry's place
+            self.unnamed_entry_counter = 1
+            self.offsets = {}
+            scanner = Bounded(text, keyless_entries=self.keyless_entries, handle_error=self.handle_error,
+                              want_entry=self.data.want_entry, filename=self.filename, macros=self.macros)
+            for entry in scanner:
+                kind = entry[0].lower()
+                self.current = scanner.command_start
+                if kind == "preamble":
+                    self.process_preamble(*entry[1])
+                elif kind != "string":
+                    key = entry[1][0]
+                    if key in self.data.entries:
+                        problems.error(self.current, "import-syntax", f"the key '{key}' is used twice")
+                        continue
+                    try:
+                        self.process_entry(entry[0], *entry[1])
+                    except PybtexError as e:  # a name with too many commas, say
+                        problems.error(self.current, "import-syntax", f"entry {key}: {e}")
+                        continue
+                    if key is not None:
+                        self.offsets[key] = self.current
+            return self.data
+
+    return Reader()
+
+
+def _read_bib(path: Path, text: str, problems: _Problems) -> list[tuple[int | None, _Record | tuple[str, str]]]:
     from pybtex.exceptions import PybtexError
 
-    text = _read_text(path)
+    reader = _bib_parser(problems)
     try:
-        with pybtex.errors.capture() as problems:  # no printing to stderr
-            data = parse_string(text, bib_format="bibtex")
+        data = reader.parse_string(text)
+    except _ExpansionBomb as bomb:
+        problems.error(bomb.offset, "too-large", f"the values expand to more than {MAX_EXPANDED_CHARS:,} characters (@string macros concatenated with one another?)")
+        return []
     except PybtexError as e:
-        raise SourceImportError(f"{path}: not a readable BibTeX file: {e}") from None
-    if problems:
-        raise SourceImportError(
-            f"{path}: not a readable BibTeX file: " + "; ".join(str(p) for p in problems)
-        )
-    if not data.entries and "@" in text:
-        raise SourceImportError(f"{path}: no BibTeX entries could be read")
-    return [_bib_record(key, entry) for key, entry in data.entries.items()]
+        problems.error(reader.current, "import-syntax", f"not a readable BibTeX file: {e}")
+        return []
+    except RecursionError:
+        problems.error(reader.current, "import-syntax", "nested too deeply")
+        return []
+    if not data.entries and "@" in text and not problems.errors:
+        problems.error(text.index("@"), "import-syntax", "no BibTeX entries could be read")
+    out = []
+    for key, entry in data.entries.items():
+        offset = reader.offsets.get(key)
+        try:
+            out.append((offset, _bib_record(key, entry)))
+        except RecursionError:
+            problems.error(offset, "import-syntax", f"entry {key}: braces nested too deeply")
+    return out
 
 
 # --------------------------------------------------------------------------
@@ -607,19 +889,29 @@ def _read_bib(path: Path) -> list[_Record | tuple[str, str]]:
 # --------------------------------------------------------------------------
 
 
-def _read_text(path: Path) -> str:
+def _read_text(path: Path, problems: _Problems) -> str | None:
     try:
+        st = path.stat()
+        if not path.is_file():
+            problems.error(None, "unreadable", "not a regular file")
+            return None
+        if st.st_size > MAX_IMPORT_BYTES:
+            problems.error(None, "too-large", f"the file is {st.st_size:,} bytes; the limit is {MAX_IMPORT_BYTES:,}", "split the export")
+            return None
         data = path.read_bytes()
     except FileNotFoundError:
-        raise SourceImportError(f"{path}: no such file") from None
+        problems.error(None, "unreadable", "no such file")
+        return None
     except OSError as e:
-        raise SourceImportError(f"{path}: cannot be read: {e.strerror or e}") from None
+        problems.error(None, "unreadable", f"cannot be read: {e.strerror or e}")
+        return None
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as e:
-        raise SourceImportError(
-            f"{path}: not UTF-8 (byte {e.start}); export it as UTF-8"
-        ) from None
+        line = data.count(b"\n", 0, e.start) + 1
+        col = e.start - (data.rfind(b"\n", 0, e.start) + 1) + 1
+        problems.items.append(Diagnostic(problems.shown, line, col, "encoding", f"not UTF-8 (byte 0x{data[e.start]:02x})", "export it as UTF-8"))
+        return None
 
 
 def _slug_base(rec: _Record) -> str:
@@ -630,8 +922,16 @@ def _slug_base(rec: _Record) -> str:
 
         words = slugify(short_title({"title": rec.fields.get("title", "")})).split("-")
         stem = "-".join(w for w in words[:4] if w)
-    stem = stem or "source"
-    return f"{stem}-{slugify(rec.year) or 'nd'}"
+    stem = _shorten(stem) or "source"
+    return f"{stem}-{slugify(rec.year)[:12] or 'nd'}"
+
+
+def _shorten(stem: str, limit: int = MAX_SLUG_STEM) -> str:
+    """A slug cut to ``limit`` characters, at a hyphen where there is one."""
+    if len(stem) <= limit:
+        return stem
+    cut = stem[:limit]
+    return (cut.rsplit("-", 1)[0] if "-" in cut[limit // 2 :] else cut).strip("-")
 
 
 def _suffix(n: int) -> str:
@@ -672,26 +972,40 @@ def _display(path: Path) -> str:
 
 
 def import_sources(file: Path, sources_dir: Path) -> ImportReport:
-    """Import a CSL-JSON (``.json``) or BibTeX (``.bib``) file into ``sources_dir``."""
+    """Import a CSL-JSON (``.json``) or BibTeX (``.bib``) file into ``sources_dir``.
+
+    All or nothing: every entry is read and checked first; on any error,
+    :class:`SourceImportError` lists them all and nothing is written. Each
+    file is written whole under a temporary name and then linked into place
+    without replacing anything; a failure half way (a full disk) removes what
+    this run wrote. An existing file is never overwritten: that entry is
+    skipped (importing the same export again is harmless).
+    """
     file = Path(file)
     sources_dir = Path(sources_dir)
+    problems = _Problems(_display(file))
     ext = file.suffix.lower()
-    if ext == ".json":
-        records = _read_csl(file)
-    elif ext in (".bib", ".bibtex"):
-        records = _read_bib(file)
-    else:
-        raise SourceImportError(
-            f"{file}: cannot tell the format from the extension {ext or '(none)'!r}: "
-            "expected .json (CSL-JSON, e.g. Zotero's 'Export collection → CSL JSON') "
-            "or .bib (BibTeX)"
-        )
+    readers = {".json": _read_csl, ".bib": _read_bib, ".bibtex": _read_bib}
+    if ext not in readers:
+        problems.error(None, "import-syntax",
+                       f"cannot tell the format from the extension {ext or '(none)'!r}",
+                       "expected .json (CSL-JSON, e.g. Zotero's 'Export collection → CSL JSON') or .bib (BibTeX)")
+        problems.fail()
+    text = _read_text(file, problems)
+    if text is None:
+        problems.fail()
+    problems.text = text
+    records = readers[ext](file, text, problems)
+    problems.fail()
+
     report = ImportReport()
     taken: dict[str, int] = {}
-    sources_dir.mkdir(parents=True, exist_ok=True)
-    for rec in records:
+    planned: list[tuple[Path, str]] = []
+    for offset, rec in records:
         if isinstance(rec, tuple):
+            label, reason = rec
             report.skipped.append(rec)
+            problems.warning(offset, "required", f"entry {label} skipped: {reason}")
             continue
         base = _slug_base(rec)
         n = taken.get(base, 0) + 1
@@ -702,14 +1016,65 @@ def import_sources(file: Path, sources_dir: Path) -> ImportReport:
         taken[base] = n
         taken.setdefault(slug, 1)
         target = sources_dir / f"{slug}.md"
-        try:
-            with open(target, "x", encoding="utf-8", newline="\n") as fh:
-                fh.write(_render(rec))
-        except FileExistsError:
+        if os.path.lexists(target):
             report.skipped.append((rec.label, f"{_display(target)} exists"))
             continue
-        report.written.append(target)
+        planned.append((target, _render(rec)))
+    report.diagnostics = list(problems.items)
+    try:
+        sources_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as e:
+        raise SourceImportError([Diagnostic(_display(sources_dir), 1, 1, "import-write", f"cannot create the folder: {e.strerror or e}")]) from None
+    report.written = _write_all(planned)
     return report
+
+
+def _write_all(planned: list[tuple[Path, str]]) -> list[Path]:
+    """Write every file or none (see :func:`import_sources`)."""
+    token = secrets.token_hex(6)
+    temps: list[Path] = []
+    placed: list[tuple[Path, int]] = []  # (target, inode of what this run put there)
+    current: Path | None = None
+    try:
+        for target, text in planned:
+            current = target
+            tmp = target.with_name(f".{target.name}.import-{token}")
+            temps.append(tmp)
+            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+            with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
+                fh.write(text)
+                fh.flush()
+                os.fsync(fh.fileno())
+        for (target, _text), tmp in zip(planned, temps):
+            current = target
+            try:
+                os.link(tmp, target)  # never replaces: fails if the name was taken meanwhile
+            except FileExistsError:
+                raise
+            except OSError as e:
+                if e.errno not in (errno.EPERM, errno.ENOTSUP, errno.EOPNOTSUPP, errno.EXDEV, errno.EMLINK):
+                    raise
+                # no hard links here: claim the name, then rename the whole file onto it
+                os.close(os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644))
+                os.replace(tmp, target)
+            placed.append((target, os.lstat(target).st_ino))
+    except BaseException as exc:
+        for target, ino in placed:  # undo this run: only the files it made
+            with contextlib.suppress(OSError):
+                if os.lstat(target).st_ino == ino:
+                    os.unlink(target)
+        for tmp in temps:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+        if isinstance(exc, OSError):
+            shown = _display(current) if current is not None else "?"
+            why = "exists (made while importing)" if isinstance(exc, FileExistsError) else f"cannot be written: {exc.strerror or exc}"
+            raise SourceImportError([Diagnostic(shown, 1, 1, "import-write", f"{why}; nothing was imported")]) from None
+        raise
+    for tmp in temps:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+    return [target for target, _ino in placed]
 
 
 def format_report(report: ImportReport) -> str:
@@ -720,7 +1085,7 @@ def format_report(report: ImportReport) -> str:
 
 
 def main(argv: Iterable[str] | None = None, sources_dir: Path = Path("content/sources")) -> int:
-    """``import-sources FILE``: 0 on success, 2 if the file cannot be read."""
+    """``import-sources FILE``: 0 on success, 1 if anything failed (nothing written)."""
     args = list(sys.argv[1:] if argv is None else argv)
     if len(args) != 1:
         print("usage: dossier import-sources FILE.json|FILE.bib", file=sys.stderr)
@@ -728,7 +1093,7 @@ def main(argv: Iterable[str] | None = None, sources_dir: Path = Path("content/so
     try:
         report = import_sources(Path(args[0]), sources_dir)
     except SourceImportError as e:
-        print(f"error: {e}", file=sys.stderr)
-        return 2
+        print(e, file=sys.stderr)
+        return 1
     print(format_report(report))
     return 0

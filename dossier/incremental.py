@@ -24,14 +24,13 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import pickle
 import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from . import deps
-from .cache import atomic_pickle, digest_files, generator_version
+from . import deps, maps
+from .cache import atomic_pickle, digest_files, generator_version, load_pickle
 from .diagnostics import relpath
 from .model import MAX_FILE_BYTES
 from .project import Project, theme_folder, theme_overrides
@@ -78,12 +77,8 @@ class Manifest:
 
     @classmethod
     def load(cls, cache_dir: Path, output: Path) -> "Manifest | None":
-        try:
-            with open(cls.path_for(cache_dir, output), "rb") as fh:
-                data = pickle.load(fh)
-            return data if isinstance(data, cls) else None
-        except (OSError, EOFError, pickle.UnpicklingError, ValueError, TypeError, AttributeError, ImportError):
-            return None
+        data = load_pickle(cls.path_for(cache_dir, output))
+        return data if isinstance(data, cls) else None
 
     def save(self, cache_dir: Path, output: Path) -> None:
         atomic_pickle(self.path_for(cache_dir, output), self)
@@ -102,6 +97,9 @@ def environment_digest(project: Project) -> str:
         parts.append("own:" + digest_files([p for p in own.rglob("*") if p.is_file()], own))
     if project.settings_file:
         parts.append(digest_files([project.settings_file], project.root))
+    data = maps.find_data_path(project.root)
+    if data is not None:  # the borders the maps draw
+        parts.append("maps:" + digest_files([data], data.parent))
     return hashlib.sha256("|".join(parts).encode()).hexdigest()
 
 

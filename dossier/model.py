@@ -80,6 +80,7 @@ class Entity:
         names = [self.slug, fields.get("title") or self.slug, *fields.get("aliases", [])]
         if fields.get("native_name"):
             names.append(fields["native_name"])
+        names += [n["name"] for n in fields.get("names", ())]  # a place's names over time
         return names
 
     @property
@@ -109,6 +110,7 @@ class Site:
     #: (entity count, entities in key order, the same by kind): recomputed
     #: when the set changes
     _order: tuple | None = field(default=None, repr=False, compare=False)
+    _places: tuple | None = field(default=None, repr=False, compare=False)
 
     def __iter__(self) -> Iterator[Entity]:
         """Every entity, in key order (noted: an entity may be added or removed)."""
@@ -132,6 +134,20 @@ class Site:
     def get(self, kind: str, slug: str) -> Entity | None:
         return self.entities.get(f"{URL_PREFIX[kind]}/{slug}")
 
+    def place_named(self, text: str) -> Entity | None:
+        """The one place whose slug, title, alias, native name or former name
+        is ``text`` (folded), or None (none, or more than one)."""
+        f = fold(text)
+        deps.note(deps.name(f))
+        if self._places is None or self._places[0] != len(self.entities):
+            index: dict[str, list[Entity]] = {}
+            for e in self._sorted()[1].get("place", []):
+                for n in dict.fromkeys(fold(n) for n in e.names):
+                    index.setdefault(n, []).append(e)
+            self._places = (len(self.entities), index)
+        found = self._places[1].get(f, [])
+        return found[0] if len(found) == 1 else None
+
     def find(self, slug: str, kinds: tuple[str, ...]) -> Entity | None:
         """The entity a reference names: the first of ``kinds`` with that slug."""
         for kind in kinds:
@@ -151,6 +167,8 @@ class Site:
         """Every reference in ``e``'s fields that names another entity, with it."""
         for ref in self.schema.references(e.kind, e.fields):
             target = self.find(ref.slug, ref.kinds)
+            if target is None and ref.loose:
+                target = self.place_named(ref.slug)
             if target is not None and target is not e:
                 yield ref, target
 

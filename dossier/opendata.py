@@ -53,6 +53,7 @@ from markupsafe import Markup
 from .bibliography import parse_name
 from .dates import Date
 from .schema import SCHEMA, Authority, Cited, Citation, FieldSourcesType, RecordList, RefType, Schema
+from .xmlchars import xml_safe
 
 __all__ = [
     "dataset",
@@ -237,11 +238,22 @@ def dataset_json(resolved) -> str:
 # CSV ----------------------------------------------------------------------------
 
 
+#: what makes a spreadsheet read a cell as a formula (OWASP, "CSV Injection")
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def inert_cell(value: str) -> str:
+    """A cell no spreadsheet opens as a formula: one that begins with
+    ``=``, ``+``, ``-``, ``@``, a tab or a carriage return gets a ``'``
+    before it, as OWASP recommends (the JSON keeps the value exact)."""
+    return "'" + value if isinstance(value, str) and value.startswith(FORMULA_START) else value
+
+
 def _csv(header: list[str], rows: list[list[str]]) -> str:
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\n")
-    writer.writerow(header)
-    writer.writerows(rows)
+    writer.writerow([inert_cell(c) for c in header])
+    writer.writerows([inert_cell(c) for c in row] for row in rows)
     return buf.getvalue()
 
 
@@ -388,13 +400,16 @@ def json_ld(entity, resolved, *, site_url: str) -> dict:
         data["keywords"] = list(e.get("tags"))
     same_as = [url for _label, _value, url in authority_links(e, resolved.site.schema)]
     data.update(_relation_properties(e, resolved, site_url))
-    data.update(_dates_and_places(e, resolved.site))
+    data.update(_dates_and_places(e, resolved.site, site_url))
     if e.kind in ("source", "article"):
         data.update(_work_properties(e, resolved, site_url))
         if e.get("url"):
             same_as.append(e.get("url"))
     if same_as:
         data["sameAs"] = same_as if len(same_as) > 1 else same_as[0]
+    coordinates = e.get("coordinates") if e.kind == "place" else None
+    if coordinates is not None:
+        data["geo"] = {"@type": "GeoCoordinates", "latitude": coordinates.lat, "longitude": coordinates.lon}
     return data
 
 
@@ -430,7 +445,7 @@ def _relation_properties(e, resolved, site_url: str) -> dict[str, Any]:
     return out
 
 
-def _dates_and_places(e, site) -> dict[str, Any]:
+def _dates_and_places(e, site, site_url: str = "") -> dict[str, Any]:
     """ISO dates of the span when exact; else the reader's wording."""
     out: dict[str, Any] = {}
     props = {"person": ("birthDate", "deathDate"), "group": ("foundingDate", "dissolutionDate"), "event": ("startDate", "endDate")}
@@ -444,7 +459,10 @@ def _dates_and_places(e, site) -> dict[str, Any]:
     places = {"birthPlace": "birth_place", "deathPlace": "death_place", "location": "place"}
     for prop, name in places.items():
         if name in site.schema[e.kind].fields and _place(e.get(name)):
-            out[prop] = _place(e.get(name))
+            value = e.get(name)
+            place = site.find(value, ("place",)) or site.place_named(value)
+            # a place of the site: its page, under its title; else the text
+            out[prop] = _ref(e, place, site_url, site.schema) if place is not None else _place(value)
     return out
 
 
@@ -541,7 +559,7 @@ def sitemap_xml(urls: list[str], *, site_url: str) -> str | None:
     lines = ['<?xml version="1.0" encoding="UTF-8"?>', '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">']
     lines += [f"<url><loc>{xml_escape(u)}</loc></url>" for u in absolute]
     lines.append("</urlset>")
-    return "\n".join(lines) + "\n"
+    return xml_safe("\n".join(lines) + "\n")
 
 
 _EPOCH = "1970-01-01T00:00:00Z"
@@ -617,7 +635,7 @@ def atom_feed(articles: list, *, site_name: str, site_url: str, feed_url: str, e
             out.append(f"<summary type=\"text\">{xml_escape(a.get('summary'))}</summary>")
         out.append("</entry>")
     out.append("</feed>")
-    return "\n".join(out) + "\n"
+    return xml_safe("\n".join(out) + "\n")
 
 
 def robots_txt(*, site_url: str) -> str:

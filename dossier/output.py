@@ -98,6 +98,10 @@ class Staging:
     """
 
     def __init__(self, output: Path, base: Path | None = None):
+        if output.is_symlink():
+            # build where the link points and keep the link: swapping the
+            # link itself would leave its target stale and the link gone
+            output = Path(os.path.realpath(output))
         self.output = output
         self.token = secrets.token_hex(8)
         self.folder = output.with_name(f"{output.name}.staging-{os.getpid()}-{self.token}")
@@ -121,7 +125,7 @@ class Staging:
             if self.base is not None and self.base.is_dir():
                 # Hard links: cheap, and the live site is never written through
                 # them, because every write replaces the file (see write()).
-                shutil.copytree(self.base, self.path, copy_function=os.link, ignore=shutil.ignore_patterns(MARKER))
+                shutil.copytree(self.base, self.path, copy_function=os.link, ignore=_not_carried)
             else:
                 self.path.mkdir()
         except BaseException:
@@ -244,6 +248,14 @@ class Staging:
             self.committed = True
         with deferred_signals():
             remove_ours(self.folder)
+
+
+def _not_carried(folder: str, names: list[str]) -> set[str]:
+    """What an incremental build does not take over from the previous site:
+    its marker, and any symbolic link somebody put into it (followed, it
+    would copy or loop through whatever it points at; a clean build would
+    not have it either)."""
+    return {n for n in names if n == MARKER or os.path.islink(os.path.join(folder, n))}
 
 
 def _write_tag(folder: Path, token: str) -> None:

@@ -21,7 +21,7 @@ import time
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 
-from . import incremental
+from . import incremental, maps
 from .cache import ContentCache
 from .diagnostics import BuildFailed, Diagnostics
 from .interrupt import in_worker
@@ -249,6 +249,7 @@ def _build(project: Project, check_only: bool, clean: bool, resolve_always: bool
     from .views import site_pages
 
     resolved.history = read_history(project.root, project.content)
+    resolved.maps = maps.find_data(project.root)
 
     environment = environment or incremental.environment_digest(project)
     keys = incremental.entity_digests(resolved, inputs)

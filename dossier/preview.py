@@ -136,6 +136,10 @@ def preview_edits(
 def _write(target: Path, data: bytes) -> None:
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = target.with_name(f".{target.name}.preview")
-    with open(tmp, "wb") as fh:  # the mode a build gives its files (umask)
-        fh.write(data)
-    os.replace(tmp, target)
+    try:
+        with open(tmp, "wb") as fh:  # the mode a build gives its files (umask)
+            fh.write(data)
+        os.replace(tmp, target)
+    except BaseException:  # a full disk: no stray file left in the served site
+        tmp.unlink(missing_ok=True)
+        raise

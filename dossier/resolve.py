@@ -11,9 +11,9 @@ from __future__ import annotations
 import difflib
 from collections import defaultdict
 from dataclasses import dataclass, field
-from typing import Iterable
+from typing import Any, Iterable
 
-from . import deps
+from . import deps, places
 from .checks import check_contradictions
 from .history import Change, History
 from .dates import Date, certainly_before, format_range
@@ -21,6 +21,7 @@ from .diagnostics import Diagnostics
 from .markup import RESERVED_IDS, Ref, Rendered, refs_in, sentence_parts, written_text
 from .model import URL_PREFIX, Entity, Site, index_names, index_variants
 from .schema import Citation, FieldCitation, RecordList, Reference, a_kind, parse_citation
+from .suggest import NameIndex, close_matches
 from .text import fold, is_slug, slugify
 
 __all__ = ["Resolved", "ResolvedEntity", "Link", "CiteGroup", "Backlink", "Related", "CitedBy", "Position", "body_anchor", "resolve", "resolve_body", "states", "inverse_note"]
@@ -196,6 +197,10 @@ class Resolved:
     moved: dict[str, Entity] = field(default_factory=dict)
     #: the content files' history from git (read through history_of)
     history: History = field(default_factory=History)
+    #: the borders the maps draw (``maps.MapData``), or None when not installed
+    maps: Any = None
+    #: the names' trigrams, for "did you mean" (made at the first broken link)
+    name_index: NameIndex | None = field(default=None, repr=False, compare=False)
 
     def history_of(self, entity: Entity) -> tuple[tuple[Change, ...], bool]:
         """(its changes, newest first; whether it has changes not yet committed)."""
@@ -218,8 +223,11 @@ def _line(entity: Entity, ref: Ref) -> tuple[int, int]:
     return entity.doc.body_line, 1
 
 
-def _suggest(index: dict[str, list[Entity]], text: str, n: int = 3) -> str:
-    close = difflib.get_close_matches(fold(text), list(index), n=n, cutoff=0.6)
+def _suggest(res: "Resolved", text: str, n: int = 3) -> str:
+    index = res.names
+    if res.name_index is None or len(res.name_index.names) != len(index):
+        res.name_index = NameIndex(list(index))  # once the names are all in
+    close = res.name_index.close_matches(fold(text), n=n, cutoff=0.6)
     titles: list[str] = []
     for c in close:
         for e in index[c]:
@@ -241,6 +249,7 @@ def resolve(site: Site, rendered: dict[str, Rendered], diags: Diagnostics) -> Re
     res.moved = _former_addresses(site, diags)
     _check_fields(site, diags)
     _check_dates(site, diags)
+    places.check_names(site, diags)
     _check_cycles(site, diags)
     check_contradictions(site, names, diags)
     for e in everyone:  # a body refused by markup.MAX_MARKDOWN_WORK
@@ -319,8 +328,10 @@ def _former_addresses(site: Site, diags: Diagnostics) -> dict[str, Entity]:
             if key == e.key:
                 diags.error(e.path, line, col, "former-slug", f"'{written}' is this page's own address")
                 continue
-            if key in site.entities or site.by_slug(slug):
-                holder = site.entities.get(key) or site.by_slug(slug)[0]
+            # (a page that moved folder keeps its slug: groups/x became places/x)
+            others = [x for x in site.by_slug(slug) if x is not e]
+            if key in site.entities or others:
+                holder = site.entities.get(key) or others[0]
                 diags.error(e.path, line, col, "former-slug", f"'{written}' is the slug of a page that exists: {holder.path}", "a former slug must be free: remove it, or rename that page")
                 continue
             if key in where:
@@ -348,10 +359,18 @@ def _written_name(e: Entity, folded: str) -> str:
 
 
 def _check_fields(site: Site, diags: Diagnostics) -> None:
+    pools: dict[tuple, list[str]] = {}  # kinds -> the slugs a reference to them may name
     for e in site:
         for ref in site.references(e):
             keypath, slug, kinds = ref.keypath, ref.slug, ref.kinds
             target = site.find(slug, kinds)
+            if target is None and ref.loose:
+                target = site.place_named(slug)
+                # a place written as text ("a village near Minsk", "Paris"):
+                # only a slug close to a place's is taken for a typo of it
+                near = difflib.get_close_matches(slug, [x.slug for x in site.of_kind("place")], n=1, cutoff=0.8) if is_slug(slug) else []
+                if target is None and not near:
+                    continue
             line, col = e.mark(*keypath)
             # 'leaders', or for a field of a record: 'by' in 'debates'
             inner = [k for k in keypath if isinstance(k, str)]
@@ -361,8 +380,9 @@ def _check_fields(site: Site, diags: Diagnostics) -> None:
                 if elsewhere:
                     diags.error(e.path, line, col, "relation", f"{what} must name {a_kind(*kinds)}, but '{slug}' is {a_kind(elsewhere[0].kind)}")
                 else:
-                    pool = [x.slug for x in site if x.kind in kinds]
-                    close = difflib.get_close_matches(slug, pool, n=3, cutoff=0.6)
+                    if kinds not in pools:
+                        pools[kinds] = [x.slug for x in site if x.kind in kinds]
+                    close = close_matches(slug, pools[kinds], n=3, cutoff=0.6)
                     hint = ("did you mean " + ", ".join(f"'{c}'" for c in close) + "?") if close else f"no {' or '.join(kinds)} has that slug"
                     diags.error(e.path, line, col, "relation", f"{what} names '{slug}', which does not exist", hint)
             elif target is e:
@@ -389,7 +409,7 @@ def _citing(fc: FieldCitation) -> str:
 
 
 def _source_hint(site: Site, key: str) -> str:
-    close = difflib.get_close_matches(key, [s.slug for s in site.of_kind("source")], n=3, cutoff=0.6)
+    close = close_matches(key, [s.slug for s in site.of_kind("source")], n=3, cutoff=0.6)
     return ("did you mean " + ", ".join(f"'{c}'" for c in close) + "?") if close else "add it under content/sources/"
 
 
@@ -488,7 +508,7 @@ def _resolve_link(res: Resolved, e: Entity, ref: Ref, diags: Diagnostics) -> Lin
             target = res.moved[f"{folder}/{rest}"]
             diags.warning(e.path, line, col, "moved", f"the link {ref.raw} uses a former address of '{target.title}'", f"write [[{target.key}]]")
         if target is None:
-            diags.error(e.path, line, col, "link", f"the link {ref.raw} matches no page: there is no {kind} '{rest}'", _suggest(res.names, rest))
+            diags.error(e.path, line, col, "link", f"the link {ref.raw} matches no page: there is no {kind} '{rest}'", _suggest(res, rest))
             return Link(None, label or target_text)
     elif not target_text:
         diags.error(e.path, line, col, "link", f"the link {ref.raw} names no page")
@@ -505,7 +525,7 @@ def _resolve_link(res: Resolved, e: Entity, ref: Ref, diags: Diagnostics) -> Lin
                 diags.warning(e.path, line, col, "moved", f"the link {ref.raw} uses a former slug of '{formerly[0].title}'", f"write [[{formerly[0].key}]] or its title")
                 return Link(formerly[0], label or formerly[0].title, "", not label)
         if not found:
-            hint = _suggest(res.names, target_text)
+            hint = _suggest(res, target_text)
             diags.error(e.path, line, col, "link", f"the link {ref.raw} matches no page", hint)
             return Link(None, label or target_text)
         target = found[0]

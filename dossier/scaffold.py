@@ -36,6 +36,7 @@ def _line(f: Field) -> str:
 
 #: Nested fields get a commented example below their line.
 NESTED_EXAMPLES = {
+    "names": ["  - name: Petrograd", '    from: "1914"', '    to: "1924"', '    cite: ["britannica-st-petersburg"]'],
     "memberships": ["  - group: left-opposition", "    role: leader", '    from: "1923"', '    to: "1928~"', '    cite: ["broue-1980, p. 12"]'],
     "charges": [
         "  - accused: [grigory-zinoviev, lev-kamenev]",
@@ -80,6 +81,7 @@ def scaffold_text(kind: str) -> str:
         "event": "What happened, with [[links]] to the people and groups involved and citations [@source-slug].",
         "source": "An annotation: what this source is, who made it and when, and how much weight it carries.",
         "article": "The essay, in sections that start with '## Heading', with [[links]] and citations [@source-slug, p. 12].",
+        "place": "What the place is and what happened there, with [[links]] and citations [@source-slug]; events, births and deaths there are listed by themselves.",
     }[kind]
     lines += ["", f"<!-- {body} Replace this comment with the text. -->", ""]
     return "\n".join(lines)
@@ -99,8 +101,13 @@ def new_entity(project, kind: str, title: str) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / f"{slug}.md"
     try:
-        with open(path, "x", encoding="utf-8") as fh:  # "x": refuse to overwrite
-            fh.write(text.replace("{title}", _yaml_string(title), 1))
+        fh = open(path, "x", encoding="utf-8")  # "x": refuse to overwrite
     except FileExistsError:
         raise ScaffoldError(f"{path} exists already; edit it, or choose another title") from None
+    try:
+        with fh:
+            fh.write(text.replace("{title}", _yaml_string(title), 1))
+    except BaseException:  # a full disk: no half-written page left to be built
+        path.unlink(missing_ok=True)
+        raise
     return path

@@ -289,6 +289,7 @@ AUTHORITIES = {
     "gnd": Authority("GND", r"1[0-9]{7}[0-9X]|1[0-9]{8}[0-9X]|[47][0-9]{6}-[0-9X]|[1-9][0-9]{0,7}-[0-9X]", "118623761", "https://d-nb.info/gnd/{}"),
     "lccn": Authority("LCCN", r"(?:n|nb|nr|no|ns|sh)(?:[4-9][0-9]|00|20[0-9][0-9])[0-9]{6}", "n79021164", "https://id.loc.gov/authorities/{}"),
     "isni": Authority("ISNI", r"[0-9]{15}[0-9X]", "0000 0001 2281 955X", "https://isni.org/isni/{}", _isni_ok, compact=True),
+    "geonames": Authority("GeoNames", r"[1-9][0-9]{0,9}", "524901", "https://www.geonames.org/{}"),
 }
 
 
@@ -333,6 +334,54 @@ class Colour(Text):
         if re.fullmatch(r"#[0-9a-fA-F]{6}", text) or text.lower() in self.NAMES:
             return text.lower()
         raise self.fail(value)
+
+
+class Coordinates(str):
+    """A point written "55.7558, 37.6173" (latitude, then longitude, in
+    decimal degrees, north and east positive). It is the text as written
+    everywhere, with ``lat`` and ``lon``."""
+
+    lat: float
+    lon: float
+
+    def __new__(cls, text: str, lat: float, lon: float) -> "Coordinates":
+        self = super().__new__(cls, text)
+        self.lat, self.lon = lat, lon
+        return self
+
+    def __reduce__(self):
+        return (Coordinates, (str(self), self.lat, self.lon))
+
+
+_COORD_RE = re.compile(r"(-?\d{1,3}(?:\.\d+)?)\s*,\s*(-?\d{1,3}(?:\.\d+)?)")
+
+
+class CoordinatesType(Text):
+    expected = "latitude, then longitude, in decimal degrees, such as \"55.7558, 37.6173\""
+    example = '""'
+
+    def convert(self, value: Any) -> Coordinates:
+        text = super().convert(value)
+        m = _COORD_RE.fullmatch(text)
+        if not m:
+            raise self.fail(value)
+        lat, lon = float(m.group(1)), float(m.group(2))
+        if not -90 <= lat <= 90:
+            raise FieldError(f"the latitude {m.group(1)} is outside -90 to 90 (latitude comes first: \"55.7558, 37.6173\")", code="type")
+        if not -180 <= lon <= 180:
+            raise FieldError(f"the longitude {m.group(2)} is outside -180 to 180", code="type")
+        return Coordinates(f"{m.group(1)}, {m.group(2)}", lat, lon)
+
+
+class PlaceRef(Text):
+    """Where something happened: a place's slug, title or alias (then linked,
+    under the name the place bore at the date ``at`` gives), or plain text."""
+
+    expected = "a place's slug, title or alias, or the place's name as text"
+
+    def __init__(self, at: str = ""):
+        super().__init__()
+        self.at = at  # the field whose date picks the place's name: "born"
 
 
 class Cited(str):
@@ -686,6 +735,10 @@ class Relation:
     #: for note="record": the record's fields the inverse item shows, in
     #: order ("dates" is its from–to)
     shows: tuple[str, ...] = ("role", "dates", "note")
+    #: the target's infobox lists the holders too, linked, in a row labelled
+    #: ``inverse`` (with the target's own field of that label, if it has
+    #: one: a group's ``members`` beside the person's own ``memberships``)
+    infobox: bool = False
 
     def __post_init__(self) -> None:
         if self.phrase and (self.phrase.count("{}") != 1 or self.phrase.replace("{}", "").count("{") or "}" in self.phrase.replace("{}", "")):
@@ -767,7 +820,7 @@ DEBATE = Record(
 
 COMMON: list[Field] = [
     Field("title", Text(), "display name ('Lev Sedov', 'Bloc of Oppositions')", required=True, example='""'),
-    Field("type", Choice("person", "group", "event", "source", "article"), "restates the type given by the folder (optional)"),
+    Field("type", Choice("person", "group", "event", "source", "article", "place"), "restates the type given by the folder (optional)"),
     Field("aliases", TextList(), "other names that resolve to this page in links and search", label="Also known as"),
     Field("native_name", Text(), "the name in the original script ('Лев Львович Седов')", label="Native name"),
     Field("native_lang", LanguageTag(), "the language of native_name, a BCP 47 tag ('ru', 'uk', 'de'); without it the name is marked with its script only ('und-Cyrl'), except for scripts of one language (Georgian 'ka', Armenian 'hy', Greek 'el'); with 'ru', the common romanisations are generated for search and links (see the guide)"),
@@ -790,10 +843,22 @@ COMMON: list[Field] = [
 
 PERSON: list[Field] = [
     Field("born", DateType(), "date of birth (EDTF)", label="Born"),
-    Field("birth_place", Text(), "place of birth", label="Birthplace"),
+    Field(
+        "birth_place",
+        PlaceRef(at="born"),
+        "place of birth: a place's slug, title or alias (linked, under its name at the birth) or text",
+        label="Birthplace",
+        relation=Relation(inverse="Born here", phrase="give {} as the place of birth", jsonld="birthPlace", note="span", place=20),
+    ),
     Field("died", DateType(), "date of death (EDTF)", label="Died"),
-    Field("death_place", Text(), "place of death", label="Place of death"),
-    Field("roles", TextList(), "roles, e.g. 'Leader of the Left Opposition'", label="Roles"),
+    Field(
+        "death_place",
+        PlaceRef(at="died"),
+        "place of death: a place's slug, title or alias, or text",
+        label="Place of death",
+        relation=Relation(inverse="Died here", phrase="give {} as the place of death", jsonld="deathPlace", note="span", place=30),
+    ),
+    Field("roles", TextList(), "offices and roles, e.g. 'Chairman of the Communist International' (leading or belonging to a group that has a page is a relation: the group's leaders or members, or a membership)", label="Roles"),
     Field("memberships", RecordList(MEMBERSHIP), "groups the person belonged to: {group, role, from, to, note}", label="Member of"),
 ]
 
@@ -804,9 +869,16 @@ GROUP: list[Field] = [
         RefList("person"),
         "person slugs",
         label="Leaders",
-        relation=Relation(inverse="Led", phrase="name {} as a leader", edge=LEADER, edge_from_target=True, jsonld="member", jsonld_inverse="memberOf", note="span", place=10, when="overlap"),
+        relation=Relation(inverse="Led", phrase="name {} as a leader", edge=LEADER, edge_from_target=True, jsonld="member", jsonld_inverse="memberOf", note="span", place=10, when="overlap", infobox=True),
     ),
     Field("founded", DateType(), "date of founding (EDTF)", label="Founded"),
+    Field(
+        "seat",
+        PlaceRef(at="founded"),
+        "where it was based: a place's slug, title or alias, or text",
+        label="Seat",
+        relation=Relation(inverse="Seat of", phrase="give {} as their seat", jsonld="location", note="span", place=40),
+    ),
     Field("dissolved", DateType(), "date of dissolution (EDTF)", label="Dissolved"),
     Field(
         "merger",
@@ -841,7 +913,7 @@ GROUP: list[Field] = [
         RefList("person"),
         "person slugs, besides memberships declared on person pages",
         label="Members",
-        relation=Relation(inverse="Member of", phrase="list {} as a member", edge=MEMBER, edge_from_target=True, jsonld="member", jsonld_inverse="memberOf", converse="memberships", place=20, when="overlap"),
+        relation=Relation(inverse="Member of", phrase="list {} as a member", edge=MEMBER, edge_from_target=True, jsonld="member", jsonld_inverse="memberOf", converse="memberships", place=20, when="overlap", infobox=True),
     ),
     Field("ideology", TextList(), "ideologies", label="Ideology"),
     Field("position", Text(), "political position", label="Political position"),
@@ -888,7 +960,13 @@ CHARGE = Record(
 EVENT: list[Field] = [
     Field("date", DateType(), "when it happened (EDTF)", required=True, label="Date"),
     Field("end", DateType(), "when it ended (EDTF)", label="Ended"),
-    Field("place", Text(), "where it happened", label="Place"),
+    Field(
+        "place",
+        PlaceRef(at="date"),
+        "where it happened: a place's slug, title or alias (linked, under its name at the date) or text",
+        label="Place",
+        relation=Relation(inverse="Events here", phrase="took place at {}", jsonld="location", note="span", place=10),
+    ),
     Field(
         "participants",
         RefList("person"),
@@ -958,6 +1036,32 @@ ARTICLE: list[Field] = [
 ]
 
 
+PLACE_NAME = Record(
+    "name",
+    [
+        Field("name", Text(), "the name, as the place bore it ('Petrograd')", required=True),
+        Field("from", DateType(), "when it began to bear it (EDTF)"),
+        Field("to", DateType(), "when it stopped (EDTF)"),
+        Field("cite", CitationList(), "where the renaming is attested"),
+    ],
+)
+PLACE_KINDS = Choice("city", "town", "village", "building", "prison", "camp", "region", "country", "island", "other")
+
+PLACE: list[Field] = [
+    Field("kind", PLACE_KINDS, "what sort of place: city, town, village, building, prison, camp, region, country, island or other", label="Kind"),
+    Field("coordinates", CoordinatesType(), "latitude, then longitude, in decimal degrees ('55.7558, 37.6173'): the place on its maps", label="Coordinates"),
+    Field(
+        "part_of",
+        RefType("place"),
+        "the larger place it lies in (a city's region, a prison's town)",
+        label="Part of",
+        relation=Relation(inverse="Places within", phrase="lie within {}", place=5),
+    ),
+    Field("names", RecordList(PLACE_NAME), "the names it bore over time, each with from and to (EDTF): pages show the name of the date", label="Names"),
+    Field("geonames", AUTHORITIES["geonames"], "GeoNames identifier (digits), for the authority-control line and sameAs"),
+]
+
+
 @dataclass(frozen=True)
 class ContentType:
     name: str  # person
@@ -1008,6 +1112,9 @@ class Reference:
     relation: Relation | None  # what it means (declared on the innermost field)
     record: dict | None = None  # the record holding it (a membership), if any
     record_type: "Record | None" = None  # that record's declaration
+    #: a place written by name or as text (``PlaceRef``): it names an entity
+    #: only if a place has that slug, title or alias; otherwise it is text
+    loose: bool = False
 
     @property
     def cites(self) -> tuple:
@@ -1069,6 +1176,11 @@ class Schema:
             for f in t.fields.values():
                 for rel in _relations_of(f):
                     yield t.name, f.name, rel
+
+    def infobox_sections(self) -> list[str]:
+        """The titles of the inverse sections that infoboxes show too, in order."""
+        shown = {rel.inverse for _k, _f, rel in self.relations() if rel.inverse and rel.infobox}
+        return [title for title in self.sections() if title in shown]
 
     def sections(self) -> list[str]:
         """The titles of the inverse sections, in the order pages show them."""
@@ -1182,6 +1294,8 @@ def _walk(f: Field, value: Any, keypath: tuple, top: str, record: dict | None, r
             yield Reference(keypath + (i,), slug, t.kinds, top, f.relation, record, rtype)
     elif isinstance(t, RefType):
         yield Reference(keypath, value, t.kinds, top, f.relation, record, rtype)
+    elif isinstance(t, PlaceRef):
+        yield Reference(keypath, value, ("place",), top, f.relation, record, rtype, loose=True)
     elif isinstance(t, RecordList):
         for i, rec in enumerate(value):
             for sub, sf in t.record.fields.items():
@@ -1196,6 +1310,7 @@ SCHEMA = Schema(
         _ctype("event", "events", "Events", EVENT, ("date", "end"), ("", ""), "Event", ("began", "ended")),
         _ctype("source", "sources", "Sources", SOURCE, ("date", ""), ("", ""), "CreativeWork", ("was written", "was written")),
         _ctype("article", "articles", "Articles", ARTICLE, ("date", ""), ("", ""), "Article", ("was written", "was written")),
+        _ctype("place", "places", "Places", PLACE, ("", ""), ("", ""), "Place", ("began", "ended")),
     ]
 )
 #: The default schema's types (what docs and scaffolds describe).

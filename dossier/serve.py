@@ -64,6 +64,9 @@ __all__ = [
 
 #: URL folder of the server's own files; no site page lives there.
 PREFIX = "/__dossier__/"
+#: live-reload event streams open at once: each holds a thread (one per
+#: open tab; a page beyond it reloads by hand)
+MAX_EVENT_STREAMS = 32
 
 LIVERELOAD_JS = """\
 // Dossier live reload: served only by `dossier serve`, never written to output/.
@@ -589,6 +592,40 @@ def _segments(urlpath: str) -> list[str] | None:
     return out
 
 
+_WILDCARDS = ("0.0.0.0", "::", "")
+
+
+def host_allowed(header: str | None, bound: str) -> bool:
+    """Whether a request's ``Host`` header names this server: a localhost
+    name, a loopback address, the address or name it was started on (any
+    address when it listens on all). Refusing other names defeats DNS
+    rebinding, where a page of evil.example has its name resolve to
+    127.0.0.1 and reads what the server shows (its status gives absolute
+    paths). No header at all (an HTTP/1.0 client, never a browser) passes."""
+    import ipaddress
+
+    if header is None:
+        return True
+    host = header.strip().lower()
+    if host.startswith("["):
+        name, sep, rest = host[1:].partition("]")
+        if not sep or (rest and not re.fullmatch(r":\d{1,5}", rest)):
+            return False
+    else:
+        name, colon, port = host.rpartition(":") if ":" in host else (host, "", "")
+        if colon and not re.fullmatch(r"\d{1,5}", port):
+            return False
+    name = name.rstrip(".")
+    bound = bound.strip("[]").lower()
+    if name == "localhost" or name.endswith(".localhost") or name == bound.rstrip("."):
+        return True
+    try:
+        address = ipaddress.ip_address(name)
+    except ValueError:
+        return False  # a name, not ours
+    return address.is_loopback or bound in _WILDCARDS
+
+
 class _HTTPServer(ThreadingHTTPServer):
     daemon_threads = True
     devserver: "DevServer"
@@ -629,11 +666,15 @@ class _Handler(BaseHTTPRequestHandler):
     # -- routing ----------------------------------------------------------
     def _respond(self, head: bool) -> None:
         dev = self.server.devserver
+        if not host_allowed(self.headers.get("Host"), dev.host):
+            return self._plain(HTTPStatus.BAD_REQUEST, "bad request: this server answers to localhost only", head)
         target = self.path
         if not target.startswith("/"):
             if "://" not in target:
                 return self._plain(HTTPStatus.BAD_REQUEST, "bad request", head)
             parts = urlsplit(target)
+            if not host_allowed(parts.netloc, dev.host):  # the absolute form names its host
+                return self._plain(HTTPStatus.BAD_REQUEST, "bad request: this server answers to localhost only", head)
             target = (parts.path or "/") + ("?" + parts.query if parts.query else "")
         urlpath, _, query = target.partition("?")
         urlpath = urlpath.split("#", 1)[0]
@@ -657,6 +698,8 @@ class _Handler(BaseHTTPRequestHandler):
             real = os.path.realpath(os.path.join(real, "index.html"))
             if not _inside(real, root):
                 return self._not_found(root, head)
+        elif urlpath.endswith("/"):  # /x/index.html/ names no folder
+            return self._not_found(root, head)
         if not os.path.isfile(real):
             return self._not_found(root, head)
         self._file(HTTPStatus.OK, real, head)
@@ -736,6 +779,12 @@ class _Handler(BaseHTTPRequestHandler):
         # last event the browser received, which is newer.
         since = self.headers.get("Last-Event-ID") or (parse_qs(query).get("generation") or [""])[0]
         inbox = dev._subscribe()
+        if inbox is None:
+            self.send_response(HTTPStatus.SERVICE_UNAVAILABLE)
+            self.send_header("Retry-After", "10")
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+            return
         try:
             self.send_response(HTTPStatus.OK)
             self.send_header("Content-Type", "text/event-stream; charset=utf-8")
@@ -886,11 +935,14 @@ class DevServer:
         with self._lock:
             return self._event
 
-    def _subscribe(self) -> queue.Queue:
+    def _subscribe(self) -> queue.Queue | None:
+        """A new client's inbox; None when MAX_EVENT_STREAMS are open."""
         inbox: queue.Queue = queue.Queue()
         with self._lock:
             if self._stopping:
                 inbox.put(None)
+            elif len(self._clients) >= MAX_EVENT_STREAMS:
+                return None
             else:
                 self._clients.add(inbox)
         return inbox

@@ -45,6 +45,7 @@ from markupsafe import Markup, escape
 from .dates import Date, format_range
 from .text import fold
 from .textmetrics import fit, text_width
+from .xmlchars import xml_safe
 
 __all__ = [
     "Mark",
@@ -940,4 +941,4 @@ def render_svg(
     )
     start = f' data-tl-start="{_num(max(scale.pieces[1][2] - 22, 0))}"' if dense is not None else ""
     plot = head + paints.defs() + "".join(body) + "</svg>"
-    return Markup(f'<div class="tl"{start}>{names_svg}{plot}</div>')
+    return Markup(xml_safe(f'<div class="tl"{start}>{names_svg}{plot}</div>'))

@@ -18,12 +18,12 @@ from typing import Any, Callable
 
 from markupsafe import Markup, escape
 
-from . import bibliography, citing, deps, network, opendata, romanize, timeline
+from . import bibliography, citing, deps, maps, network, opendata, places, romanize, timeline
 from .dates import Date, format_range, parse_date
 from .markup import substitute
 from .model import Entity, Site
 from .resolve import CiteGroup, Link, Resolved, ResolvedEntity, body_anchor
-from .schema import DEBATE_STATUS, GENRES, Citation, Field, RecordList, RefList, RefType, Schema
+from .schema import DEBATE_STATUS, GENRES, Citation, CoordinatesType, Field, PlaceRef, RecordList, RefList, RefType, Schema
 from .search import search_names, shards
 from .text import fold
 
@@ -301,11 +301,43 @@ class PageBuilder:
             value = e.get(f.name)
             if value is None or value == []:
                 continue
-            html = self.value_html(f, value)
+            items = self.value_items(f, value)
+            html = _list_html(items) if items is not None else self.value_html(f, value)
             if f.name in fs:
-                html = html + self.notes.markers(fs[f.name])
-            rows.append({"name": f.name, "label": f.label, "html": html})
+                html, items = html + self.notes.markers(fs[f.name]), None
+            rows.append({"name": f.name, "label": f.label, "html": html, "items": items})
+        # what other pages' fields say of this one, where the schema wants it
+        # in the infobox: the groups a person led, or that list them as a member
+        for title in self.resolved.site.schema.infobox_sections():
+            related = self.data.derived.get(title)
+            if not related:
+                continue
+            items = [self.link(r.entity) + self.notes.markers(r.cites) for r in related]
+            same = next((r for r in rows if r["label"] == title), None)
+            if same is not None and same["items"] is not None:
+                same["html"] = _list_html(same["items"] + items)
+            elif same is not None:
+                same["html"] = same["html"] + _list_html(items)
+            else:
+                rows.append({"name": "inverse-" + fold(title).replace(" ", "-"), "label": title, "html": _list_html(items), "items": items})
         return rows
+
+    def value_items(self, f: Field, value: Any) -> list[Markup] | None:
+        """The items of a list value, as :meth:`value_html` shows them (None
+        for a single value)."""
+        if isinstance(f.type, RecordList) and f.name == "memberships":
+            return list(self._membership_items(value))
+        if isinstance(f.type, RefList):
+            return [self._ref(slug, f.type.kinds) + self.notes.markers(getattr(slug, "cites", ())) for slug in value]
+        return None
+
+    def _membership_items(self, value: list[dict]):
+        site = self.resolved.site
+        for m in value:
+            g = site.get("group", m["group"])
+            note = ", ".join(x for x in (m.get("role", ""), format_range(m.get("from"), m.get("to")) if (m.get("from") or m.get("to")) else "") if x)
+            link = self.link(g) if g else escape(m["group"])
+            yield link + (Markup(' <span class="note">({})</span>').format(note) if note else Markup("")) + self.notes.markers(m.get("cite", ()))
 
     def value_html(self, f: Field, value: Any) -> Markup:
         site = self.resolved.site
@@ -317,19 +349,32 @@ class PageBuilder:
             return Markup('<span class="badge genre-{g}">{l}</span>').format(g=value, l=genre_label(site.schema, value))
         if f.name == "kind" and self.entity.kind == "source":
             return Markup('<span class="badge kind-{k}">{l}</span>').format(k=value, l=value.capitalize())
+        if isinstance(f.type, PlaceRef):
+            place = site.find(value, ("place",)) or site.place_named(value)
+            if place is None:
+                return escape(value)
+            when = self.entity.get(f.type.at) if f.type.at else None
+            # the place and the larger places it lies in, each under its name of the date
+            parts = [self.link(place, places.name_at(place, when))]
+            for outer in places.outer(site, place):
+                if outer.get("kind") in ("city", "region", "country", "island"):
+                    parts.append(self.link(outer, places.name_at(outer, when)))
+            return Markup(", ").join(parts)
+        if isinstance(f.type, CoordinatesType):
+            return Markup("{}° {}, {}° {}").format(f"{abs(value.lat):g}", "N" if value.lat >= 0 else "S", f"{abs(value.lon):g}", "E" if value.lon >= 0 else "W")
+        if f.name == "names" and self.entity.kind == "place":
+            items = []
+            for n in value:
+                span = format_range(n.get("from"), n.get("to")) if (n.get("from") or n.get("to")) else ""
+                items.append(escape(n["name"]) + (Markup(' <span class="note">({})</span>').format(span) if span else Markup("")) + self.notes.markers(n.get("cite", ())))
+            return _list_html(items)
         if isinstance(f.type, RefList):
             items = [self._ref(slug, f.type.kinds) + self.notes.markers(getattr(slug, "cites", ())) for slug in value]
             return _list_html(items)
         if isinstance(f.type, RefType):
             return self._ref(value, f.type.kinds)
         if isinstance(f.type, RecordList) and f.name == "memberships":
-            items = []
-            for m in value:
-                g = site.get("group", m["group"])
-                note = ", ".join(x for x in (m.get("role", ""), format_range(m.get("from"), m.get("to")) if (m.get("from") or m.get("to")) else "") if x)
-                link = self.link(g) if g else escape(m["group"])
-                items.append(link + (Markup(' <span class="note">({})</span>').format(note) if note else Markup("")) + self.notes.markers(m.get("cite", ())))
-            return _list_html(items)
+            return _list_html(list(self._membership_items(value)))
         if isinstance(value, list):
             return _list_html([escape(v) + self.notes.markers(getattr(v, "cites", ())) for v in value])
         return escape(value)
@@ -515,6 +560,41 @@ class PageBuilder:
         meta_ref = citing.source_reference(e) if e.kind == "source" else ref
         return {"history": history, "cite": cite, "citation_meta": citing.highwire_meta(meta_ref)}
 
+    def place_map(self) -> dict[str, Any] | None:
+        """A place's map (the place, the larger place it lies in, the places
+        within it), or an event's locator map; None without coordinates."""
+        e, site, data = self.entity, self.resolved.site, self.resolved.maps
+        if e.kind == "place":
+            main = e
+            # (a country or a region is an area, not a point: not marked)
+            near = [x for x in [*places.outer(site, e)[:1], *(x for x in site.of_kind("place") if x.get("part_of") == e.slug)] if x.get("kind") not in ("country", "region")]
+            width, small = 640, False
+        elif e.kind == "event" and e.get("place"):
+            main = site.find(e.get("place"), ("place",)) or site.place_named(e.get("place"))
+            near, width, small = [], 320, True
+        else:
+            return None
+        if main is None:
+            return None
+        located = places.located(site, main)
+        if located is None:
+            return None
+        label = places.name_at(main, e.get("date")) if e.kind == "event" else main.title
+        markers = [maps.Marker(located.get("coordinates").lat, located.get("coordinates").lon, label, main=True)]
+        rows = [{"place": self.link(main), "where": located.get("coordinates"), "how": "this place" if main is e else "where it happened"}]
+        for x in near:
+            c = x.get("coordinates")
+            if c is not None:
+                markers.append(maps.Marker(c.lat, c.lon, x.title, rel(self.url, x.url)))
+                rows.append({"place": self.link(x), "where": c, "how": "lies within it" if x.get("part_of") == e.slug else "it lies within"})
+        out = {"rows": rows, "note": maps.BORDERS_NOTE, "small": small, "svg": None}
+        if data is None:
+            out["missing"] = "The map is not drawn: this build did not have the map data (the npm package world-atlas; run npm ci)."
+            return out
+        title = f"Map: {main.title}" + (" and related places" if len(markers) > 1 else "")
+        out["svg"] = maps.draw(data, markers, width=width, title=title, min_span=2.0 if small else 3.0, ident=f"map-{e.slug}")
+        return out
+
     def charges(self) -> dict[str, Any] | None:
         """An event's charges: the matrix (accused × charge, the status of
         each), each charge in full, and the legend."""
@@ -538,6 +618,7 @@ class PageBuilder:
             ctx["lead"], ctx["body"], ctx["toc"] = _lead_and_contents(ctx["body"], self.data.rendered.headings)
         ctx["debates"] = self.debates()
         ctx["charges"] = self.charges() if e.get("charges") else None
+        ctx["place_map"] = self.place_map()
         ctx["relations"] = self.relations()
         ctx["positions"] = self.positions()
         ctx["backlinks"] = self.backlinks()
@@ -921,7 +1002,8 @@ def _entry(site: Site, e: Entity, from_url: str) -> dict:
 def _index_pages(resolved: Resolved) -> list[Page]:
     site = resolved.site
     out = []
-    for kind in ("person", "group"):
+    kinds = ["person", "group"] + (["place"] if "place" in site.schema.types else [])
+    for kind in kinds:
         folder = site.schema[kind].folder
         url = f"{folder}/"
 
@@ -933,7 +1015,10 @@ def _index_pages(resolved: Resolved) -> list[Page]:
                 if not letter.isalpha() or not letter.isascii():
                     letter = "#"
                 letters.setdefault(letter, []).append(it)
-            return {"title": site.schema[kind].plural, "kind": kind, "letters": letters, "count": len(items)}
+            ctx = {"title": site.schema[kind].plural, "kind": kind, "letters": letters, "count": len(items)}
+            if kind == "place":
+                ctx["place_map"] = _places_map(resolved, url)
+            return ctx
 
         out.append(_fixed(f"{url}index.html", url, "index_az.html", make))
 
@@ -949,6 +1034,23 @@ def _index_pages(resolved: Resolved) -> list[Page]:
 
     out.append(_fixed("articles/index.html", "articles/", "index_list.html", articles))
     out.extend(_source_pages(resolved))
+    return out
+
+
+def _places_map(resolved: Resolved, url: str) -> dict[str, Any] | None:
+    """The map of every place with coordinates (areas left out), for /places/."""
+    site = resolved.site
+    shown = [p for p in site.of_kind("place") if p.get("coordinates") is not None and p.get("kind") not in ("country", "region")]
+    if not shown:
+        return None
+    link = lambda p: Markup('<a href="{}">{}</a>').format(rel(url, p.url), p.title)  # noqa: E731
+    rows = [{"place": link(p), "where": p.get("coordinates"), "how": p.get("kind") or "place"} for p in shown]
+    out = {"rows": rows, "note": maps.BORDERS_NOTE, "small": False, "svg": None}
+    if resolved.maps is None:
+        out["missing"] = "The map is not drawn: this build did not have the map data (the npm package world-atlas; run npm ci)."
+        return out
+    markers = [maps.Marker(p.get("coordinates").lat, p.get("coordinates").lon, p.title, rel(url, p.url)) for p in shown]
+    out["svg"] = maps.draw(resolved.maps, markers, width=640, title=f"Map of the {len(shown)} places", ident="map-places")
     return out
 
 

@@ -97,3 +97,19 @@ def test_contradictions_fail_a_strict_build(make_site):
     assert [d.code for d in failed.value.diagnostics] == ["contradiction"]
     project.strict = False
     build(project)  # a warning otherwise
+
+
+def test_a_role_that_restates_a_group_relation_is_a_warning(make_site):
+    files = {
+        "groups/left-opposition.md": "---\ntitle: Left Opposition\nleaders: [lev-sedov]\n---\n",
+        "people/lev-sedov.md": "---\ntitle: Lev Sedov\nroles:\n  - Editor of the Bulletin\n  - Leader of the Left Opposition\n---\n",
+        "people/ivan-smirnov.md": "---\ntitle: Ivan Smirnov\nroles: [Co-leader of the left opposition]\n---\n",
+    }
+    got = [m for m in messages(check_site(make_site(files))) if "role-is-a-relation" in m]
+    assert len(got) == 2, got
+    sedov = next(m for m in got if "lev-sedov.md" in m)
+    assert "lev-sedov.md:5:" in sedov and "already lists lev-sedov in its leaders" in sedov, sedov
+    smirnov = next(m for m in got if "ivan-smirnov.md" in m)
+    assert "list ivan-smirnov in the leaders of" in smirnov, smirnov
+    # a role that names no group page is a role
+    assert not any("Editor of the Bulletin" in m for m in got)

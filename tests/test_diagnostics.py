@@ -406,9 +406,9 @@ def test_file_name_not_a_slug(make_site):
 def test_markdown_outside_the_type_folders(make_site):
     root = make_site({"misc/a.md": GOOD_PERSON.format(title="A"), "b.md": GOOD_PERSON.format(title="B"), "people/sub/c.md": GOOD_PERSON.format(title="C")})
     assert only(root) == [
-        "content/b.md:1:1: error[folder]: a content file must be in one of the folders articles, events, groups, people, sources (or be index.md, the home page)",
-        "content/misc/a.md:1:1: error[folder]: content files cannot live in the folder 'misc'; the type folders are articles, events, groups, people, sources",
-        "content/people/sub/c.md:1:1: error[folder]: content files cannot live in a subfolder; the type folders are articles, events, groups, people, sources",
+        "content/b.md:1:1: error[folder]: a content file must be in one of the folders articles, events, groups, people, places, sources (or be index.md, the home page)",
+        "content/misc/a.md:1:1: error[folder]: content files cannot live in the folder 'misc'; the type folders are articles, events, groups, people, places, sources",
+        "content/people/sub/c.md:1:1: error[folder]: content files cannot live in a subfolder; the type folders are articles, events, groups, people, places, sources",
     ]
 
 

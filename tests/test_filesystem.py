@@ -237,3 +237,154 @@ def test_an_output_folder_that_cannot_be_written_is_one_line(built, restore_mode
     line = _one_line(proc.stderr)
     assert line.startswith("error: Permission denied: ") and "output.staging-" in line and line.endswith("the previous output was left as it was"), line
     assert tree_digest(built / "output") == before
+
+
+# An adversarial pass over the output, the cache and concurrent builds -----------------
+
+
+def test_an_output_that_is_a_symlink_is_built_where_it_points(built, tmp_path):
+    served = tmp_path / "www" / "site"
+    served.parent.mkdir()
+    (built / "output").rename(served)
+    (built / "output").symlink_to(served, target_is_directory=True)
+    (built / "content" / "people" / "bob.md").write_text("---\ntitle: Bob\n---\nMoved house.\n")
+    proc = run(["build", "--no-search"], built)
+    assert proc.returncode == 0, proc.stderr
+    assert (built / "output").is_symlink()  # main replaced the link by a folder and left the target stale
+    assert "Moved house." in (served / "people" / "bob" / "index.html").read_text()
+    assert sorted(p.name for p in served.parent.iterdir()) == ["site"]
+
+
+def test_symlinks_put_into_the_output_are_not_followed_into_the_next_build(built, tmp_path):
+    photos = tmp_path / "photos"
+    photos.mkdir()
+    (photos / "private.jpg").write_bytes(b"\xff\xd8 not for the web")
+    (built / "output" / "media").symlink_to(photos, target_is_directory=True)
+    (built / "output" / "loop").symlink_to(built / "output", target_is_directory=True)
+    (built / "content" / "people" / "bob.md").write_text("---\ntitle: Bob\n---\nAgain.\n")
+    proc = run(["build", "--no-search"], built)
+    assert proc.returncode == 0, proc.stderr
+    out = built / "output"
+    assert not os.path.lexists(out / "media") and not os.path.lexists(out / "loop")
+    assert (photos / "private.jpg").is_file()  # and untouched
+
+
+def test_clean_refuses_an_output_that_is_the_content_folder(built, capsys):
+    from dossier.cli import main
+
+    (built / "content" / MARKER).write_text("{}")  # planted: proves nothing
+    before = tree_digest(built / "content")
+    assert main(["clean", "--root", str(built), "--output", str(built / "content")]) == 1
+    assert "refusing" in capsys.readouterr().err
+    assert tree_digest(built / "content") == before
+
+
+@pytest.mark.parametrize("output", ["content/../content/people/out", "content/./x", "output/../content"])
+def test_an_output_inside_content_is_refused_however_written(built, output):
+    before = tree_digest(built / "content")
+    proc = run(["build", "--no-search", "--output", str(built / output)], built)
+    assert proc.returncode == 1 and "refusing" in proc.stderr and "Traceback" not in proc.stderr
+    assert tree_digest(built / "content") == before
+
+
+def _corruptions(data: bytes):
+    from dossier.cache import generator_version
+
+    yield "truncated", data[: len(data) // 2]
+    yield "empty", b""
+    yield "one bit flipped", data[:-10] + bytes([data[-10] ^ 0x01]) + data[-9:]
+    yield "random bytes", random_bytes(4096)
+    # the version of this generator, the wrong shape (main crashed on it)
+    yield "a pickle of the wrong shape", __import__("pickle").dumps((generator_version(), ["not", "a", "dict"]))
+
+
+def random_bytes(n: int) -> bytes:
+    import random
+
+    rng = random.Random(11)
+    return bytes(rng.randrange(256) for _ in range(n))
+
+
+@pytest.mark.slow
+def test_a_corrupt_cache_or_manifest_is_rebuilt_not_trusted(built, tmp_path):
+    """Each cache file damaged in each way: the build succeeds and gives
+    the site a clean build gives."""
+    cache = built / ".dossier-cache"
+    bob = built / "content" / "people" / "bob.md"
+    bodies = ["---\ntitle: Bob\n---\nBody one.\n", "---\ntitle: Bob\n---\nBody two.\n"]
+    expected = []
+    for i, body in enumerate(bodies):
+        bob.write_text(body)
+        clean_build(built, tmp_path / f"clean-{i}")
+        expected.append(_site(tmp_path / f"clean-{i}"))
+    n = 0
+    for victim in sorted(cache.glob("*.pickle")):
+        good = victim.read_bytes()
+        for how, bad in _corruptions(good):
+            if victim.name.startswith("manifest") and how in ("empty", "random bytes", "a pickle of the wrong shape"):
+                continue  # the same as truncated for a manifest: keep the suite quick
+            n += 1
+            victim.write_bytes(bad)
+            bob.write_text(bodies[n % 2])  # a change: the cache is read, not only the manifest
+            proc = run(["build", "--no-search"], built)
+            assert proc.returncode == 0 and "Traceback" not in proc.stderr, (victim.name, how, proc.stderr)
+            assert _site(built / "output") == expected[n % 2], (victim.name, how)
+            good = victim.read_bytes()  # as the build left it
+
+
+def clean_build(root: Path, output: Path) -> None:
+    from dossier.pipeline import Project, build
+
+    project = Project.at(root, output=output, use_cache=False)
+    project.search = False
+    build(project, clean=True)
+
+
+def _site(folder: Path) -> dict[str, bytes]:
+    # the search bundle aside (both builds here skip it) and the marker (its build id)
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file() and p.name != MARKER}
+
+
+def test_a_cache_folder_that_is_a_file(built):
+    shutil.rmtree(built / ".dossier-cache")
+    (built / ".dossier-cache").write_text("not a folder")
+    (built / "content" / "people" / "bob.md").write_text("---\ntitle: Bob\n---\nNo cache.\n")
+    proc = run(["build", "--no-search"], built)
+    assert proc.returncode == 0 and "Traceback" not in proc.stderr, proc.stderr
+    assert "could not save the content cache" in proc.stderr
+    assert "No cache." in (built / "output" / "people" / "bob" / "index.html").read_text()
+    assert (built / ".dossier-cache").read_text() == "not a folder"
+
+
+@pytest.mark.slow
+def test_two_builds_at_once_take_turns(built, tmp_path):
+    """main let both stage and swap at once, each starting from an output
+    the other was replacing; now the second waits for the first."""
+    for i in range(3):
+        (built / "content" / "people" / f"new-{i}.md").write_text(f"---\ntitle: New {i}\n---\nSee [[Ann]].\n")
+    procs = [subprocess.Popen(BUILD + ["build", "--no-search", "--root", str(built)], cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for _ in range(2)]
+    results = [p.communicate(timeout=300) for p in procs]
+    assert [p.returncode for p in procs] == [0, 0], results
+    assert all("Traceback" not in err for _out, err in results)
+    clean_out = tmp_path / "clean"
+    clean_build(built, clean_out)
+    assert _site(built / "output") == _site(clean_out)
+    assert sorted(p.name for p in built.iterdir() if p.name.startswith("output")) == ["output"]
+
+
+def test_a_preview_write_that_fails_leaves_no_stray_file(tmp_path, monkeypatch):
+    """The devserver's previews write into the served folder itself."""
+    from dossier import preview
+
+    served = tmp_path / "output" / "people" / "ann"
+    served.mkdir(parents=True)
+    (served / "index.html").write_text("last good page")
+
+    def replace(src, dst):
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(dst))
+
+    monkeypatch.setattr(preview.os, "replace", replace)
+    with pytest.raises(OSError):
+        preview._write(served / "index.html", b"new page")
+    assert sorted(p.name for p in served.iterdir()) == ["index.html"]
+    assert (served / "index.html").read_text() == "last good page"

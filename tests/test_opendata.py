@@ -181,7 +181,7 @@ def test_dataset_json_has_every_entity_sorted(resolved):
     assert data["generator"] == "dossier"
     keys = [e["key"] for e in data["entities"]]
     assert keys == sorted(keys) == KEYS
-    assert data["counts"] == {"person": 4, "group": 2, "event": 2, "source": 2, "article": 2}
+    assert data["counts"] == {"person": 4, "group": 2, "event": 2, "source": 2, "article": 2, "place": 0}
 
 
 def test_dataset_fields_dates_and_citations(resolved):
@@ -229,7 +229,7 @@ def read_csv(text):
 
 def test_csv_files_and_headers(resolved):
     tables = opendata.csv_tables(resolved)
-    assert sorted(tables) == sorted(["people.csv", "groups.csv", "events.csv", "sources.csv", "articles.csv", "memberships.csv", "charges.csv", "relations.csv"])
+    assert sorted(tables) == sorted(["people.csv", "groups.csv", "events.csv", "sources.csv", "articles.csv", "places.csv", "memberships.csv", "charges.csv", "relations.csv"])
     for text in tables.values():
         assert text.endswith("\n") and "\r" not in text
     people = read_csv(tables["people.csv"])
@@ -485,3 +485,50 @@ def test_an_old_style_date_is_exported_with_both_calendars(make_site):
     assert "died_julian" not in rows["people/stalin"]  # no Old Style death date: no column
     (ld,) = [opendata.json_ld(e, res, site_url="") for e in res.site if e.slug == "stalin"]
     assert ld["birthDate"] == "1878-12-18"
+
+
+# Formulas: neutralised in CSV, exact in JSON -----------------------------------------
+
+FORMULAS = {
+    "title": "=HYPERLINK(\"https://evil.example/\",\"click\")",
+    "summary": "+1+cmd|' /C calc'!A0",
+    "birth_place": "-2+3",
+    "death_place": "@SUM(1,1)",
+    "native_name": "=1+1",  # (a leading tab or CR is stripped or refused at validation)
+}
+
+
+def test_csv_cells_that_a_spreadsheet_would_run_start_with_a_quote_and_the_json_is_exact(tmp_path):
+    from conftest import write_site
+
+    fields = "".join(f"{k}: {json.dumps(v)}\n" for k, v in FORMULAS.items())
+    write_site(tmp_path, {
+        "people/formula.md": f"---\n{fields}aliases: [\"-Minus alias\", \"Plain name\"]\nnative_lang: ru\n---\nBody.\n",
+        "people/plain.md": "---\ntitle: Plain Person\nsummary: A harmless \"=\" inside, not at the start.\n---\n",
+    })
+    diags = Diagnostics()
+    resolved = read_and_resolve(Project.at(tmp_path), diags)
+    assert not diags.errors, [d.format() for d in diags.errors]
+    tables = opendata.csv_tables(resolved)
+    rows = list(csv.DictReader(io.StringIO(tables["people.csv"])))
+    row = next(r for r in rows if r["key"] == "people/formula")
+    for name, value in FORMULAS.items():
+        assert row[name] == "'" + value, name
+    assert row["aliases"] == "'-Minus alias; Plain name"
+    plain = next(r for r in rows if r["key"] == "people/plain")
+    assert plain["title"] == "Plain Person" and plain["summary"] == 'A harmless "=" inside, not at the start.'
+    # no cell of any table begins with a formula character
+    for name, text in tables.items():
+        for cells in csv.reader(io.StringIO(text)):
+            assert not [c for c in cells if c[:1] in ("=", "+", "-", "@", "\t", "\r")], name
+    # the JSON keeps every value exactly as written
+    data = json.loads(opendata.dataset_json(resolved))
+    person = next(e for e in data["entities"] if e["key"] == "people/formula")
+    assert person["title"] == FORMULAS["title"] and person["summary"] == FORMULAS["summary"]
+    assert person["native_name"] == FORMULAS["native_name"]
+    assert person["fields"]["birth_place"] == "-2+3" and person["fields"]["death_place"] == "@SUM(1,1)"
+    assert "-Minus alias" in person["aliases"]
+
+
+def test_inert_cell():
+    assert [opendata.inert_cell(c) for c in ["=1", "+1", "-1", "@a", "\tx", "\rx", "a=1", "", "'=1"]] == ["'=1", "'+1", "'-1", "'@a", "'\tx", "'\rx", "a=1", "", "'=1"]

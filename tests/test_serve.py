@@ -627,3 +627,75 @@ def test_serve_refuses_a_port_in_use_and_an_unsafe_output(project: Project, caps
     unsafe = Project.at(project.root, output=project.content)
     assert serve(unsafe, "127.0.0.1", 0) == 1
     assert "refusing to build into" in capsys.readouterr().err
+
+
+# ---------------------------------------------------------------------------
+# Hostile requests: DNS rebinding, too many event streams, a file as a folder
+
+
+def fetch_as(dev: DevServer, path: str, host: str | None) -> tuple[int, str]:
+    """A request with the Host header given (None: no Host header at all)."""
+    with socket.create_connection(("127.0.0.1", dev.port), timeout=5) as sock:
+        head = f"GET {path} HTTP/1.1\r\n" + (f"Host: {host}\r\n" if host is not None else "") + "Connection: close\r\n\r\n"
+        sock.sendall(head.encode("latin-1"))
+        data = b""
+        while chunk := sock.recv(65536):
+            data += chunk
+    status = int(data.split(b" ", 2)[1])
+    return status, data.partition(b"\r\n\r\n")[2].decode("utf-8", "replace")
+
+
+@pytest.mark.parametrize("host", ["evil.example", "evil.example:8000", "localhost.evil.example", "127.0.0.1.nip.io", "10.0.0.1", "[2001:db8::1]:80", "localhost:x", "", "a b"])
+def test_a_foreign_host_header_is_refused(server, host):
+    for path in ("/__dossier__/status", "/", "/people/a/"):
+        status, body = fetch_as(server, path, host)
+        assert status == 400, (host, path)
+        assert str(server.output) not in body and "generation" not in body
+
+
+@pytest.mark.parametrize("host", ["localhost", "LOCALHOST:8000", "localhost.", "dossier.localhost:1234", "127.0.0.1", "127.0.0.2:80", "[::1]:8000", None])
+def test_localhost_names_are_served(server, host):
+    status, body = fetch_as(server, "/__dossier__/status", host)
+    assert status == 200, host
+    assert json.loads(body)["generation"] == 0
+
+
+def test_the_absolute_form_is_checked_too(server):
+    assert fetch_as(server, "http://evil.example/__dossier__/status", "localhost")[0] == 400
+    assert fetch_as(server, f"http://localhost:{server.port}/__dossier__/status", "localhost")[0] == 200
+
+
+def test_the_bound_name_and_any_address_when_listening_on_all():
+    from dossier.serve import host_allowed
+
+    assert host_allowed("dev.example:8000", "dev.example") and not host_allowed("other.example", "dev.example")
+    assert host_allowed("192.168.1.20:8000", "0.0.0.0") and host_allowed("192.168.1.20", "192.168.1.20")
+    assert not host_allowed("192.168.1.20", "127.0.0.1") and not host_allowed("evil.example", "0.0.0.0")
+
+
+def test_a_file_is_not_a_folder(server):
+    assert fetch(server, "/people/a/index.html")[0] == 200
+    for path in ("/people/a/index.html/", "/people/a/index.html//", "/404.html/"):
+        status, _, body = fetch(server, path)
+        assert status == 404, path
+
+
+def test_event_streams_are_capped(project, monkeypatch):
+    from dossier import serve as serve_module
+
+    monkeypatch.setattr(serve_module, "MAX_EVENT_STREAMS", 3)
+    # a short keep-alive: a closed stream is noticed at the next one
+    server = DevServer(project.output, "127.0.0.1", 0, keepalive=0.2).start()
+    streams = [Events(server, timeout=5) for _ in range(3)]
+    try:
+        wait_for(lambda: server.status()["clients"] == 3)
+        with pytest.raises(urllib.error.HTTPError) as refused:
+            urlopen(server, "/__dossier__/events")
+        assert refused.value.code == 503 and refused.value.headers["Retry-After"]
+        streams.pop().close()
+        wait_for(lambda: server.status()["clients"] == 2)
+        streams.append(Events(server, timeout=5))  # a place is free again
+    finally:
+        for s in streams:
+            s.close()
+        server.stop()

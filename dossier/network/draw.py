@@ -15,6 +15,7 @@ from markupsafe import Markup, escape
 from ..text import fold
 from ..textmetrics import text_width, wrap
 from .graph import NODE_KINDS, RELATION_ORDER, RELATIONS
+from ..xmlchars import xml_safe
 
 #: Fill colour and shape of each kind. Okabe-Ito colours (distinguishable
 #: with the common colour-vision deficiencies), each at least 3:1 against
@@ -340,7 +341,7 @@ def render_svg(
         out.extend(c.legend_lines)
         out.append("</g>")
     out.append("</svg>")
-    return Markup("\n".join(out))
+    return Markup(xml_safe("\n".join(out)))
 
 
 @dataclass

@@ -7,6 +7,7 @@ from typing import Any
 
 import networkx as nx
 
+from ..xmlchars import xml_safe
 from .draw import KIND_STYLE
 from .graph import EDGE_ATTRS
 
@@ -16,9 +17,11 @@ def _safe(value: Any) -> str | int | float:
         return ""
     if isinstance(value, bool):
         return "true" if value else "false"
-    if isinstance(value, (str, int, float)):
+    if isinstance(value, str):
+        return xml_safe(value)
+    if isinstance(value, (int, float)):
         return value
-    return str(value)
+    return xml_safe(str(value))
 
 
 def _export_copy(G: nx.MultiDiGraph) -> nx.MultiDiGraph:
@@ -97,7 +100,7 @@ def to_graphml(G: nx.MultiDiGraph) -> str:
     nodes, edges = _export_items(G)
     if G.graph or not _all_text(nodes, edges):
         H = _export_copy(G)
-        return _XML_DECL + "\n".join(nx.generate_graphml(H, encoding="utf-8", prettyprint=True, edge_id_from_attribute="id")) + "\n"
+        return xml_safe(_XML_DECL + "\n".join(nx.generate_graphml(H, encoding="utf-8", prettyprint=True, edge_id_from_attribute="id")) + "\n")
     keys: dict[tuple[str, str], str] = {}
 
     def key(name: str, scope: str) -> str:
@@ -124,7 +127,7 @@ def to_graphml(G: nx.MultiDiGraph) -> str:
         'xsi:schemaLocation="http://graphml.graphdrawing.org/xmlns http://graphml.graphdrawing.org/xmlns/1.0/graphml.xsd">'
     ]
     head += [f'  <key id="{i}" for="{scope}" attr.name="{_attr(name)}" attr.type="string" />' for (name, scope), i in reversed(keys.items())]
-    return _XML_DECL + "\n".join(head + body + ["</graphml>"]) + "\n"
+    return xml_safe(_XML_DECL + "\n".join(head + body + ["</graphml>"]) + "\n")
 
 
 def to_gexf(G: nx.MultiDiGraph, pos: dict[str, tuple[float, float]] | None = None, lastmodified: str | None = None) -> str:
@@ -199,7 +202,7 @@ def to_gexf(G: nx.MultiDiGraph, pos: dict[str, tuple[float, float]] | None = Non
         "  </graph>",
         "</gexf>",
     ]
-    return _XML_DECL + "\n".join(lines) + "\n"
+    return xml_safe(_XML_DECL + "\n".join(lines) + "\n")
 
 
 def _to_gexf_networkx(G: nx.MultiDiGraph, pos, stamp: str) -> str:
@@ -213,4 +216,4 @@ def _to_gexf_networkx(G: nx.MultiDiGraph, pos, stamp: str) -> str:
     text = "\n".join(nx.generate_gexf(H, encoding="utf-8", prettyprint=True))
     text = re.sub(r'<meta lastmodifieddate="[^"]*">', f"<meta{stamp}>", text, count=1)
     text = re.sub(r"<creator>NetworkX [^<]*</creator>", "<creator>Dossier (networkx)</creator>", text, count=1)
-    return _XML_DECL + text + "\n"
+    return xml_safe(_XML_DECL + text + "\n")

@@ -129,3 +129,84 @@ def test_desktop_header_keeps_every_section_on_view(open_page, page_urls):
     v.goto(page_url_or_skip(page_urls, "person"))
     got = v.page.evaluate(HEADER)
     assert not got["nav_scrolls"] and got["height"] <= 120, got
+
+
+# Print -------------------------------------------------------------------------------
+
+
+def pdf_pages(pdf: bytes) -> int:
+    """The pages of a PDF as Chromium writes it: its page objects, checked
+    against the page tree's /Count."""
+    pages = len(re.findall(rb"/Type\s*/Page(?![a-zA-Z])", pdf))
+    counts = [int(n) for n in re.findall(rb"/Type\s*/Pages\b[^>]*?/Count\s+(\d+)", pdf) + re.findall(rb"/Count\s+(\d+)[^>]*?/Type\s*/Pages\b", pdf)]
+    assert counts and max(counts) == pages, (pages, counts)
+    return pages
+
+
+PRINTED = """() => {
+  const shown = sel => [...document.querySelectorAll(sel)].some(e => e.getClientRects().length && getComputedStyle(e).visibility !== 'hidden');
+  return {text: document.body.innerText,
+          infobox: shown('aside.infobox'), body: shown('article .body'), notes: shown('section.references li'),
+          drawings: shown('section.neighbourhood svg') || shown('section.person-timeline svg'),
+          backlink_contexts: shown('ul.backlinks details'), backlinks: shown('ul.backlinks a'),
+          nav: shown('header .site-nav')};
+}"""
+
+
+def test_an_entity_page_prints_its_text_infobox_and_notes_on_few_pages(open_page):
+    v = open_page(viewport=DESKTOP)
+    v.goto(TROTSKY)
+    # on screen the page holds what print leaves out (else the test proves nothing)
+    on_screen = v.page.evaluate(PRINTED)
+    assert on_screen["drawings"] and on_screen["nav"] and "↑" in on_screen["text"]
+    pages = pdf_pages(v.page.pdf(format="A4", print_background=False))
+    assert pages <= 4, f"Leon Trotsky's page prints on {pages} A4 pages"
+    v.page.emulate_media(media="print")
+    printed = v.page.evaluate(PRINTED)
+    assert printed["infobox"] and printed["body"] and printed["notes"], printed
+    assert not printed["drawings"] and not printed["backlink_contexts"] and not printed["nav"], printed
+    assert printed["backlinks"]  # reduced to a run of names, not dropped
+    assert "↑" not in printed["text"], [line for line in printed["text"].splitlines() if "↑" in line]
+    assert not v.problems(), v.problems()
+
+
+# Infoboxes -----------------------------------------------------------------------------
+
+
+def test_every_group_a_person_belonged_to_or_led_is_linked_in_the_infobox(open_page, site_dir):
+    """Read from the data the site publishes: for each person, the groups
+    that list them as a leader or member and the memberships of their own
+    page are each a link in the infobox (Trotsky's showed only the party)."""
+    import json
+
+    data = json.loads((site_dir / "data" / "dossier.json").read_text(encoding="utf-8"))
+    expected: dict[str, set[str]] = {}
+    for e in data["entities"]:
+        key, fields = e["key"], e["fields"]
+        if key.startswith("groups/"):
+            for field in ("leaders", "members"):
+                for slug in fields.get(field) or []:
+                    expected.setdefault(f"people/{slug}", set()).add(key)
+        if key.startswith("people/"):
+            for m in fields.get("memberships") or []:
+                expected.setdefault(key, set()).add(f"groups/{m['group']}")
+    assert len(expected.get("people/leon-trotsky", ())) >= 5, expected.get("people/leon-trotsky")
+    v = open_page(viewport=DESKTOP, java_script_enabled=False)
+    people = set(entity_pages(site_dir, "people"))
+    missing = {}
+    for person, groups in sorted(expected.items()):
+        if f"/{person}/" not in people:
+            continue
+        v.goto(f"/{person}/")
+        linked = set(v.page.eval_on_selector_all("aside.infobox a[data-key]", "as => as.map(a => a.dataset.key)"))
+        if groups - linked:
+            missing[person] = sorted(groups - linked)
+    assert not missing, missing
+    v.goto(TROTSKY)
+    rows = v.page.eval_on_selector_all("aside.infobox .row", "rs => rs.map(r => [r.querySelector('dt').textContent, r.querySelector('dd').innerText])")
+    rows = dict(rows)
+    assert "Left Opposition" in rows.get("Led", "") and "United Opposition" in rows["Led"] and "Bloc of Oppositions" in rows["Led"], rows
+    # a group with a page is a link, not the text of a role
+    assert "Left Opposition" not in rows.get("Roles", ""), rows
+    v.screenshot("infobox-trotsky", screens=1)
+    assert not v.problems(), v.problems()
