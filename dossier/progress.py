@@ -159,6 +159,7 @@ class LiveReporter(Reporter):
         self._total: int | None = None
         self._progress = None  # rich.progress.Progress once shown
         self._task = None
+        self._task_stage: tuple | None = None
         self._drawn = 0.0
         self._closed = False
         # a stage may run for seconds without an event (reading, resolving):
@@ -210,18 +211,26 @@ class LiveReporter(Reporter):
         if self._progress is None:
             self._show()
         label = STAGES.get(self._stage, self._stage)
-        self._progress.update(self._task, description=label, completed=self._done, total=self._total)
+        if self._task_stage != (self._stage, self._total is None):
+            # a new task for each stage (and once its total is known): Rich
+            # would keep the last stage's total, and its bar, otherwise
+            if self._task is not None:
+                self._progress.remove_task(self._task)
+            self._task = self._progress.add_task(label, total=self._total, count="")
+            self._task_stage = (self._stage, self._total is None)
+        count = f"{self._done}/{self._total} {UNITS.get(self._stage, '')}".rstrip() if self._total is not None else ""
+        self._progress.update(self._task, description=label, completed=self._done, total=self._total, count=count)
         self._progress.refresh()
 
     def _show(self) -> None:
         from rich.console import Console
-        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+        from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
         console = Console(file=self.out, force_terminal=True, highlight=False, no_color=bool(os.environ.get("NO_COLOR")))
         self._progress = Progress(
             TextColumn("[bold]{task.description}"),
             BarColumn(),
-            MofNCompleteColumn(),
+            TextColumn("{task.fields[count]}"),
             TimeElapsedColumn(),
             console=console,
             transient=True,
@@ -230,7 +239,6 @@ class LiveReporter(Reporter):
             redirect_stderr=False,
         )
         self._progress.start()
-        self._task = self._progress.add_task("", total=None)
 
 
 def on_ci() -> bool:

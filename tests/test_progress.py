@@ -147,7 +147,7 @@ def test_live_line_on_a_terminal_updates_in_place_and_is_cleared(monkeypatch):
     r.advance(10)
     tty.flush()
     drawn = _read_all(master).decode("utf-8", "replace")
-    assert "rendering" in drawn and "20/40" in drawn
+    assert "rendering" in drawn and "20/40 pages" in drawn
     assert "\n" not in drawn.replace("\r\n", "")  # one line, redrawn in place
     r.close()
     tty.flush()
