@@ -76,11 +76,31 @@ def _date_parts(value: Any) -> list[int] | None:
     return [int(x) for x in m.groups() if x] if m else None
 
 
+_BIBTEX_SPECIAL = {"\\": "\\textbackslash{}", "{": "\\textbraceleft{}", "}": "\\textbraceright{}", "~": "\\textasciitilde{}", "^": "\\textasciicircum{}"}
+_BIBTEX_SPECIAL.update({ch: "\\" + ch for ch in "&%$#_"})
+_BIBTEX_SPECIAL_RE = re.compile("[" + re.escape("".join(_BIBTEX_SPECIAL)) + "]")
+
+
 def _bibtex_escape(text: str) -> str:
-    out = str(text).replace("\\", "\\textbackslash{}")
-    for ch in "{}&%$#_":
-        out = out.replace(ch, "\\" + ch)
-    return out.replace("~", "\\textasciitilde{}").replace("^", "\\textasciicircum{}")
+    """Text as (bib)LaTeX reads it. Braces become commands, never ``\\{``:
+    BibTeX counts every brace, escaped or not, so one ``}`` in a value
+    ended the field and let the rest add fields of its own."""
+    return _BIBTEX_SPECIAL_RE.sub(lambda m: _BIBTEX_SPECIAL[m.group()], str(text))
+
+
+def _bibtex_name(name) -> str:
+    """A name as BibTeX reads it: escaped like any text (a brace in it
+    cannot end the field), a literal name braced whole, and an "and" inside
+    a name braced so that it does not split the name in two."""
+    text = _bibtex_escape(name.natural if name.literal else name.inverted)
+    text = re.sub(r"(?<=\s)and(?=\s)", "{and}", text)
+    return "{" + text + "}" if name.literal else text
+
+
+def _bibtex_url(url: str) -> str:
+    """A URL as biblatex takes it (verbatim): braces, backslashes and spaces,
+    which would end or break the field, percent-encoded (the same URL)."""
+    return re.sub(r"[{}\\\s]", lambda m: "%{:02X}".format(ord(m.group())) if ord(m.group()) < 128 else m.group(), url)
 
 
 def bibtex(key: str, ref: Mapping[str, Any]) -> str:
@@ -90,7 +110,7 @@ def bibtex(key: str, ref: Mapping[str, Any]) -> str:
     people = [("author", _names(ref, "author")), ("editor", _names(ref, "editor")), ("translator", _names(ref, "translator"))]
     for name, names in people:
         if names:
-            fields.append((name, " and ".join("{" + n.natural + "}" if n.literal else n.inverted for n in names)))
+            fields.append((name, " and ".join(_bibtex_name(n) for n in names)))
     container = ref.get("container", "")
     if container:
         fields.append(({"article": "journaltitle", "chapter": "booktitle", "webpage": "organization"}.get(kind, "howpublished"), container))
@@ -103,8 +123,12 @@ def bibtex(key: str, ref: Mapping[str, Any]) -> str:
     accessed = _date_parts(ref.get("accessed"))
     if accessed:
         fields.append(("urldate", "-".join(f"{p:02d}" if i else str(p) for i, p in enumerate(accessed))))
-    verbatim = ("author", "editor", "translator", "url")  # names are braced already; a URL is verbatim in biblatex
-    body = ",\n".join(f"  {name} = {{{value if name in verbatim else _bibtex_escape(value)}}}" for name, value in fields if value)
+    def written(name: str, value: str) -> str:
+        if name in ("author", "editor", "translator"):
+            return value  # escaped name by name above
+        return _bibtex_url(value) if name == "url" else _bibtex_escape(value)
+
+    body = ",\n".join(f"  {name} = {{{written(name, value)}}}" for name, value in fields if value)
     return f"@{_BIBTEX_TYPE.get(kind, 'misc')}{{{key},\n{body}\n}}\n"
 
 
@@ -133,7 +157,8 @@ def ris(ref: Mapping[str, Any]) -> str:
     if accessed:
         lines.append(("Y2", "/".join(f"{p:02d}" if i else str(p) for i, p in enumerate(accessed))))
     lines.append(("ER", ""))
-    return "".join(f"{tag}  - {value}".rstrip() + "\r\n" for tag, value in lines if value or tag == "ER")
+    # one line per tag: a line break inside a value would start a tag (or a record) of its own
+    return "".join(f"{tag}  - {' '.join(str(value).split())}".rstrip() + "\r\n" for tag, value in lines if value or tag == "ER")
 
 
 def csl_json(key: str, ref: Mapping[str, Any]) -> dict[str, Any]:

@@ -25,7 +25,7 @@ commands:
                    output is left untouched unless the build succeeds
   check            validate the content only; write nothing
   serve            build, serve on localhost and rebuild when files change
-  new KIND TITLE   scaffold a new person, group, event, source or article
+  new KIND TITLE   scaffold a new person, group, event, place, source or article
   init DIR         start a new, empty reference work in DIR
   import-sources FILE
                    write content/sources/*.md from a CSL-JSON or BibTeX file
@@ -112,7 +112,7 @@ def parser() -> argparse.ArgumentParser:
     )
     n = sub.add_parser("new", help="scaffold a new content file")
     _common(n, sub=True)
-    n.add_argument("kind", choices=["person", "group", "event", "source", "article"])
+    n.add_argument("kind", choices=list(CONTENT_TYPES))
     n.add_argument("title")
     t = sub.add_parser("init", help="start a new, empty reference work", description="Create DIR (empty or new) with one example of each content type, settings, a README and a publishing workflow; it builds at once.")
     t.add_argument("dir", type=Path, metavar="DIR")

@@ -312,7 +312,7 @@ class PageBuilder:
             related = self.data.derived.get(title)
             if not related:
                 continue
-            items = [self.link(r.entity) + self.notes.markers(r.cites) for r in related]
+            items = [self.link(r.entity) + (Markup(' <span class="note">({})</span>').format(r.note) if r.note else Markup("")) + self.notes.markers(r.cites) for r in related]
             same = next((r for r in rows if r["label"] == title), None)
             if same is not None and same["items"] is not None:
                 same["html"] = _list_html(same["items"] + items)
@@ -427,10 +427,11 @@ class PageBuilder:
 
     def relations(self) -> list[dict]:
         sections = []
+        in_infobox = set(self.resolved.site.schema.infobox_sections()) if self.entity.kind in self.resolved.site.schema else set()
         for title in self.resolved.site.schema.sections():
             items = self.data.derived.get(title)
-            if not items:
-                continue
+            if not items or title in in_infobox:
+                continue  # none, or shown in the infobox (the groups a person led)
             sections.append(
                 {
                     "title": title,

@@ -32,7 +32,7 @@ def test_check_ok_exits_0_and_writes_nothing(make_site, capsys):
     # not a terminal: one line per stage with its time, then the summary
     lines = out.splitlines()
     assert [re.sub(r"\d+\.\d\ds", "Ts", line) for line in lines[:-1]] == ["reading: Ts (2 files)", "Markdown: Ts", "resolving: Ts"]
-    assert lines[-1] == "ok: 2 people, 0 groups, 0 events, 0 sources, 0 articles; no errors"
+    assert lines[-1] == "ok: 2 people, 0 groups, 0 events, 0 sources, 0 articles, 0 places; no errors"
     assert err == ""
     assert not (root / "output").exists()
 
@@ -40,7 +40,7 @@ def test_check_ok_exits_0_and_writes_nothing(make_site, capsys):
 def test_quiet_prints_only_the_summary(make_site, capsys):
     root = make_site(GOOD)
     code, out, err = run(capsys, "check", "--quiet", "--root", str(root))
-    assert (code, out, err) == (0, "ok: 2 people, 0 groups, 0 events, 0 sources, 0 articles; no errors\n", "")
+    assert (code, out, err) == (0, "ok: 2 people, 0 groups, 0 events, 0 sources, 0 articles, 0 places; no errors\n", "")
 
 
 def test_check_prints_diagnostics_then_a_count_and_exits_1(make_site, capsys):

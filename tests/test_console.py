@@ -137,3 +137,14 @@ def test_the_console_script_is_declared():
     if os.path.exists(script):  # installed in this environment
         proc = subprocess.run([script, "--version"], capture_output=True, text=True, timeout=60)
         assert proc.returncode == 0 and proc.stdout.startswith("dossier ")
+
+
+@pytest.mark.parametrize("kind", ["person", "group", "event", "place", "source", "article"])
+def test_new_scaffolds_every_content_type(tmp_path, capsys, kind):
+    from dossier.schema import CONTENT_TYPES
+
+    (tmp_path / "content").mkdir()
+    assert main(["new", kind, "Some Title", "--root", str(tmp_path)]) == 0
+    path = tmp_path / "content" / CONTENT_TYPES[kind].folder / "some-title.md"
+    assert capsys.readouterr().out == f"wrote {path}\n"
+    assert path.read_text(encoding="utf-8").startswith('---\ntitle: "Some Title"\n')

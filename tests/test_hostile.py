@@ -482,3 +482,48 @@ def test_headings_in_bodies_are_escaped_and_get_safe_ids(hostile_site):
     assert m, "the body's ## heading is an h3"
     assert re.fullmatch(r"[a-z0-9-]+", m.group(1))
     assert audit_html(m.group(2)) == [] and "alert" not in m.group(2)
+
+
+# The bibliography files: a value cannot add a field, an author or a record ------
+
+
+EVIL_SOURCE = """\
+---
+title: "Evil title\\nER  - \\nTY  - JOUR\\nTI  - Injected"
+kind: secondary
+author: ["Evil}, title = {Pwned", "Doe, J. %comment", "Smith and Jones Ltd"]
+publisher: "Pub}, note = {injected"
+url: "https://example.org/a}b{c"
+date: 2001
+---
+"""
+
+
+@pytest.fixture(scope="module")
+def evil_bibliography(tmp_path_factory):
+    root = tmp_path_factory.mktemp("evilbib")
+    for rel, text in {"sources/evil.md": EVIL_SOURCE, "people/p.md": "---\ntitle: P\n---\nSee [@evil].\n"}.items():
+        f = root / "content" / rel
+        f.parent.mkdir(parents=True, exist_ok=True)
+        f.write_text(text, encoding="utf-8")
+    project = Project.at(root, jobs=1)
+    build(project, clean=True)
+    return project.output / "data"
+
+
+def test_bibtex_values_cannot_end_their_field(evil_bibliography):
+    import pybtex.database
+
+    data = pybtex.database.parse_string((evil_bibliography / "bibliography.bib").read_text(encoding="utf-8"), "bibtex")
+    entry = data.entries["evil"]
+    assert sorted(entry.fields.keys(), key=str.lower) == ["date", "publisher", "title", "url"]
+    assert "Injected" in entry.fields["title"] and "note" not in entry.fields
+    assert len(entry.persons["author"]) == 3  # no name split, none added
+    assert entry.fields["url"] == "https://example.org/a%7Db%7Bc"
+
+
+def test_ris_values_cannot_start_a_tag_or_a_record(evil_bibliography):
+    lines = (evil_bibliography / "bibliography.ris").read_bytes().decode("utf-8").split("\r\n")
+    tags = [line[:2] for line in lines if line]
+    assert tags.count("TY") == 1 and tags.count("ER") == 1 and tags.count("TI") == 1
+    assert all(re.fullmatch(r"[A-Z][A-Z0-9]  -( .*)?", line) for line in lines if line)

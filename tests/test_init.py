@@ -49,7 +49,7 @@ def test_the_new_site_builds_with_strict_at_once(new_site, capsys):
     out, err = capsys.readouterr()
     assert code == 0, err
     assert err == ""
-    assert out.startswith(f"built {new_site.resolve() / 'output'}: 1 people, 1 groups, 1 events, 1 sources, 1 articles;")
+    assert out.startswith(f"built {new_site.resolve() / 'output'}: 1 people, 1 groups, 1 events, 1 sources, 1 articles, 1 places;")
     home = (new_site / "output" / "index.html").read_text(encoding="utf-8")
     assert "Another trial" in home and 'href="people/example-person/"' in home
     for page in ("people/example-person", "groups/example-group", "events/example-event", "sources/example-source", "articles/example-article"):

@@ -174,7 +174,7 @@ def test_a_kind():
 
 
 def test_infobox_order_is_the_declared_order():
-    assert [f.name for f in GROUP.infobox_fields() if f.name in GROUP.own_fields][:5] == ["colorcode", "leaders", "founded", "dissolved", "merger"]
+    assert [f.name for f in GROUP.infobox_fields() if f.name in GROUP.own_fields][:5] == ["colorcode", "leaders", "founded", "seat", "dissolved"]
 
 
 def test_old_style_date_after_the_calendar_reform_is_a_warning():

@@ -75,8 +75,8 @@ def test_a_value_and_a_membership_carry_their_own_notes_on_both_pages(make_site)
     assert re.search(r"Leon Trotsky</a> <span class=\"note\">\(leader\)</span>\u2060<sup[^>]*>.*?\[1, p\. 12\]", members, re.S)
 
     sedov = (out / "people/lev-sedov/index.html").read_text(encoding="utf-8")
-    led = sedov[sedov.index('id="rel-led"') :]
-    # on Sedov's page the leadership comes with the two citations, numbered in his notes
+    led = sedov[sedov.index('class="row field-inverse-led"') : sedov.index("</aside>")]
+    # on Sedov's page the leadership, in his infobox, comes with the two citations, numbered in his notes
     assert re.search(r"Left Opposition</a>.*?\[1, § The Trotskyist group\].*?\[2, p\. 28\]", led, re.S)
     references = _text(sedov[sedov.index('id="references"') :])
     assert "Broué" in references and "Getty" in references
