@@ -227,6 +227,8 @@ class Visit:
     page_errors: list[str] = field(default_factory=list)
     failed_requests: list[str] = field(default_factory=list)
     expected_statuses: dict[str, int] = field(default_factory=dict)  # URL -> status it may answer
+    navigations: int = 0  # main-frame navigations committed so far
+    aborted: list[tuple[int, str]] = field(default_factory=list)  # (navigations at the time, request)
 
     def url(self, path: str) -> str:
         return self.base_url + path
@@ -245,6 +247,8 @@ class Visit:
             [f"console error: {m}" for m in self.console_errors]
             + [f"uncaught exception: {m}" for m in self.page_errors]
             + [f"failed request: {m}" for m in self.failed_requests]
+            # an abort followed by a navigation was the reader leaving the page
+            + [f"failed request: {m}" for n, m in self.aborted if n == self.navigations]
         )
 
     def screenshot(self, name: str, screens: int = 4) -> Path:
@@ -307,7 +311,22 @@ def open_page(_contexts, base_url):
 
         page.on("console", on_console)
         page.on("pageerror", lambda exc: visit.page_errors.append(str(exc)))
-        page.on("requestfailed", lambda req: visit.failed_requests.append(f"{req.failure} {req.method} {req.url}"))
+        # A request the browser cancels because the reader went to another
+        # page (net::ERR_ABORTED, then a navigation commits) is not a failure
+        # of the site; an abort that no navigation follows is.
+        def on_navigated(frame):
+            if frame == page.main_frame:
+                visit.navigations += 1
+
+        def on_failed(req):
+            message = f"{req.failure} {req.method} {req.url}"
+            if req.failure == "net::ERR_ABORTED":
+                visit.aborted.append((visit.navigations, message))
+            else:
+                visit.failed_requests.append(message)
+
+        page.on("framenavigated", on_navigated)
+        page.on("requestfailed", on_failed)
         page.on("response", on_response)
         return visit
 

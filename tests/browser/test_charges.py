@@ -27,7 +27,9 @@ MEASURE = """(width) => {
       const ox = getComputedStyle(p).overflowX;
       if (ox === 'auto' || ox === 'scroll' || ox === 'hidden') { clipped = true; break; }
     }
-    if (!clipped && r.right > width + 0.5) out.overflowing.push(`${el.tagName.toLowerCase()}.${[...el.classList].join('.')} right ${Math.round(r.right)}`);
+    // an absolutely positioned box escapes a scroll box that is not its containing block
+    const escaped = ['absolute', 'fixed'].includes(getComputedStyle(el).position);
+    if ((!clipped || escaped) && r.right > width + 0.5) out.overflowing.push(`${el.tagName.toLowerCase()}.${[...el.classList].join('.')} right ${Math.round(r.right)}`);
   }
   for (const el of document.querySelectorAll('.charges *, .charges-index *')) {
     const hasText = [...el.childNodes].some(n => n.nodeType === 3 && n.textContent.trim());
