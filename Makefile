@@ -11,7 +11,7 @@ TESTSTAMP := $(VENV)/.installed-test
 NODESTAMP := node_modules/.installed
 PORT   ?= 8000
 
-.PHONY: html check strict test devserver serve clean bench docs
+.PHONY: html check strict test lint devserver serve clean bench docs
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -40,9 +40,13 @@ check: $(STAMP)
 strict: $(STAMP) $(NODESTAMP)
 	$(VENV)/bin/dossier build --strict
 
-## Run every test (installs the test dependencies first).
-test: $(TESTSTAMP) $(NODESTAMP)
+## Run every test (installs the test dependencies first), after the linter.
+test: lint $(NODESTAMP)
 	$(PY) -m pytest
+
+## Lint the code (ruff: pyflakes, pycodestyle, bugbear, import order).
+lint: $(TESTSTAMP)
+	$(VENV)/bin/ruff check .
 
 ## Serve output/ on localhost:$(PORT), rebuilding when a file changes.
 devserver serve: $(STAMP)

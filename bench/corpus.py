@@ -314,7 +314,7 @@ class Corpus:
     def make_people(self) -> None:
         rng = self.rng
         triples: set[tuple[str, str, str]] = set()
-        for i in range(self.n):
+        for _i in range(self.n):
             foreign = rng.random() < 0.04
             for _attempt in range(1000):
                 if foreign:
@@ -393,7 +393,7 @@ class Corpus:
     # groups
     def make_groups(self) -> None:
         rng = self.rng
-        for i in range(max(1, self.n // 5)):
+        for _i in range(max(1, self.n // 5)):
             for _attempt in range(1000):
                 adj, noun, place = rng.choice(GROUP_ADJ), rng.choice(GROUP_NOUN), rng.choice(PLACES)
                 title = f"{adj} {noun} of {place}" if rng.random() < 0.6 else f"{place} {adj} {noun}"
@@ -461,7 +461,7 @@ class Corpus:
     # events
     def make_events(self) -> None:
         rng = self.rng
-        for i in range(max(1, self.n // 2)):
+        for _i in range(max(1, self.n // 2)):
             year = rng.randint(1900, 1940)
             for _attempt in range(1000):
                 kind = rng.choice(EVENT_KINDS)
@@ -482,7 +482,7 @@ class Corpus:
             f: dict = {"summary": f"{kind} in {rng.choice(PLACES)}, {year}."}
             f["date"] = date
             if re.fullmatch(r"\d{4}-\d\d-\d\d", date) and rng.random() < 0.4:
-                m, d = int(date[5:7]), int(date[8:10])
+                m, _d = int(date[5:7]), int(date[8:10])
                 if m < 12:
                     f["end"] = f"{year}-{rng.randint(m + 1, 12):02d}-{rng.randint(1, 28):02d}"
             f["place"] = rng.choice(PLACES)
@@ -513,7 +513,7 @@ class Corpus:
             "Report on the {noun} in {place}",
             "Notes on the {adj} {noun}",
         ]
-        for i in range(max(1, self.n // 10)):
+        for _i in range(max(1, self.n // 10)):
             author_p = rng.choice(self.people)
             surname = author_p.title.split()[-1]
             year = rng.randint(1905, 2020)
@@ -553,7 +553,7 @@ class Corpus:
     # articles
     def make_articles(self) -> None:
         rng = self.rng
-        for i in range(max(1, self.n // 50)):
+        for _i in range(max(1, self.n // 50)):
             for _attempt in range(1000):
                 title = f"The {rng.choice(ADJ)} {rng.choice(NOUN)}: {rng.choice(PLACES)} and {rng.choice(PLACES)}, {rng.randint(1905, 1940)}"
                 if self.names.free(title) and self.names.free(slugify(title)):
@@ -626,7 +626,7 @@ class Corpus:
         for me in everyone:
             links = 0
 
-            def link() -> tuple[str, str]:
+            def link(me=me) -> tuple[str, str]:
                 """(Dossier syntax, baseline Markdown link)"""
                 nonlocal links
                 links += 1
@@ -650,7 +650,7 @@ class Corpus:
                 target = t.key if t is star else t.title
                 return f"[[{target}#{t.heading}]]", f"[{t.title} § {t.heading}]({url}#{slugify(t.heading)})"
 
-            def cite() -> tuple[str, str]:
+            def cite(me=me) -> tuple[str, str]:
                 if must_cite and must_cite[-1] is not me:
                     s = must_cite.pop()
                 else:

@@ -253,7 +253,7 @@ def snapshot_generator(live: bool, reuse: bool = False) -> tuple[Path, dict]:
         h.update(p.name.encode() + b"\0" + p.read_bytes())
     info["digest"] = h.hexdigest()[:12]
     info["path"] = str(gen)
-    info["taken"] = dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    info["taken"] = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
     if not live:
         (gen / "snapshot.json").write_text(json.dumps(info), encoding="utf-8")
     return gen, info
@@ -282,7 +282,7 @@ def machine() -> dict:
         "python": platform.python_version(),
         "pelican": pelican_version,
         "os": platform.platform(),
-        "date": dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+        "date": dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
     }
 
 
@@ -519,7 +519,7 @@ def table(results: list[dict]) -> str:
         n = res["n"]
         bw, bc = med(res["baseline"]), med(res["baseline"], "cpu")
 
-        def row(name: str, runs: list[Run], detail: str) -> None:
+        def row(name: str, runs: list[Run], detail: str, n=n, bw=bw, bc=bc) -> None:
             w, c = med(runs), med(runs, "cpu")
             rss = max(r.maxrss_mb for r in runs)
             tree_mb = max(r.tree_mb for r in runs)

@@ -102,8 +102,9 @@ from __future__ import annotations
 import datetime as _dt
 import re
 import unicodedata
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, Iterable, Mapping, Sequence
+from typing import Any
 
 from markupsafe import Markup, escape
 
@@ -138,11 +139,11 @@ class _R:
     text: str
     html: str
 
-    def __add__(self, other: "_R | str") -> "_R":
+    def __add__(self, other: _R | str) -> _R:
         o = _r(other)
         return _R(self.text + o.text, self.html + o.html)
 
-    def __radd__(self, other: str) -> "_R":
+    def __radd__(self, other: str) -> _R:
         o = _r(other)
         return _R(o.text + self.text, o.html + self.html)
 
@@ -153,7 +154,7 @@ class _R:
 _EMPTY = _R("", "")
 
 
-def _r(value: "_R | str") -> _R:
+def _r(value: _R | str) -> _R:
     if isinstance(value, _R):
         return value
     s = str(value)
@@ -221,7 +222,7 @@ def _punct(r: _R, mark: str) -> _R:
     return _R(text + mark + closing, html + mark + closing)
 
 
-def _join(items: Iterable["_R | str | None"], mark: str = ",") -> _R:
+def _join(items: Iterable[_R | str | None], mark: str = ",") -> _R:
     """Join non-empty items with ``mark`` and a space."""
     out = _EMPTY
     for item in items:
@@ -231,7 +232,7 @@ def _join(items: Iterable["_R | str | None"], mark: str = ",") -> _R:
     return out
 
 
-def _sentences(items: Iterable["_R | str | None"]) -> _R:
+def _sentences(items: Iterable[_R | str | None]) -> _R:
     """Join items as sentences, each closed with a period."""
     return _punct(_join(items, "."), ".")
 

@@ -65,7 +65,7 @@ class _Span:
     """An entity's span as the checks need it: an event without an end is a
     point; a life without a death date is open at the end."""
 
-    def __init__(self, site: "Site", e: "Entity"):
+    def __init__(self, site: Site, e: Entity):
         ctype = site.schema[e.kind]
         self.entity = e
         self.start, self.end = site.span(e)
@@ -82,10 +82,10 @@ class _Span:
         return f"{self.entity.path}:{line}"
 
 
-def check_contradictions(site: "Site", names: dict[str, list["Entity"]], diags: Diagnostics) -> None:
+def check_contradictions(site: Site, names: dict[str, list[Entity]], diags: Diagnostics) -> None:
     spans = {}
 
-    def span(e: "Entity") -> _Span:
+    def span(e: Entity) -> _Span:
         if e.key not in spans:
             spans[e.key] = _Span(site, e)
         return spans[e.key]
@@ -131,7 +131,7 @@ def _check_roles(person, names, diags: Diagnostics) -> None:
         )
 
 
-def _check_relation(holder, ref: "Reference", target, when: str, h: _Span, t: _Span, diags: Diagnostics) -> None:
+def _check_relation(holder, ref: Reference, target, when: str, h: _Span, t: _Span, diags: Diagnostics) -> None:
     line, col = holder.mark(*ref.keypath)
     inner = [k for k in ref.keypath if isinstance(k, str)]
     field = f"'{inner[-1]}' in '{ref.field}'" if len(inner) > 1 else f"'{ref.field}'"
@@ -157,7 +157,7 @@ def _check_relation(holder, ref: "Reference", target, when: str, h: _Span, t: _S
         report(holder.path, line, col, "contradiction", f"{field} names {problem}", "one of the dates is wrong, or the relation is")
 
 
-def _check_record(holder, ref: "Reference", target, h: _Span, t: _Span, diags: Diagnostics) -> None:
+def _check_record(holder, ref: Reference, target, h: _Span, t: _Span, diags: Diagnostics) -> None:
     """A record's own dates (a membership's from and to) within both ends."""
     rec = ref.record
     start, end = rec.get("from"), rec.get("to")
@@ -185,7 +185,7 @@ def _check_record(holder, ref: "Reference", target, h: _Span, t: _Span, diags: D
         )
 
 
-def _check_authors(site: "Site", source, names, span, diags: Diagnostics) -> None:
+def _check_authors(site: Site, source, names, span, diags: Diagnostics) -> None:
     """A source dated after its author's death, unless it says it is posthumous."""
     from .bibliography import parse_name
 

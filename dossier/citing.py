@@ -19,7 +19,8 @@ from __future__ import annotations
 
 import json
 import re
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 from markupsafe import Markup
 
@@ -100,7 +101,7 @@ def _bibtex_name(name) -> str:
 def _bibtex_url(url: str) -> str:
     """A URL as biblatex takes it (verbatim): braces, backslashes and spaces,
     which would end or break the field, percent-encoded (the same URL)."""
-    return re.sub(r"[{}\\\s]", lambda m: "%{:02X}".format(ord(m.group())) if ord(m.group()) < 128 else m.group(), url)
+    return re.sub(r"[{}\\\s]", lambda m: f"%{ord(m.group()):02X}" if ord(m.group()) < 128 else m.group(), url)
 
 
 def bibtex(key: str, ref: Mapping[str, Any]) -> str:

@@ -760,7 +760,7 @@ class Date:
         return _worded(shape.start)  # type: ignore[arg-type]
 
     @property
-    def ends(self) -> tuple["_Point | None", "_Point | None"]:
+    def ends(self) -> tuple[_Point | None, _Point | None]:
         """(start, end) as stated (Julian for an Old Style date): for formatters
         such as the bibliography's.  A single date has the same start and end;
         an open or unknown end of an interval is None.  Each has

@@ -23,8 +23,8 @@ import ctypes
 import os
 import threading
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Iterator
 
 __all__ = ["Expired", "time_limit"]
 

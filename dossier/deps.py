@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import contextlib
 import sys
-from typing import Iterable, Iterator
+from collections.abc import Iterable, Iterator
 
 __all__ = ["note", "note_all", "recording", "untracked", "Memo", "face", "body", "links", "kinds", "name", "history"]
 

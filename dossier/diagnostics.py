@@ -13,12 +13,11 @@ non-zero when any is an error (or, under ``--strict``, a warning).
 
 from __future__ import annotations
 
-import functools
-
 import enum
+import functools
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable, Iterator
 
 __all__ = [
     "Severity",

@@ -14,8 +14,8 @@ import sys
 from pathlib import Path
 
 from .diagnostics import CODES
-from .schema import CHARGE, CONTENT_TYPES, DEBATE, MEMBERSHIP, POSITION, Record, RecordList
 from .scaffold import scaffold_text
+from .schema import CHARGE, CONTENT_TYPES, DEBATE, MEMBERSHIP, POSITION, Record
 
 __all__ = ["format_reference", "diagnostics_reference", "generated_files", "FIXES"]
 

@@ -103,7 +103,7 @@ class Plain(str):
     number or a yes/no value.
     """
 
-    def __new__(cls, text: str, resolved: Any = None) -> "Plain":
+    def __new__(cls, text: str, resolved: Any = None) -> Plain:
         self = super().__new__(cls, text)
         self.resolved = resolved
         return self

@@ -55,9 +55,10 @@ import os
 import re
 import secrets
 import sys
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable, Mapping
+from typing import Any
 
 import yaml
 
@@ -85,7 +86,7 @@ class SourceImportError(DossierError):
     """The import failed: nothing was written. ``diagnostics`` says why,
     each at the position of the entry in the input (``path:line:column``)."""
 
-    def __init__(self, diagnostics: "list[Diagnostic]"):
+    def __init__(self, diagnostics: list[Diagnostic]):
         self.diagnostics = list(diagnostics)
         super().__init__("\n".join(d.format() for d in self.diagnostics))
 

@@ -76,7 +76,7 @@ class Manifest:
         return cache_dir / f"manifest-{tag}.pickle"
 
     @classmethod
-    def load(cls, cache_dir: Path, output: Path) -> "Manifest | None":
+    def load(cls, cache_dir: Path, output: Path) -> Manifest | None:
         data = load_pickle(cls.path_for(cache_dir, output))
         return data if isinstance(data, cls) else None
 
@@ -282,12 +282,12 @@ def outgoing(resolved: Resolved, key: str) -> set[str]:
 
 
 def select_pages(
-    pages: "list[Page]",
+    pages: list[Page],
     resolved: Resolved,
     previous: Manifest | None,
     digests: dict[str, str],
     reasons: dict[str, str] | None = None,
-) -> "list[Page]":
+) -> list[Page]:
     """The pages an incremental build renders (all of them without ``previous``):
     the new ones, those whose recorded keys changed, and the pages of the
     entities a changed entity refers to (it may give them a backlink or a

@@ -54,7 +54,7 @@ class Problem(tuple):
 
     __slots__ = ()
 
-    def __new__(cls, page: str, url: str, reason: str) -> "Problem":
+    def __new__(cls, page: str, url: str, reason: str) -> Problem:
         return super().__new__(cls, (page, url, reason))
 
     page = property(lambda self: self[0])

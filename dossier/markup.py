@@ -12,9 +12,8 @@ from __future__ import annotations
 
 import html as htmllib
 import re
-import xml.etree.ElementTree as etree
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
 
 import markdown
 import nh3

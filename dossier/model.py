@@ -10,9 +10,10 @@ from __future__ import annotations
 import functools
 import os
 import stat
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 from . import deps, romanize
 from .diagnostics import Diagnostic, Diagnostics, Severity

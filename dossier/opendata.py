@@ -52,7 +52,7 @@ from markupsafe import Markup
 
 from .bibliography import parse_name
 from .dates import Date
-from .schema import SCHEMA, Authority, Cited, Citation, FieldSourcesType, RecordList, RefType, Schema
+from .schema import SCHEMA, Authority, Citation, Cited, FieldSourcesType, RecordList, RefType, Schema
 from .xmlchars import xml_safe
 
 __all__ = [

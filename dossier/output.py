@@ -111,7 +111,7 @@ class Staging:
         self.committed = False
         self.notes: list[str] = []
 
-    def __enter__(self) -> "Staging":
+    def __enter__(self) -> Staging:
         self.cleanup_leftovers()
         self.output.parent.mkdir(parents=True, exist_ok=True)
         with deferred_signals():

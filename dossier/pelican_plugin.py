@@ -65,7 +65,7 @@ FORCED = {
 }
 
 
-def pelican_settings(project: "Project", output: Path) -> dict:
+def pelican_settings(project: Project, output: Path) -> dict:
     """Pelican's settings for ``project``: its pelicanconf.py (if any) with
     Dossier's forced values, escaping on and the theme found."""
     overrides = {
@@ -92,10 +92,10 @@ def pelican_settings(project: "Project", output: Path) -> dict:
 class PelicanRenderer:
     """A :class:`~dossier.render.Renderer` from Pelican's settings and theme."""
 
-    def __init__(self, project: "Project", output: Path):
+    def __init__(self, project: Project, output: Path):
         self.settings = pelican_settings(project, output)
         host = Generator({}, self.settings, self.settings["PATH"], self.settings["THEME"], str(output))
-        self.env: "jinja2.Environment" = host.env
+        self.env: jinja2.Environment = host.env
         self.env.autoescape = True  # never trust content, whatever the settings say
         self.context: dict[str, Any] = {k: v for k, v in self.settings.items() if k.isupper()}
         self.options = site_options(self.settings)

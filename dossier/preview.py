@@ -21,9 +21,9 @@ Pelican (the Jinja environment is the one the last build rendered with).
 from __future__ import annotations
 
 import os
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable
 
 from .diagnostics import Diagnostics, relpath
 from .frontmatter import parse_document

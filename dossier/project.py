@@ -28,7 +28,7 @@ class Project:
     schema: Schema = SCHEMA  # the content types and their fields
 
     @classmethod
-    def at(cls, root: Path, content: Path | None = None, output: Path | None = None, strict: bool = False, jobs: int = 0, use_cache: bool = True) -> "Project":
+    def at(cls, root: Path, content: Path | None = None, output: Path | None = None, strict: bool = False, jobs: int = 0, use_cache: bool = True) -> Project:
         root = root.resolve()
         settings = root / "pelicanconf.py"
 

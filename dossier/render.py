@@ -19,9 +19,10 @@ from __future__ import annotations
 import hashlib
 import os
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Iterator, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from . import deps
 from .incremental import select_pages
@@ -42,7 +43,7 @@ class Renderer(Protocol):
     """What the pipeline needs from the host of the templates."""
 
     #: the environment the theme's templates are loaded from (autoescaping)
-    env: "jinja2.Environment"
+    env: jinja2.Environment
     #: what every template sees besides its page's own context (SITENAME, SITEURL …)
     context: dict[str, Any]
     #: what pages take from the settings: ``site_url``, ``site_name``
@@ -65,7 +66,7 @@ class RenderResult:
     changed: list[str] = field(default_factory=list)  # pages written or removed by this build
 
 
-def render_page(page: "Page", env: "jinja2.Environment", base_context: dict[str, Any]) -> tuple[str, set[str]]:
+def render_page(page: Page, env: jinja2.Environment, base_context: dict[str, Any]) -> tuple[str, set[str]]:
     """Render one page: (its text, the keys of everything it read)."""
     with deps.recording() as read:
         context = page.make()
@@ -83,14 +84,14 @@ def render_page(page: "Page", env: "jinja2.Environment", base_context: dict[str,
 
 
 def write_site(
-    pages: list["Page"],
-    resolved: "Resolved",
+    pages: list[Page],
+    resolved: Resolved,
     renderer: Renderer,
-    staging: "Staging",
-    previous: "Manifest | None",
+    staging: Staging,
+    previous: Manifest | None,
     digests: dict[str, str],
     workers: int = 1,
-    reporter: "Reporter | None" = None,
+    reporter: Reporter | None = None,
 ) -> RenderResult:
     """Render what changed since ``previous`` (everything without it) into
     ``staging``; ``reporter`` hears why each page is rendered, and of each
@@ -149,7 +150,7 @@ def _render_share(indices: list[int]) -> list[tuple[str, frozenset, str, int, fl
     return [_render_one(i) for i in indices]
 
 
-def _render_all(pages: list["Page"], renderer: Renderer, staging: "Staging", workers: int) -> Iterator[tuple[str, frozenset, str, int, float]]:
+def _render_all(pages: list[Page], renderer: Renderer, staging: Staging, workers: int) -> Iterator[tuple[str, frozenset, str, int, float]]:
     _WORK.update(pages=pages, env=renderer.env, base=renderer.context, staging=staging)
     try:
         if workers > 1 and len(pages) >= 200 and hasattr(os, "fork"):

@@ -10,14 +10,15 @@ from __future__ import annotations
 
 import difflib
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any, Iterable
+from typing import Any
 
 from . import deps, places
 from .checks import check_contradictions
-from .history import Change, History
 from .dates import Date, certainly_before, format_range
 from .diagnostics import Diagnostics
+from .history import Change, History
 from .markup import RESERVED_IDS, Ref, Rendered, refs_in, sentence_parts, written_text
 from .model import URL_PREFIX, Entity, Site, index_names, index_variants
 from .schema import Citation, FieldCitation, RecordList, Reference, a_kind, parse_citation
@@ -223,7 +224,7 @@ def _line(entity: Entity, ref: Ref) -> tuple[int, int]:
     return entity.doc.body_line, 1
 
 
-def _suggest(res: "Resolved", text: str, n: int = 3) -> str:
+def _suggest(res: Resolved, text: str, n: int = 3) -> str:
     index = res.names
     if res.name_index is None or len(res.name_index.names) != len(index):
         res.name_index = NameIndex(list(index))  # once the names are all in
@@ -392,7 +393,7 @@ def _check_fields(site: Site, diags: Diagnostics) -> None:
                 for i, rec in enumerate(e.get(name) or []):
                     if not rec.get("cite"):
                         line, col = e.mark(name, i)
-                        diags.warning(e.path, line, col, "uncited", f"the {f.type.record.name} has no citation", f"say where it is documented: cite: [\"source-slug, p. 12\"]")
+                        diags.warning(e.path, line, col, "uncited", f"the {f.type.record.name} has no citation", "say where it is documented: cite: [\"source-slug, p. 12\"]")
         for fc in site.schema.citations(e.kind, e.fields):
             if site.get("source", fc.cite.key) is None:
                 line, col = e.mark(*fc.keypath)
@@ -463,7 +464,7 @@ def _check_field_sources(site: Site, diags: Diagnostics) -> None:
     for e in site:
         fs = e.get("field_sources") or {}
         ctype = site.schema[e.kind]
-        for name, cites in fs.items():
+        for name, _cites in fs.items():
             line, col = e.mark("field_sources", name, key=True)
             if name not in ctype.fields or name in ("field_sources", "debates", "type"):
                 close = difflib.get_close_matches(name, [f.name for f in ctype.infobox_fields()], n=1)
@@ -667,14 +668,14 @@ def _derive_backlinks(res: Resolved, sentences: dict[str, list[tuple[str, list]]
         source = page.entity
         for sentence, found in sentences[key]:
             targets = []
-            for kind, idx in found:
+            for _kind, idx in found:
                 ref = page.resolved_refs[idx] if idx < len(page.resolved_refs) else None
                 if isinstance(ref, Link) and ref.target is not None and ref.target is not source and ref.target not in targets:
                     targets.append(ref.target)
             shows = _titles_shown(page, found)
             for target in targets:
 
-                def label(kind: str, idx: int, _t=target) -> str | None:
+                def label(kind: str, idx: int, _t=target, page=page) -> str | None:
                     ref = page.resolved_refs[idx]
                     if isinstance(ref, Link):
                         return "\0" + ref.label if ref.target is _t else ref.label
@@ -727,12 +728,12 @@ def _derive_citations(res: Resolved, diags: Diagnostics, sentences: dict[str, li
     for key, page in res.entities.items():
         src = page.entity
         for sentence, found in sentences[key]:
-            for kind, idx in found:
+            for _kind, idx in found:
                 ref = page.resolved_refs[idx] if idx < len(page.resolved_refs) else None
                 if not isinstance(ref, CiteGroup):
                     continue
 
-                def label(k: str, i: int) -> str | None:
+                def label(k: str, i: int, page=page) -> str | None:
                     r = page.resolved_refs[i]
                     return r.label if isinstance(r, Link) else None
 

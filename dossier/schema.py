@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import datetime as _dt
 import re
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import Any, Callable, Iterator
+from typing import Any
 
 from .dates import GREGORIAN_REFORM_RUSSIA, Date, DateError, format_range, parse_date
 
@@ -70,7 +71,7 @@ def _describe(value: Any) -> str:
     return type(value).__name__
 
 
-def is_empty(raw: Any, ftype: "FieldType | None" = None) -> bool:
+def is_empty(raw: Any, ftype: FieldType | None = None) -> bool:
     """Whether a raw front-matter value leaves its field empty.
 
     Nothing after the colon is empty.  An unquoted ``~`` or ``null`` (a
@@ -344,7 +345,7 @@ class Coordinates(str):
     lat: float
     lon: float
 
-    def __new__(cls, text: str, lat: float, lon: float) -> "Coordinates":
+    def __new__(cls, text: str, lat: float, lon: float) -> Coordinates:
         self = super().__new__(cls, text)
         self.lat, self.lon = lat, lon
         return self
@@ -396,7 +397,7 @@ class Cited(str):
 
     cites: tuple
 
-    def __new__(cls, value: str, cites) -> "Cited":
+    def __new__(cls, value: str, cites) -> Cited:
         self = super().__new__(cls, value)
         self.cites = tuple(cites)
         return self
@@ -580,7 +581,7 @@ class Record(FieldType):
 
     scalar = False
 
-    def __init__(self, name: str, fields: list["Field"], cited: bool = False):
+    def __init__(self, name: str, fields: list[Field], cited: bool = False):
         self.name = name
         self.fields = {f.name: f for f in fields}
         #: each record must say where it is documented (a warning otherwise)
@@ -1111,7 +1112,7 @@ class Reference:
     field: str  # the top-level field: "memberships"
     relation: Relation | None  # what it means (declared on the innermost field)
     record: dict | None = None  # the record holding it (a membership), if any
-    record_type: "Record | None" = None  # that record's declaration
+    record_type: Record | None = None  # that record's declaration
     #: a place written by name or as text (``PlaceRef``): it names an entity
     #: only if a place has that slug, title or alias; otherwise it is text
     loose: bool = False
@@ -1131,7 +1132,7 @@ class FieldCitation:
     one value of a list, one record, or a debate position."""
 
     keypath: tuple  # where the citation is written
-    cite: "Citation"
+    cite: Citation
     field: str  # the top-level field it supports
     value: Any = None  # the value, record or debate position it supports (None: the whole field)
 
@@ -1158,7 +1159,7 @@ class Schema:
         """Every content type's name, in the order pages list them."""
         return tuple(self.types)
 
-    def extend(self, kind: str, *fields: Field, name: str) -> "Schema":
+    def extend(self, kind: str, *fields: Field, name: str) -> Schema:
         """A copy in which type ``kind`` also has ``fields`` (tests, and sites
         that add fields of their own)."""
         types = []
@@ -1287,7 +1288,7 @@ def _field_relation(ctype: ContentType | None, field_name: str) -> Relation | No
     return next(_relations_of(f), None) if f else None
 
 
-def _walk(f: Field, value: Any, keypath: tuple, top: str, record: dict | None, rtype: "Record | None" = None) -> Iterator[Reference]:
+def _walk(f: Field, value: Any, keypath: tuple, top: str, record: dict | None, rtype: Record | None = None) -> Iterator[Reference]:
     t = f.type
     if isinstance(t, RefList):
         for i, slug in enumerate(value):

@@ -32,11 +32,12 @@ import sys
 import threading
 import time
 import traceback
+from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable, Iterable, TextIO
+from typing import TYPE_CHECKING, TextIO
 from urllib.parse import parse_qs, quote, unquote, urlsplit
 
 from .diagnostics import BuildFailed, DossierError, UnsafeOutputPath
@@ -211,7 +212,7 @@ def changed_paths(old: Snapshot, new: Snapshot) -> list[str]:
     return sorted(p for p in old.keys() | new.keys() if old.get(p) != new.get(p))
 
 
-def watch_paths(project: "Project") -> list[Path]:
+def watch_paths(project: Project) -> list[Path]:
     """What a rebuild depends on: content, the site's own theme/ (its
     overrides), templates and settings; and the package's theme, when it is
     not an installed one (someone is working on it)."""
@@ -257,7 +258,7 @@ class Watcher:
     def snapshot(self) -> Snapshot:
         return snapshot(self.paths, self.exclude)
 
-    def start(self) -> "Watcher":
+    def start(self) -> Watcher:
         """Take the first snapshot now (so later edits count) and start polling."""
         if self._thread is not None:
             raise RuntimeError("the watcher is already running")
@@ -278,7 +279,7 @@ class Watcher:
     def running(self) -> bool:
         return self._thread is not None and self._thread.is_alive()
 
-    def __enter__(self) -> "Watcher":
+    def __enter__(self) -> Watcher:
         return self.start()
 
     def __exit__(self, *exc) -> None:
@@ -351,7 +352,7 @@ class EventWatcher:
             (folders if os.path.isdir(top) else others).append(top)
         return folders, others
 
-    def start(self, timeout: float = 10.0) -> "EventWatcher":
+    def start(self, timeout: float = 10.0) -> EventWatcher:
         """Start watching; returns once the watches are set (later edits count).
         Raises what watchfiles raised when it cannot watch (no inotify, the
         limit of watches reached): poll instead."""
@@ -381,7 +382,7 @@ class EventWatcher:
     def running(self) -> bool:
         return self._thread is not None and self._thread.is_alive()
 
-    def __enter__(self) -> "EventWatcher":
+    def __enter__(self) -> EventWatcher:
         return self.start()
 
     def __exit__(self, *exc) -> None:
@@ -453,7 +454,7 @@ class EventWatcher:
             yield set()
 
 
-def make_watcher(paths, callback, *, poll: bool = False, **options) -> "Watcher | EventWatcher":
+def make_watcher(paths, callback, *, poll: bool = False, **options) -> Watcher | EventWatcher:
     """The watcher ``serve`` uses: change events, or polling with ``poll``."""
     return (Watcher if poll else EventWatcher)(paths, callback, **options)
 
@@ -628,7 +629,7 @@ def host_allowed(header: str | None, bound: str) -> bool:
 
 class _HTTPServer(ThreadingHTTPServer):
     daemon_threads = True
-    devserver: "DevServer"
+    devserver: DevServer
 
     def server_bind(self) -> None:
         # HTTPServer.server_bind asks DNS for the host's full name: skip it.
@@ -813,7 +814,7 @@ class _Handler(BaseHTTPRequestHandler):
 
 
 def _sse(event_id: str, event: str, data: str) -> bytes:
-    return f"id: {event_id}\nevent: {event}\ndata: {data}\n\n".encode("utf-8")
+    return f"id: {event_id}\nevent: {event}\ndata: {data}\n\n".encode()
 
 
 class DevServer:
@@ -842,7 +843,7 @@ class DevServer:
         self._token = os.urandom(4).hex()
 
     # -- lifecycle --------------------------------------------------------
-    def start(self) -> "DevServer":
+    def start(self) -> DevServer:
         if self._httpd is not None:
             raise RuntimeError("the server is already running")
         self._stopping = False
@@ -868,7 +869,7 @@ class DevServer:
         if thread is not None:
             thread.join(5)
 
-    def __enter__(self) -> "DevServer":
+    def __enter__(self) -> DevServer:
         return self.start()
 
     def __exit__(self, *exc) -> None:
@@ -959,7 +960,7 @@ class DevServer:
 class Rebuilder:
     """Builds the project, one build at a time, and tells the server."""
 
-    def __init__(self, project: "Project", server: DevServer, out: TextIO | None = None, err: TextIO | None = None, preview: bool = True):
+    def __init__(self, project: Project, server: DevServer, out: TextIO | None = None, err: TextIO | None = None, preview: bool = True):
         self.project = project
         self.server = server
         self.out = out
@@ -1063,7 +1064,7 @@ class Rebuilder:
 
 
 def serve(
-    project: "Project",
+    project: Project,
     host: str = "127.0.0.1",
     port: int = 8000,
     *,
@@ -1104,7 +1105,7 @@ def serve(
             watcher.start()
         rebuild()  # a failure is not fatal: the overlay shows it
         shown = ", ".join(_shown_path(p, project.root) for p in watch_paths(project) if p.exists())
-        how = "checking every file every %ss" % poll_interval if isinstance(watcher, Watcher) else "with file-change events"
+        how = f"checking every file every {poll_interval}s" if isinstance(watcher, Watcher) else "with file-change events"
         print(f"watching {shown} ({how})", flush=True)
         if open_browser:
             import webbrowser

@@ -24,8 +24,8 @@ from __future__ import annotations
 
 import heapq
 from collections import Counter
+from collections.abc import Sequence
 from difflib import SequenceMatcher
-from typing import Sequence
 
 from rapidfuzz import process
 from rapidfuzz.distance import Indel

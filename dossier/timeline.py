@@ -35,10 +35,10 @@ Everything is deterministic: rows and marks are sorted, coordinates rounded to
 from __future__ import annotations
 
 import calendar
-import math
 import datetime as _dt
+import math
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Callable, Iterable
 
 from markupsafe import Markup, escape
 

@@ -13,8 +13,9 @@ from __future__ import annotations
 import json
 import re
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any
 
 from markupsafe import Markup, escape
 
@@ -681,7 +682,7 @@ def _charge_schema(site: Site):
     return site.schema["event"].fields["charges"].type.record
 
 
-def charge_context(resolved: Resolved, event: Entity, link: Callable[..., Markup], notes: "Notes | None") -> dict[str, Any]:
+def charge_context(resolved: Resolved, event: Entity, link: Callable[..., Markup], notes: Notes | None) -> dict[str, Any]:
     """The charges of one event, for its page or the page of every charge."""
     site = resolved.site
     record = _charge_schema(site)

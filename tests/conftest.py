@@ -8,12 +8,12 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, settings
 
+from dossier.diagnostics import Diagnostics
+from dossier.pipeline import Project, build, read_and_resolve
+
 # The machine is shared and noisy: property tests judge correctness, never speed.
 settings.register_profile("dossier", deadline=None, suppress_health_check=[HealthCheck.too_slow])
 settings.load_profile("dossier")
-
-from dossier.diagnostics import BuildFailed, Diagnostics
-from dossier.pipeline import Project, build, read_and_resolve
 
 REPO = Path(__file__).resolve().parent.parent
 

@@ -15,13 +15,13 @@ from __future__ import annotations
 import re
 
 import pytest
-
 from conftest import messages, write_site
+from test_hostile import _dangerous_url, audit_html
+
 from dossier.diagnostics import Diagnostics
 from dossier.markup import PLACEHOLDER_RE, render_markdown, sanitize, substitute
 from dossier.pipeline import Project, read_and_resolve
 from dossier.views import PageBuilder
-from test_hostile import _dangerous_url, audit_html
 
 HOSTILE = {
     "a": "[click]([[alice|javascript:alert(1)]])",

@@ -7,8 +7,8 @@ import json
 import re
 
 import pytest
-
 from conftest import check_site, messages
+
 from dossier.pipeline import Project, build
 
 PERSON = "---\ntitle: Leon Trotsky\n{ids}---\nA revolutionary.\n"

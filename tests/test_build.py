@@ -8,8 +8,8 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
-
 from conftest import REPO, write_site
+
 from dossier.output import tree_digest
 from dossier.pipeline import Project, build
 
@@ -119,7 +119,7 @@ VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "met
 
 
 class Node:
-    def __init__(self, tag: str, attrs: dict, parent: "Node | None"):
+    def __init__(self, tag: str, attrs: dict, parent: Node | None):
         self.tag, self.attrs, self.parent, self.children = tag, attrs, parent, []
 
     def iter(self):
@@ -128,7 +128,7 @@ class Node:
             if isinstance(c, Node):
                 yield from c.iter()
 
-    def find_all(self, tag: str | None = None, **attrs) -> list["Node"]:
+    def find_all(self, tag: str | None = None, **attrs) -> list[Node]:
         def ok(n: Node) -> bool:
             if tag and n.tag != tag:
                 return False
@@ -143,7 +143,7 @@ class Node:
 
         return [n for n in self.iter() if ok(n)]
 
-    def find(self, tag: str | None = None, **attrs) -> "Node":
+    def find(self, tag: str | None = None, **attrs) -> Node:
         found = self.find_all(tag, **attrs)
         assert found, f"no <{tag} {attrs}>"
         return found[0]

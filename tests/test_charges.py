@@ -14,8 +14,8 @@ import re
 from html import unescape
 
 import pytest
-
 from conftest import check_site, messages
+
 from dossier.diagnostics import BuildFailed
 from dossier.pipeline import Project, build
 

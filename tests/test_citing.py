@@ -33,7 +33,7 @@ def make(root, site_url="https://example.org/dossier", settings=""):
     return project
 
 
-REPO_THEME = str((__import__("pathlib").Path(__file__).resolve().parent.parent / "dossier" / "theme"))
+REPO_THEME = str(__import__("pathlib").Path(__file__).resolve().parent.parent / "dossier" / "theme")
 
 
 def page(project, path):

@@ -7,8 +7,8 @@ import subprocess
 import sys
 
 import pytest
-
 from conftest import REPO
+
 from dossier.cli import main
 
 GOOD = {"people/a.md": "---\ntitle: A\n---\nSee [[B]].\n", "people/b.md": "---\ntitle: B\n---\n"}

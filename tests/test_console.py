@@ -12,8 +12,8 @@ import subprocess
 import sys
 
 import pytest
-
 from conftest import REPO
+
 from dossier.cli import main
 from dossier.console import GROUP_FROM, print_report, use_colour
 from dossier.diagnostics import Diagnostics

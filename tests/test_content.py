@@ -8,12 +8,11 @@ from pathlib import Path
 
 import pytest
 import yaml
+from conftest import REPO
 
 from dossier.diagnostics import Diagnostics
 from dossier.pipeline import Project, read_and_resolve
 from dossier.resolve import CiteGroup, Link
-
-from conftest import REPO
 
 
 @pytest.fixture(scope="module")

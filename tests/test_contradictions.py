@@ -7,8 +7,8 @@ lines, and only when the dates make the claim certainly impossible.
 from __future__ import annotations
 
 import pytest
-
 from conftest import check_site, messages
+
 from dossier.diagnostics import BuildFailed
 from dossier.pipeline import Project, build
 

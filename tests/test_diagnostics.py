@@ -6,8 +6,8 @@ from __future__ import annotations
 import os
 
 import pytest
-
 from conftest import check_site, messages
+
 from dossier.diagnostics import CODES, Diagnostic, Diagnostics, Severity
 
 # The collector ---------------------------------------------------------------

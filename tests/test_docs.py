@@ -3,14 +3,13 @@
 from pathlib import Path
 
 import pytest
+from conftest import REPO, check_site
 
 from dossier.diagnostics import AFTER_A_BUILD, CODES, IMPORT_ONLY, NOT_IN_A_CHECKOUT
 from dossier.docs import FIXES, generated_files
 from dossier.pipeline import Project
 from dossier.scaffold import ScaffoldError, new_entity
 from dossier.schema import CONTENT_TYPES
-
-from conftest import REPO, check_site
 
 
 @pytest.mark.parametrize("path", sorted(generated_files(REPO)), ids=lambda p: p.relative_to(REPO).as_posix())

@@ -17,8 +17,8 @@ import sys
 from pathlib import Path
 
 import pytest
-
 from conftest import REPO, check_site, write_site
+
 from dossier.output import MARKER, tree_digest
 
 SITE = {

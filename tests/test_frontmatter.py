@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime
-
 import pickle
 
 import pytest
@@ -174,7 +173,7 @@ def test_digest_depends_on_bytes():
 
 
 def test_not_utf8_column_counts_characters_not_bytes():
-    [d] = parse("---\ntitle: A\nsummary: Grünstein ".encode("utf-8") + b"\xff\n---\n").diagnostics
+    [d] = parse("---\ntitle: A\nsummary: Grünstein ".encode() + b"\xff\n---\n").diagnostics
     assert (d.line, d.column) == (3, 20)
 
 

@@ -23,8 +23,8 @@ import time
 from pathlib import Path
 
 import pytest
-
 from conftest import REPO
+
 from dossier.output import MARKER, tree_digest
 from dossier.pipeline import Project, build
 

@@ -20,11 +20,11 @@ import time
 from pathlib import Path
 
 import pytest
-
 from conftest import REPO
+
 from dossier.diagnostics import CODES, BuildFailed, UnsafeOutputPath
-from dossier.output import Staging
 from dossier.incremental import input_digests as _input_digests
+from dossier.output import Staging
 from dossier.pipeline import Project, build
 
 LIMIT_TIMEOUT = float(os.environ.get("DOSSIER_LIMIT_TIMEOUT", "120"))
@@ -465,6 +465,7 @@ def test_pathological_markdown_is_refused_quickly(make_site, kind, body, line):
 
 def test_a_file_over_the_size_limit_is_refused_unread(make_site):
     from conftest import check_site
+
     from dossier.model import MAX_FILE_BYTES
 
     root = make_site(GOOD)
@@ -504,6 +505,7 @@ def _table(rows: int, cols: int) -> str:
 )
 def test_markdown_past_its_time_is_refused_with_a_diagnostic(make_site, short_markdown_limit, kind, body):
     from conftest import check_site
+
     from dossier import markup
 
     assert markup.markdown_work(body)[0] <= markup.MAX_MARKDOWN_WORK  # the estimate lets it through
@@ -528,8 +530,8 @@ def test_the_time_limit_holds_in_a_thread_as_in_the_devserver(short_markdown_lim
 
 def test_a_timed_out_body_is_not_kept_in_the_cache(tmp_path, short_markdown_limit):
     from dossier.cache import ContentCache
-    from dossier.model import load_site
     from dossier.diagnostics import Diagnostics
+    from dossier.model import load_site
     from dossier.pipeline import render_all
 
     root = limit_site(tmp_path, "articles/slow.md", "---\ntitle: Slow\n---\n" + "\\" * 200_000 + "\n")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 
 from conftest import messages
+
 from dossier import model
 from dossier.diagnostics import Diagnostics
 from dossier.model import index_names, load_site

@@ -12,8 +12,8 @@ import networkx as nx
 import pytest
 
 from dossier import network as N
-from dossier.network import export
 from dossier.diagnostics import Diagnostics
+from dossier.network import export
 from dossier.pipeline import Project, read_and_resolve
 from dossier.text import fold
 

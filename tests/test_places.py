@@ -6,8 +6,8 @@ from __future__ import annotations
 import re
 
 import pytest
-
 from conftest import check_site, messages
+
 from dossier import maps
 
 CITY = """---

@@ -14,8 +14,8 @@ import subprocess
 import sys
 
 import pytest
-
 from conftest import REPO
+
 from dossier.cli import main
 from dossier.pipeline import Project, build
 from dossier.progress import Collector, LiveReporter, Reporter, StageLines, reporter_for

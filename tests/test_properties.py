@@ -20,11 +20,10 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
-from markupsafe import escape as markup_escape
 import yaml
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
-
+from markupsafe import escape as markup_escape
 from test_hostile import audit_html
 
 from dossier.diagnostics import CODES, BuildFailed, Diagnostic, Diagnostics

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from conftest import check_site, messages
+
 from dossier.pipeline import Project, build
 
 SITE = {

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import pytest
-
 from conftest import messages
+
 from dossier.diagnostics import Diagnostics
 from dossier.pipeline import Project, read_and_resolve
 from dossier.resolve import CiteGroup, Link

@@ -7,8 +7,8 @@ import json
 from pathlib import Path
 
 import pytest
-
 from conftest import check_site, messages
+
 from dossier import romanize
 
 ZINOVIEV = "---\ntitle: Grigory Zinoviev\nnative_name: Григорий Евсеевич Зиновьев\nnative_lang: ru\n---\nBolshevik.\n"

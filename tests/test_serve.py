@@ -27,12 +27,12 @@ from dossier.diagnostics import Diagnostics
 from dossier.output import tree_digest
 from dossier.pipeline import Project, build
 from dossier.serve import (
-    _segments,
     DevServer,
+    EventWatcher,
     Problem,
     Rebuilder,
-    EventWatcher,
     Watcher,
+    _segments,
     changed,
     changed_paths,
     inject,

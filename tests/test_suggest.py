@@ -7,13 +7,13 @@ import difflib
 import random
 
 import pytest
+from conftest import REPO, check_site, messages, write_site
 from hypothesis import given
 from hypothesis import strategies as st
 
-from conftest import REPO, check_site, messages, write_site
+from dossier import suggest
 from dossier.diagnostics import Diagnostics
 from dossier.model import index_names, load_site
-from dossier import suggest
 from dossier.suggest import NameIndex, close_matches
 from dossier.text import fold
 

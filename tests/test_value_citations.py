@@ -12,6 +12,7 @@ import re
 import textwrap
 
 from conftest import check_site, messages
+
 from dossier.pipeline import Project, build
 
 SITE = {

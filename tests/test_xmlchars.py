@@ -8,8 +8,8 @@ import re
 import xml.etree.ElementTree as ET
 
 import pytest
-
 from conftest import check_site, messages, write_site
+
 from dossier import network, opendata, timeline
 from dossier.diagnostics import Diagnostics
 from dossier.pipeline import Project, read_and_resolve

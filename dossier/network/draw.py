@@ -6,16 +6,17 @@ from __future__ import annotations
 import math
 import re
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any
 
 import networkx as nx
 from markupsafe import Markup, escape
 
 from ..text import fold
 from ..textmetrics import text_width, wrap
-from .graph import NODE_KINDS, RELATION_ORDER, RELATIONS
 from ..xmlchars import xml_safe
+from .graph import NODE_KINDS, RELATION_ORDER, RELATIONS
 
 #: Fill colour and shape of each kind. Okabe-Ito colours (distinguishable
 #: with the common colour-vision deficiencies), each at least 3:1 against

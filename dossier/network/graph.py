@@ -5,7 +5,7 @@ overviews of it."""
 from __future__ import annotations
 
 from collections import defaultdict, deque
-from typing import Iterable
+from collections.abc import Iterable
 
 import networkx as nx
 

@@ -216,7 +216,7 @@ def _radial(nodes: list[str], adj: dict[str, list[str]], center: str, G) -> dict
             members = first
         else:
 
-            def inner(n: str) -> float:
+            def inner(n: str, ring: int = ring) -> float:
                 a = [angle[m] for m in adj[n] if dist.get(m) == ring - 1]
                 return sum(a) / len(a) if a else 0.0
 

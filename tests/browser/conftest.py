@@ -342,3 +342,13 @@ def page_url_or_skip(page_urls: dict[str, str | None], name: str) -> str:
             pytest.skip(f"/{name}/index.html is not built yet (the page is being added)")
         pytest.fail(f"the build has no {name} page ({PAGE_TYPES[name]})")
     return url
+
+
+@pytest.fixture(scope="module")
+def axe():
+    """axe-core, run in the page (its rules are the accessibility tests' judge)."""
+    try:
+        from axe_playwright_python.sync_playwright import Axe
+    except ImportError:
+        pytest.skip("axe-playwright-python is not installed (pip install -e '.[test]')")
+    return Axe()

@@ -4,6 +4,7 @@ violation on any page type (WCAG 2.x A/AA rules and axe's best practices)."""
 from __future__ import annotations
 
 import pytest
+
 try:
     from playwright.sync_api import expect
 except ImportError:  # the browser fixture skips, or fails under CI, saying why
@@ -14,15 +15,6 @@ from .conftest import DESKTOP, PAGE_TYPES, page_url_or_skip
 pytestmark = pytest.mark.browser
 
 BLOCKING = {"serious", "critical"}
-
-
-@pytest.fixture(scope="module")
-def axe():
-    try:
-        from axe_playwright_python.sync_playwright import Axe
-    except ImportError:
-        pytest.skip("axe-playwright-python is not installed (pip install -e '.[test]')")
-    return Axe()
 
 
 def describe(violations: list[dict]) -> str:

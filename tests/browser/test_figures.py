@@ -292,7 +292,7 @@ def test_a_persons_timeline_has_every_membership_and_role(open_page, page_urls, 
     slug = path.rstrip("/").rsplit("/", 1)[-1]
     entities = {e["key"]: e for e in _events(site_dir)}
     expected = set()
-    for key, e in entities.items():
+    for _key, e in entities.items():
         f = e["fields"]
         if e["kind"] == "group" and (f.get("founded") or f.get("dissolved")) and (slug in (f.get("leaders") or []) or slug in (f.get("members") or [])):
             expected.add(f["title"])

@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 
 from .conftest import DESKTOP, PHONE
-from .test_accessibility import BLOCKING, axe, describe  # noqa: F401  (axe is a fixture)
+from .test_accessibility import BLOCKING, describe
 
 pytestmark = pytest.mark.browser
 

@@ -241,7 +241,7 @@ def test_an_article_reads_like_an_encyclopedia_entry(open_page, path):
         " return h && [h.tagName, h.textContent.trim(), a.textContent.trim(), parseFloat(getComputedStyle(h).fontSize)]; })"
     )
     assert all(sections), f"{path}: a contents entry leads nowhere"
-    for tag, heading, entry, _size in sections:
+    for _tag, heading, entry, _size in sections:
         assert heading == entry, (heading, entry)
     # the article's own headings are larger than the page's "References"
     references = page.evaluate("() => parseFloat(getComputedStyle(document.getElementById('references')).fontSize)")

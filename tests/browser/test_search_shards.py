@@ -4,8 +4,8 @@ the search page merges them in the browser and finds pages in every one."""
 from __future__ import annotations
 
 import functools
-import json
 import http.server
+import json
 import threading
 
 import pytest

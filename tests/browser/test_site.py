@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 
 import pytest
+
 try:
     from playwright.sync_api import expect
 except ImportError:  # the browser fixture skips, or fails under CI, saying why
