@@ -22,14 +22,17 @@ MEASURE = """(width) => {
   for (const el of document.querySelectorAll('body *')) {
     const r = el.getBoundingClientRect();
     if (r.width === 0 || r.height === 0) continue;
-    let clipped = false;
+    // an absolutely positioned box is clipped by a scroll box only when that
+    // box, or a box between them, is its containing block (is positioned)
+    const escapes = ['absolute', 'fixed'].includes(getComputedStyle(el).position);
+    let clipped = false, contained = !escapes;
     for (let p = el.parentElement; p; p = p.parentElement) {
-      const ox = getComputedStyle(p).overflowX;
-      if (ox === 'auto' || ox === 'scroll' || ox === 'hidden') { clipped = true; break; }
+      const cs = getComputedStyle(p);
+      if (cs.position !== 'static') contained = true;
+      const ox = cs.overflowX;
+      if (ox === 'auto' || ox === 'scroll' || ox === 'hidden') { clipped = contained; break; }
     }
-    // an absolutely positioned box escapes a scroll box that is not its containing block
-    const escaped = ['absolute', 'fixed'].includes(getComputedStyle(el).position);
-    if ((!clipped || escaped) && r.right > width + 0.5) out.overflowing.push(`${el.tagName.toLowerCase()}.${[...el.classList].join('.')} right ${Math.round(r.right)}`);
+    if (!clipped && r.right > width + 0.5) out.overflowing.push(`${el.tagName.toLowerCase()}.${[...el.classList].join('.')} right ${Math.round(r.right)}`);
   }
   for (const el of document.querySelectorAll('.charges *, .charges-index *')) {
     const hasText = [...el.childNodes].some(n => n.nodeType === 3 && n.textContent.trim());
