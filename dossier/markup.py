@@ -361,15 +361,22 @@ _VOID = frozenset("area base br col embed hr img input link meta param source tr
 _HTML_TAG_RE = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9]*)\b[^>]*?(/?)>")
 
 
+def _after_tag(m: re.Match, depth: int) -> int:
+    """The nesting depth after the tag ``m``: a closing tag leaves an
+    element, an opening one (not void, not self-closed) enters one."""
+    if m.group(1):
+        return max(0, depth - 1)
+    if not m.group(3) and m.group(2).lower() not in _VOID:
+        return depth + 1
+    return depth
+
+
 def nesting_depth(html: str) -> int:
     """How deep elements nest in ``html`` (unclosed ones count as open)."""
     depth = deepest = 0
     for m in _HTML_TAG_RE.finditer(html):
-        if m.group(1):
-            depth = max(0, depth - 1)
-        elif not m.group(3) and m.group(2).lower() not in _VOID:
-            depth += 1
-            deepest = max(deepest, depth)
+        depth = _after_tag(m, depth)
+        deepest = max(deepest, depth)
     return deepest
 
 
@@ -383,11 +390,8 @@ def _deepest_line(body: str) -> int:
         peak = depth
         if "<" in line:
             for m in _HTML_TAG_RE.finditer(line):
-                if m.group(1):
-                    depth = max(0, depth - 1)
-                elif not m.group(3) and m.group(2).lower() not in _VOID:
-                    depth += 1
-                    peak = max(peak, depth)
+                depth = _after_tag(m, depth)
+                peak = max(peak, depth)
         score = lead + line[:lead].count("\t") * 3 + peak
         if score > best:
             best, best_line = score, n

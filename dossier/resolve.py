@@ -725,6 +725,9 @@ def _titles_shown(page: ResolvedEntity, found: list[tuple[str, int]]) -> frozens
 
 def _derive_citations(res: Resolved, diags: Diagnostics, sentences: dict[str, list[tuple[str, list]]]) -> None:
     cited: set[str] = set()
+    # body citations already listed, per source: (citing page, locator, text);
+    # scanning the source's list for each new one was quadratic in its citations
+    listed: dict[str, set[tuple[str, str, str]]] = {}
     for key, page in res.entities.items():
         src = page.entity
         for sentence, found in sentences[key]:
@@ -743,10 +746,11 @@ def _derive_citations(res: Resolved, diags: Diagnostics, sentences: dict[str, li
                     if target is None:
                         continue
                     cited.add(target.key)
-                    entry = CitedBy(src, cite.locator, [(text, False)], "body", _titles_shown(page, found), f"{body_anchor(idx)}-{j}")
-                    tp = res.of(target)
-                    if not any(c.source is src and c.locator == cite.locator and c.quoted == entry.quoted for c in tp.cited_by):
-                        tp.cited_by.append(entry)
+                    seen = listed.setdefault(target.key, set())
+                    if (src.key, cite.locator, text) not in seen:
+                        seen.add((src.key, cite.locator, text))
+                        entry = CitedBy(src, cite.locator, [(text, False)], "body", _titles_shown(page, found), f"{body_anchor(idx)}-{j}")
+                        res.of(target).cited_by.append(entry)
         if src.kind == "home":
             continue
         for fc in res.site.schema.citations(src.kind, src.data):

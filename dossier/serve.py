@@ -226,7 +226,32 @@ def watch_paths(project: Project) -> list[Path]:
     return paths
 
 
-class Watcher:
+class _WatchThread:
+    """What both watchers share: one daemon thread, stopped by an event;
+    each defines ``start``."""
+
+    _stop: threading.Event
+    _thread: threading.Thread | None
+
+    def stop(self, timeout: float = 10.0) -> None:
+        """Stop watching; waits (up to ``timeout``) for a running callback."""
+        self._stop.set()
+        thread, self._thread = self._thread, None
+        if thread is not None and thread is not threading.current_thread():
+            thread.join(timeout)
+
+    @property
+    def running(self) -> bool:
+        return self._thread is not None and self._thread.is_alive()
+
+    def __enter__(self):
+        return self.start()
+
+    def __exit__(self, *exc) -> None:
+        self.stop()
+
+
+class Watcher(_WatchThread):
     """Polls ``paths`` and calls ``callback(changed_paths)`` after a change.
 
     A burst of saves is one call: after a change is seen, the watcher waits
@@ -268,23 +293,6 @@ class Watcher:
         self._thread.start()
         return self
 
-    def stop(self, timeout: float = 10.0) -> None:
-        """Stop polling; waits (up to ``timeout``) for a running callback."""
-        self._stop.set()
-        thread, self._thread = self._thread, None
-        if thread is not None and thread is not threading.current_thread():
-            thread.join(timeout)
-
-    @property
-    def running(self) -> bool:
-        return self._thread is not None and self._thread.is_alive()
-
-    def __enter__(self) -> Watcher:
-        return self.start()
-
-    def __exit__(self, *exc) -> None:
-        self.stop()
-
     def _run(self) -> None:
         while not self._stop.wait(self.poll_interval):
             new = self.snapshot()
@@ -307,7 +315,7 @@ class Watcher:
                 traceback.print_exc()
 
 
-class EventWatcher:
+class EventWatcher(_WatchThread):
     """Calls ``callback(changed_paths)`` after a change, told by the
     system's file-change events (inotify, FSEvents, ReadDirectoryChangesW)
     through watchfiles, instead of reading every file's state every
@@ -370,23 +378,6 @@ class EventWatcher:
             self._thread = None
             raise self._error
         return self
-
-    def stop(self, timeout: float = 10.0) -> None:
-        """Stop watching; waits (up to ``timeout``) for a running callback."""
-        self._stop.set()
-        thread, self._thread = self._thread, None
-        if thread is not None and thread is not threading.current_thread():
-            thread.join(timeout)
-
-    @property
-    def running(self) -> bool:
-        return self._thread is not None and self._thread.is_alive()
-
-    def __enter__(self) -> EventWatcher:
-        return self.start()
-
-    def __exit__(self, *exc) -> None:
-        self.stop()
 
     def _keep(self, folders: list[str]):
         def keep(change, path: str) -> bool:
