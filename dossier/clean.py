@@ -26,7 +26,7 @@ from .output import MARKER, TAG, _alive, deferred_signals, provable_leftover, re
 __all__ = ["clean", "CleanReport"]
 
 #: The files a build writes into the cache folder.
-CACHE_FILES = re.compile(r"content\.pickle|manifest-[0-9a-f]{12}\.(?:pickle|lock)|(?:content|manifest-[0-9a-f]{12})\.pickle\.[0-9]+\.tmp")
+CACHE_FILES = re.compile(r"content\.sqlite(?:-journal)?|content\.pickle|manifest-[0-9a-f]{12}\.(?:pickle|lock)|(?:content|manifest-[0-9a-f]{12})\.pickle\.[0-9]+\.tmp")
 
 
 @dataclass

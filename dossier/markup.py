@@ -350,9 +350,11 @@ def _positions(body: str, pattern: str) -> dict[str, list[tuple[int, int]]]:
 #: CPU seconds one body may take to render, plus so many per megabyte: the
 #: bound for every input (the estimate above only refuses the foreseeable
 #: ones at once). The site's largest body renders in a fraction of a second,
-#: ordinary prose in about 1 s per MB (a 10 MB body: 9.5 s of its 20).
+#: ordinary prose in 1 to 2.5 s per MB, as fast or slow as the machine (a
+#: 10 MB body: 9.5 s on the machine of 2026-12-01, 23.2 s on the slower one
+#: of 2026-12-03, of its 45): the bound leaves room for a machine slower again.
 MARKDOWN_SECONDS = 5.0
-MARKDOWN_SECONDS_PER_MB = 1.5
+MARKDOWN_SECONDS_PER_MB = 4.0
 #: elements inside elements: html5ever (the sanitizer's parser, out of reach
 #: of the time limit) is quadratic in the depth (100,000 took 53 s)
 MAX_NESTING = 1000

@@ -125,7 +125,7 @@ class Staging:
             if self.base is not None and self.base.is_dir():
                 # Hard links: cheap, and the live site is never written through
                 # them, because every write replaces the file (see write()).
-                shutil.copytree(self.base, self.path, copy_function=os.link, ignore=_not_carried)
+                _link_tree(self.base, self.path)
             else:
                 self.path.mkdir()
         except BaseException:
@@ -250,12 +250,27 @@ class Staging:
             remove_ours(self.folder)
 
 
-def _not_carried(folder: str, names: list[str]) -> set[str]:
-    """What an incremental build does not take over from the previous site:
-    its marker, and any symbolic link somebody put into it (followed, it
-    would copy or loop through whatever it points at; a clean build would
-    not have it either)."""
-    return {n for n in names if n == MARKER or os.path.islink(os.path.join(folder, n))}
+def _link_tree(source: Path, target: Path) -> None:
+    """``target`` made anew as ``source`` in hard links: its folders made,
+    its files linked. Left out, as from a clean build: the marker, and any
+    symbolic link somebody put into the site (followed, it would copy or loop
+    through whatever it points at). One ``scandir`` a folder and one ``link``
+    a file (``shutil.copytree`` also stats every name again and copies every
+    folder's times and modes, which a new site does not keep)."""
+    os.mkdir(target)
+    todo = [(os.fspath(source), os.fspath(target))]
+    while todo:
+        src, dst = todo.pop()
+        with os.scandir(src) as entries:
+            for entry in entries:
+                if entry.name == MARKER or entry.is_symlink():
+                    continue
+                path = os.path.join(dst, entry.name)
+                if entry.is_dir(follow_symlinks=False):
+                    os.mkdir(path)
+                    todo.append((entry.path, path))
+                else:
+                    os.link(entry.path, path)
 
 
 def _write_tag(folder: Path, token: str) -> None:

@@ -237,6 +237,7 @@ def _build(project: Project, check_only: bool, clean: bool, resolve_always: bool
         incremental.report_renames(manifest, inputs, resolved, diags)
     notes: list[str] = []
     _optional(cache.save, notes, "the content cache")
+    cache.close()
     if diags.fails(project.strict):
         raise BuildFailed(diags)
     if check_only:

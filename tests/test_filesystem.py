@@ -216,13 +216,21 @@ def test_a_cache_that_cannot_be_saved_does_not_fail_the_build(built, monkeypatch
     def atomic_pickle(path, value):
         raise OSError(errno.EROFS, os.strerror(errno.EROFS), str(path))
 
-    monkeypatch.setattr(cache, "atomic_pickle", atomic_pickle)
+    connect = cache.sqlite3.connect
+
+    def read_only(database, *args, **kwargs):  # what SQLite says on a read-only file system
+        if not str(database).startswith("file:"):  # the connection that writes
+            raise cache.sqlite3.OperationalError("attempt to write a readonly database")
+        return connect(database, *args, **kwargs)
+
+    monkeypatch.setattr(cache.sqlite3, "connect", read_only)
     import dossier.incremental as incremental
 
     monkeypatch.setattr(incremental, "atomic_pickle", atomic_pickle)
     assert main(["build", "--no-search", "--jobs", "1", "--root", str(built)]) == 0
     err = capsys.readouterr().err
-    assert "warning: could not save the content cache (Read-only file system" in err
+    assert "warning: could not save the content cache (attempt to write a readonly database: " in err
+    assert "warning: could not save the build manifest (Read-only file system" in err
     assert "Once more." in (built / "output" / "people" / "bob" / "index.html").read_text()
 
 

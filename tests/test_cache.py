@@ -1,0 +1,169 @@
+"""The content cache: an entry is read when the build needs it and written only
+when it is new; a cache that cannot be read is made again, never trusted."""
+
+from __future__ import annotations
+
+import pickle
+import sqlite3
+
+import pytest
+
+from dossier import cache as cache_module
+from dossier import markup, model, pipeline
+from dossier.cache import ContentCache, atomic_pickle, generator_version
+from dossier.pipeline import Project, build
+
+SITE = {
+    "people/leon-trotsky.md": "---\ntitle: Leon Trotsky\n---\nHe led the [[Left Opposition]] [@broue-1980].\n",
+    "people/lev-sedov.md": "---\ntitle: Lev Sedov\n---\nSon of [[Leon Trotsky]].\n",
+    "people/otto-bauer.md": "---\ntitle: Otto Bauer\n---\nAn Austrian socialist.\n",
+    "groups/left-opposition.md": "---\ntitle: Left Opposition\n---\nThe opposition of [[Leon Trotsky]].\n",
+    "sources/broue-1980.md": "---\ntitle: Trotsky et le bloc\nkind: secondary\nauthor: Pierre Broué\ndate: 1980\n---\nThe article.\n",
+}
+FILES = len(SITE)  # no home page in this site
+
+
+@pytest.fixture
+def project(make_site):
+    p = Project.at(make_site(SITE))
+    p.search = False
+    return p
+
+
+@pytest.fixture
+def counted(monkeypatch):
+    """How many files were parsed and bodies rendered (cache misses)."""
+    calls = {"parse": 0, "markdown": 0}
+    real_parse, real_render = model.parse_document, pipeline.render_markdown
+
+    def parse(*a, **k):
+        calls["parse"] += 1
+        return real_parse(*a, **k)
+
+    def render(*a, **k):
+        calls["markdown"] += 1
+        return real_render(*a, **k)
+
+    monkeypatch.setattr(model, "parse_document", parse)
+    monkeypatch.setattr(pipeline, "render_markdown", render)
+    return calls
+
+
+def rows(project: Project) -> dict[str, bytes]:
+    with sqlite3.connect(project.cache_dir / ContentCache.FILE) as db:
+        return dict(db.execute("SELECT key, value FROM entries"))
+
+
+def edit(project: Project, name: str, old: str, new: str) -> None:
+    path = project.content / name
+    path.write_text(path.read_text(encoding="utf-8").replace(old, new), encoding="utf-8")
+
+
+def test_an_edit_parses_and_renders_only_the_edited_file(project, counted):
+    build(project, check_only=True)
+    assert counted == {"parse": FILES, "markdown": FILES}
+    edit(project, "people/otto-bauer.md", "An Austrian", "An Austrian Marxist and")
+    counted.update(parse=0, markdown=0)
+    build(project, check_only=True)
+    assert counted == {"parse": 1, "markdown": 1}
+
+
+def test_save_writes_the_new_entries_and_forgets_the_stale_ones(project):
+    build(project, check_only=True)
+    before = rows(project)
+    assert len(before) == 2 * FILES  # a parsed document and a body per file
+    edit(project, "people/otto-bauer.md", "An Austrian", "An Austrian Marxist and")
+    build(project, check_only=True)
+    after = rows(project)
+    assert len(after) == 2 * FILES
+    gone, added = set(before) - set(after), set(after) - set(before)
+    assert len(gone) == len(added) == 2 and all("otto-bauer" in k for k in gone if k.startswith("doc:"))
+    # the entries of unchanged files were not rewritten
+    assert all(after[k] == before[k] for k in set(before) & set(after))
+
+
+def test_an_unchanged_site_leaves_the_file_alone(project):
+    build(project, check_only=True)
+    path = project.cache_dir / ContentCache.FILE
+    stamp = path.stat().st_mtime_ns, path.read_bytes()
+    build(project, check_only=True)
+    assert (path.stat().st_mtime_ns, path.read_bytes()) == stamp
+
+
+def test_another_generator_versions_cache_is_not_used(project, counted):
+    build(project, check_only=True)
+    with sqlite3.connect(project.cache_dir / ContentCache.FILE) as db:
+        db.execute("UPDATE meta SET value = 'an-older-one' WHERE name = 'generator'")
+    counted.update(parse=0, markdown=0)
+    build(project, check_only=True)
+    assert counted == {"parse": FILES, "markdown": FILES}
+    with sqlite3.connect(project.cache_dir / ContentCache.FILE) as db:
+        assert db.execute("SELECT value FROM meta WHERE name = 'generator'").fetchone() == (generator_version(),)
+    assert len(rows(project)) == 2 * FILES
+
+
+@pytest.mark.parametrize("damage", [b"", b"not a database at all" * 100, b"SQLite format 3\x00" + b"\xff" * 4000])
+def test_a_damaged_file_is_made_again(project, counted, damage):
+    report = build(project)
+    page = (project.output / "people" / "otto-bauer" / "index.html").read_bytes()
+    (project.cache_dir / ContentCache.FILE).write_bytes(damage)
+    edit(project, "people/otto-bauer.md", "An Austrian", "An Austrian Marxist and")
+    counted.update(parse=0, markdown=0)
+    report = build(project)
+    assert not report.notes
+    assert counted == {"parse": FILES, "markdown": FILES}
+    assert len(rows(project)) == 2 * FILES
+    assert (project.output / "people" / "otto-bauer" / "index.html").read_bytes() != page
+
+
+def test_a_row_that_cannot_be_read_is_made_again(project, counted):
+    build(project, check_only=True)
+    with sqlite3.connect(project.cache_dir / ContentCache.FILE) as db:
+        key = next(k for (k,) in db.execute("SELECT key FROM entries WHERE key LIKE 'md:%'"))
+        db.execute("UPDATE entries SET value = ? WHERE key = ?", (b"\x80\x05 torn", key))
+    counted.update(parse=0, markdown=0)
+    build(project, check_only=True)
+    assert counted == {"parse": 0, "markdown": 1}
+    value = rows(project)[key]
+    assert pickle.loads(value).html  # the row was written again, whole
+
+
+def test_the_single_pickle_of_earlier_versions_is_removed_once_replaced(project):
+    project.cache_dir.mkdir(parents=True)
+    old = project.cache_dir / ContentCache.OLD_FILE
+    atomic_pickle(old, ("an-older-generator", {}))
+    build(project, check_only=True)
+    assert not old.exists()
+    assert (project.cache_dir / ContentCache.FILE).is_file()
+
+
+def test_a_file_of_that_name_dossier_did_not_write_is_left_alone(project):
+    project.cache_dir.mkdir(parents=True)
+    old = project.cache_dir / ContentCache.OLD_FILE
+    old.write_bytes(b"somebody's notes")
+    build(project, check_only=True)
+    assert old.read_bytes() == b"somebody's notes"
+
+
+def test_a_cache_that_cannot_be_written_says_so_in_the_words_of_the_file_system(project, monkeypatch):
+    real = sqlite3.connect
+
+    def connect(database, *a, **k):
+        if not str(database).startswith("file:"):  # the connection that writes
+            raise sqlite3.OperationalError("attempt to write a readonly database")
+        return real(database, *a, **k)
+
+    monkeypatch.setattr(cache_module.sqlite3, "connect", connect)
+    c = ContentCache(project.cache_dir)
+    c.put("md:x", markup.render_markdown("Text."))
+    with pytest.raises(OSError, match="readonly database") as info:
+        c.save()
+    assert info.value.filename == str(project.cache_dir / ContentCache.FILE)
+
+
+def test_without_a_folder_nothing_is_written(tmp_path):
+    c = ContentCache(None)
+    c.put("md:x", markup.render_markdown("Text."))
+    assert c.get("md:x").html.startswith("<p>Text.")
+    c.save()
+    assert not any(tmp_path.iterdir())
