@@ -6,7 +6,8 @@
   ``output``); a running build's folder, and any folder merely named like
   one (``output.old-backup``), are left alone;
 - the cache's own files in ``.dossier-cache/`` (the content cache, the build
-  manifests and their locks), and the folder itself once empty.
+  manifests and their locks, the spare copy of the site an incremental build
+  starts from, proved by its tag), and the folder itself once empty.
 
 What is left alone is reported; nothing is ever removed on a name alone.
 """
@@ -21,10 +22,12 @@ import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .output import MARKER, TAG, _alive, deferred_signals, provable_leftover, remove_ours
+from .output import MARKER, TAG, _alive, _spare_tag, deferred_signals, provable_leftover, remove_ours
 
 __all__ = ["clean", "CleanReport"]
 
+#: The folders a build keeps there: the site it replaced (``output.Staging``).
+SPARE = re.compile(r"spare-[0-9a-f]{12}")
 #: The files a build writes into the cache folder.
 CACHE_FILES = re.compile(r"content\.sqlite(?:-journal)?|content\.pickle|manifest-[0-9a-f]{12}\.(?:pickle|lock)|(?:content|manifest-[0-9a-f]{12})\.pickle\.[0-9]+\.tmp")
 
@@ -117,6 +120,8 @@ def _clean_cache(cache_dir: Path, report: CleanReport) -> None:
         if CACHE_FILES.fullmatch(name) and stat.S_ISREG(_kind(p) or 0):
             with contextlib.suppress(FileNotFoundError):
                 os.unlink(p)
+        elif SPARE.fullmatch(name) and _spare_tag(p) is not None:
+            remove_ours(p)  # the previous site an incremental build kept
         else:
             others.append(name)
     if others:

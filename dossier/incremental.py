@@ -55,6 +55,11 @@ __all__ = [
 ]
 
 
+def _tag(output: Path) -> str:
+    """The part of a cache file's name that says which output it is for."""
+    return hashlib.sha256(str(output.resolve()).encode()).hexdigest()[:12]
+
+
 @dataclass
 class Manifest:
     """What the last successful build into one output folder read and wrote."""
@@ -72,8 +77,13 @@ class Manifest:
 
     @staticmethod
     def path_for(cache_dir: Path, output: Path) -> Path:
-        tag = hashlib.sha256(str(output.resolve()).encode()).hexdigest()[:12]
-        return cache_dir / f"manifest-{tag}.pickle"
+        return cache_dir / f"manifest-{_tag(output)}.pickle"
+
+    @staticmethod
+    def spare_for(cache_dir: Path, output: Path) -> Path:
+        """Where the site an incremental build replaced is kept for the next
+        one (``output.Staging``)."""
+        return cache_dir / f"spare-{_tag(output)}"
 
     @classmethod
     def load(cls, cache_dir: Path, output: Path) -> Manifest | None:

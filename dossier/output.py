@@ -6,6 +6,13 @@ one atomic ``renameat2(RENAME_EXCHANGE)`` where the kernel offers it, or two
 renames otherwise (the old site moved into the staging folder first). A
 build that fails or is killed leaves the previous site exactly as it was.
 
+An incremental build starts from the previous site. The first time, that
+is a tree of hard links to it, made folder by folder; after that, it is the
+site the last commit replaced, kept in the cache folder as a "spare"
+(``<cache>/spare-<tag>/site/``) and brought up to date by relinking only the
+files that differ (:func:`_mirror`), so that an edit no longer makes and
+removes every folder of the site.
+
 The build removes or renames only what it can prove it made: a staging
 folder holds, from the moment it is created, a tag file (``TAG``) naming the
 folder, the process and a random token. The leftovers of a killed build are
@@ -97,7 +104,7 @@ class Staging:
     left alone (folders that look like leftovers but hold no proof).
     """
 
-    def __init__(self, output: Path, base: Path | None = None):
+    def __init__(self, output: Path, base: Path | None = None, spare: Path | None = None):
         if output.is_symlink():
             # build where the link points and keep the link: swapping the
             # link itself would leave its target stale and the link gone
@@ -107,6 +114,9 @@ class Staging:
         self.folder = output.with_name(f"{output.name}.staging-{os.getpid()}-{self.token}")
         self.path = self.folder / "site"
         self.base = base  # an incremental build starts from the previous site
+        #: where the site the commit replaces is kept, for the next build to
+        #: start from (``<cache>/spare-<tag>/site/``); None: it is removed
+        self.spare = spare
         self.written = 0
         self.committed = False
         self.notes: list[str] = []
@@ -122,10 +132,17 @@ class Staging:
                 os.rmdir(self.folder)
                 raise
         try:
+            kept = self._take_spare()
             if self.base is not None and self.base.is_dir():
                 # Hard links: cheap, and the live site is never written through
                 # them, because every write replaces the file (see write()).
-                _link_tree(self.base, self.path)
+                if kept:
+                    _mirror(self.base, self.path)
+                else:
+                    _link_tree(self.base, self.path)
+            elif kept:
+                shutil.rmtree(self.path)
+                self.path.mkdir()
             else:
                 self.path.mkdir()
         except BaseException:
@@ -238,16 +255,68 @@ class Staging:
         marker = {"generator": "dossier", **(manifest or {})}
         (self.path / MARKER).write_text(json.dumps(marker, sort_keys=True, indent=1) + "\n", encoding="utf-8")
         _fsync_tree(self.path)
+        previous = None
         with deferred_signals():  # a Ctrl-C waits until the swap is whole
             if os.path.lexists(self.output):
+                previous = self.path
                 if not _exchange(self.path, self.output):
-                    os.rename(self.output, self.folder / "old")
+                    previous = self.folder / "old"
+                    os.rename(self.output, previous)
                     os.rename(self.path, self.output)
             else:
                 os.rename(self.path, self.output)
             self.committed = True
         with deferred_signals():
+            if previous is not None:
+                self._keep_spare(previous)
             remove_ours(self.folder)
+
+    def _take_spare(self) -> bool:
+        """Move the site the last build replaced (kept in ``spare``) into
+        this staging folder as ``site/``; True if there was one to take.
+        A spare that is not provably ours, or not a whole folder, is not
+        taken; one of ours that is unusable is removed."""
+        spare = self.spare
+        if spare is None or not os.path.lexists(spare):
+            return False
+        if _spare_tag(spare) is None:
+            self.notes.append(f"{spare}: left alone: it is named like the build's spare copy of the site but holds no proof ({TAG}) that a Dossier build made it")
+            return False
+        with deferred_signals():
+            site = spare / "site"
+            try:
+                st = os.lstat(site)
+                taken = stat.S_ISDIR(st.st_mode) and st.st_dev == os.stat(self.folder).st_dev
+            except FileNotFoundError:
+                taken = False
+            if taken:
+                os.rename(site, self.path)
+            remove_ours(spare)
+        return taken
+
+    def _keep_spare(self, previous: Path) -> None:
+        """Keep the site just replaced as the next build's starting point:
+        moved (one rename) into ``spare``, not removed. Optional: where the
+        spare cannot be made (another file system, a read-only cache
+        folder), the site is removed with the staging folder as before."""
+        spare = self.spare
+        if spare is None:
+            return
+        try:
+            spare.parent.mkdir(parents=True, exist_ok=True)
+            if os.stat(spare.parent).st_dev != os.stat(previous).st_dev:
+                return
+            if os.path.lexists(spare):
+                if _spare_tag(spare) is None:
+                    return  # not ours: left alone (noted when a build tries to take it)
+                remove_ours(spare)
+            os.mkdir(spare, 0o755)
+            _write_tag(spare, self.token)
+            os.rename(previous, spare / "site")
+        except OSError:
+            with contextlib.suppress(OSError):
+                if _spare_tag(spare) is not None:
+                    remove_ours(spare)
 
 
 def _link_tree(source: Path, target: Path) -> None:
@@ -271,6 +340,68 @@ def _link_tree(source: Path, target: Path) -> None:
                     todo.append((entry.path, path))
                 else:
                     os.link(entry.path, path)
+
+
+def _mirror(source: Path, target: Path) -> None:
+    """Make ``target``, a tree of hard links to an earlier site, what
+    :func:`_link_tree` would make of ``source``, touching only what differs:
+    a file already linked to the same inode is left as it is, any other is
+    linked anew, and what ``source`` no longer has is removed. Its cost is a
+    ``scandir`` of each folder and a ``stat`` of each file (a build that
+    wrote few files changes few links), where ``_link_tree`` makes every
+    folder and link of the site again."""
+    todo = [(os.fspath(source), os.fspath(target))]
+    while todo:
+        src, dst = todo.pop()
+        with os.scandir(dst) as entries:
+            have = {e.name: e for e in entries}
+        with os.scandir(src) as entries:
+            for entry in entries:
+                if entry.name == MARKER or entry.is_symlink():
+                    continue
+                path = os.path.join(dst, entry.name)
+                old = have.pop(entry.name, None)
+                if entry.is_dir(follow_symlinks=False):
+                    if old is not None and not old.is_dir(follow_symlinks=False):
+                        _remove_entry(old)
+                        old = None
+                    if old is None:
+                        os.mkdir(path)
+                    todo.append((entry.path, path))
+                    continue
+                if old is not None:
+                    if not old.is_dir(follow_symlinks=False):
+                        a, b = entry.stat(follow_symlinks=False), old.stat(follow_symlinks=False)
+                        if (a.st_ino, a.st_dev) == (b.st_ino, b.st_dev):
+                            continue  # the same file: already linked
+                    _remove_entry(old)
+                os.link(entry.path, path)
+        for old in have.values():  # what the site no longer has (its marker too)
+            _remove_entry(old)
+
+
+def _remove_entry(entry: os.DirEntry) -> None:
+    if entry.is_dir(follow_symlinks=False):
+        shutil.rmtree(entry.path)
+    else:
+        os.unlink(entry.path)
+
+
+def _spare_tag(p: Path) -> dict | None:
+    """The tag of a spare copy of the site a build kept (a real folder
+    holding a tag that names it), or None."""
+    try:
+        if not stat.S_ISDIR(os.lstat(p).st_mode):
+            return None
+        st = os.lstat(p / TAG)
+        if not stat.S_ISREG(st.st_mode) or st.st_size > 4096:
+            return None
+        tag = json.loads((p / TAG).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if not isinstance(tag, dict) or tag.get("generator") != "dossier" or tag.get("folder") != p.name:
+        return None
+    return tag
 
 
 def _write_tag(folder: Path, token: str) -> None:

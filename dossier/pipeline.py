@@ -255,7 +255,8 @@ def _build(project: Project, check_only: bool, clean: bool, resolve_always: bool
     environment = environment or incremental.environment_digest(project)
     keys = incremental.entity_digests(resolved, inputs)
     previous = incremental.usable(project, manifest, environment)
-    staging = Staging(project.output, base=project.output if previous else None)
+    spare = incremental.Manifest.spare_for(project.cache_dir, project.output) if project.use_cache else None
+    staging = Staging(project.output, base=project.output if previous else None, spare=spare)
     try:
         with staging:
             with stage("write", report.timings, reporter):

@@ -25,6 +25,7 @@ from pathlib import Path
 import pytest
 from conftest import REPO
 
+from dossier.incremental import Manifest
 from dossier.output import MARKER, tree_digest
 from dossier.pipeline import Project, build
 
@@ -214,7 +215,7 @@ HOOKS = textwrap.dedent(
             real_fsync(root)
             die()
         out._fsync_tree = _fsync_tree
-    elif point in ("after-exchange", "while-removing-the-old-site"):
+    elif point in ("after-exchange", "while-keeping-the-old-site"):
         def _exchange(a, b):
             done = real_exchange(a, b)
             assert done, "renameat2 is not available here"
@@ -223,14 +224,24 @@ HOOKS = textwrap.dedent(
             armed.append(a)
             return done
         out._exchange = _exchange
-        def rmtree(path, *args, **kwargs):
-            if armed and str(path) == str(armed[0]):
-                files = sorted(p for p in __import__("pathlib").Path(path).rglob("*") if p.is_file())
-                for p in files[: len(files) // 2]:
-                    p.unlink()
+        def rename(a, b):
+            # the replaced site is about to move into the spare, made and tagged
+            if armed and str(a) == str(armed[0]) and os.path.basename(os.path.dirname(str(b))).startswith("spare-"):
                 die()
-            return real_rmtree(path, *args, **kwargs)
-        out.shutil.rmtree = rmtree
+            return real_rename(a, b)
+        os.rename = rename
+    elif point == "while-mirroring":  # the spare half brought up to date
+        real_link, real_mirror, made = os.link, out._mirror, []
+        def link(a, b, **kwargs):
+            made.append(b)
+            if len(made) > 2:
+                die()
+            return real_link(a, b, **kwargs)
+        def _mirror(source, target):
+            os.link = link
+            real_mirror(source, target)
+            die()  # fewer than three links to make: killed at the end
+        out._mirror = _mirror
     elif point == "between-renames":  # no renameat2: the two-rename fallback
         out._exchange = lambda a, b: False
         def rename(a, b):
@@ -255,7 +266,7 @@ HOOKS = textwrap.dedent(
     """
 )
 
-POINTS = ["before-swap", "after-exchange", "while-removing-the-old-site", "between-renames", "before-manifest", "half-written-manifest"]
+POINTS = ["before-swap", "after-exchange", "while-keeping-the-old-site", "while-mirroring", "between-renames", "before-manifest", "half-written-manifest"]
 
 
 @pytest.mark.parametrize("point", POINTS)
@@ -264,6 +275,10 @@ def test_sigkill_at_exact_points_of_the_swap(site, tmp_path, point):
     log = tmp_path / "build.log"
     # settle: the output holds the site of the current content
     build(Project.at(root))
+    if point == "while-mirroring":  # an incremental build, so that a spare is kept
+        modify(content, 200)
+        build(Project.at(root))
+        assert (Manifest.spare_for(Project.at(root).cache_dir, output) / "site").is_dir()
     previous = tree_digest(output)
     modify(content, 100 + POINTS.index(point))
     env = {**os.environ, "DOSSIER_KILL_POINT": point}
@@ -279,6 +294,12 @@ def test_sigkill_at_exact_points_of_the_swap(site, tmp_path, point):
     new = tree_digest(output)
     assert new != previous
     assert leftovers(output) == []
+    if point == "while-mirroring":  # and what it built is what a clean build makes
+        clean = tmp_path / "clean"
+        __import__("shutil").copytree(content, clean / "content")
+        build(Project.at(clean), clean=True)
+        ours = {k: v for k, v in files(output).items() if k != MARKER}
+        assert ours == {k: v for k, v in files(clean / "output").items() if k != MARKER}
     if point == "between-renames":
         # without renameat2 there is a moment with no output folder; the old
         # site waits in the (tagged) staging folder and the next build puts
@@ -286,7 +307,7 @@ def test_sigkill_at_exact_points_of_the_swap(site, tmp_path, point):
         assert state is None and len(waiting) == 1 and ".staging-" in waiting[0], left
     else:
         assert state in (previous, new), f"killed {point}: the output is neither the previous nor the new site"
-        assert state == (new if point in ("after-exchange", "while-removing-the-old-site", "before-manifest", "half-written-manifest") else previous)
+        assert state == (new if point in ("after-exchange", "while-keeping-the-old-site", "before-manifest", "half-written-manifest") else previous)
     STATS["swap kill points"] = int(STATS.get("swap kill points", 0)) + 1
 
 

@@ -379,3 +379,155 @@ def test_make_clean_uses_the_safe_command():
 
     rule = (REPO / "Makefile").read_text().split("\nclean:", 1)[1].split("\n\n", 1)[0]
     assert "build.py clean" in rule and "rm " not in rule
+
+
+# The spare copy of the site an incremental build starts from ----------------------
+
+
+def tree_of_links(root: Path) -> dict[str, object]:
+    """Every path under ``root``: 'dir', or a file's (inode, device)."""
+    out: dict[str, object] = {}
+    for p in sorted(root.rglob("*")):
+        st = os.lstat(p)
+        out[p.relative_to(root).as_posix()] = "dir" if p.is_dir() and not p.is_symlink() else ("link" if p.is_symlink() else (st.st_ino, st.st_dev))
+    return out
+
+
+def random_tree(root: Path, rng, files: list[str]) -> None:
+    for rel in files:
+        p = root / rel
+        p.parent.mkdir(parents=True, exist_ok=True)
+        p.write_text(f"{rel} {rng.random()}")
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_mirror_makes_what_link_tree_makes_whatever_the_spare_held(tmp_path, seed):
+    import random
+
+    from dossier.output import _link_tree, _mirror
+
+    rng = random.Random(seed)
+    names = [f"{d}/{n}/index.html" for d in ("people", "groups", "x/y") for n in "abcdef"] + ["index.html", "a", "b/c", "pagefind/0/f.pf", MARKER]
+    live = tmp_path / "live"
+    live.mkdir()
+    random_tree(live, rng, rng.sample(names, rng.randint(1, len(names))))
+    if rng.random() < 0.5:
+        os.symlink("/etc", live / "somebodys-link")  # never carried
+    # the spare: an older copy, partly linked, partly stale, partly at odds with the site
+    spare = tmp_path / "spare"
+    _link_tree(live, spare)
+    for p in sorted(spare.rglob("*"), reverse=True):
+        r = rng.random()
+        if p.is_dir():
+            if r < 0.1:
+                __import__("shutil").rmtree(p)
+            continue
+        if r < 0.15:
+            p.unlink()  # missing
+        elif r < 0.3:
+            p.unlink()
+            p.write_text("same name, another file")  # another inode
+        elif r < 0.4:
+            p.unlink()
+            p.mkdir()  # a folder where the site has a file
+            (p / "inside").write_text("x")
+    for extra in rng.sample(["old/page/index.html", "people/zz/index.html", "index.html/x", MARKER, "b"], 3):
+        q = spare / extra
+        if not q.exists() and not any(par.is_file() for par in q.parents if par != spare and par.is_relative_to(spare)):
+            q.parent.mkdir(parents=True, exist_ok=True)
+            q.write_text("stale")
+    expected = tmp_path / "expected"
+    _link_tree(live, expected)
+    _mirror(live, spare)
+    assert tree_of_links(spare) == tree_of_links(expected)
+    assert MARKER not in {p.name for p in spare.rglob("*")}
+
+
+def test_an_incremental_build_starts_from_the_kept_spare_and_stays_exact(make_site, monkeypatch, tmp_path):
+    from dossier import output
+    from dossier.incremental import Manifest
+    from dossier.pipeline import Project, build
+
+    root = make_site(SITE)
+    project = Project.at(root)
+    project.search = False
+    build(project)
+    spare = Manifest.spare_for(project.cache_dir, project.output)
+    assert not spare.exists()  # a first build replaces no site
+    for i in range(3):
+        (root / "content/people/b.md").write_text(f"---\ntitle: B\n---\nEdit {i}.\n")
+        if i == 1:  # from the second incremental build on, no tree of links is made
+            monkeypatch.setattr(output, "_link_tree", lambda *a: pytest.fail("made the tree of links again"))
+        report = build(project)
+        assert report.written == 1
+        assert output._spare_tag(spare) is not None and (spare / "site" / "people/b/index.html").is_file()
+        kept = (spare / "site" / "people/b/index.html").read_text()
+        assert (f"Edit {i - 1}." in kept) if i else ("Edit" not in kept)
+        # the spare is the site just replaced: its own files, never the live ones written through
+        assert (spare / "site" / "people/b/index.html").read_text() != (project.output / "people/b/index.html").read_text()
+        assert not (spare / "site" / MARKER).samefile(project.output / MARKER)
+    assert "Edit 2." in (project.output / "people/b/index.html").read_text()
+    clean_root = tmp_path / "clean"
+    make_site(SITE, root=clean_root)
+    (clean_root / "content/people/b.md").write_text("---\ntitle: B\n---\nEdit 2.\n")
+    clean = Project.at(clean_root)
+    clean.search = False
+    build(clean, clean=True)
+    strip = lambda d: {k: v for k, v in tree_digest_files(d).items() if k != MARKER}  # noqa: E731
+    assert strip(project.output) == strip(clean.output)
+
+
+def tree_digest_files(root: Path) -> dict[str, bytes]:
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+def test_a_spare_folder_no_build_made_is_left_alone_and_said(make_site):
+    from dossier.incremental import Manifest
+    from dossier.pipeline import Project, build
+
+    root = make_site(SITE)
+    project = Project.at(root)
+    project.search = False
+    build(project)
+    spare = Manifest.spare_for(project.cache_dir, project.output)
+    (spare / "site").mkdir(parents=True)
+    (spare / "site" / "notes.txt").write_text("mine")
+    (root / "content/people/b.md").write_text("---\ntitle: B\n---\nEdited.\n")
+    report = build(project)
+    assert (spare / "site" / "notes.txt").read_text() == "mine"
+    assert any(str(spare) in n and "left alone" in n for n in report.notes)
+    assert "Edited." in (project.output / "people/b/index.html").read_text()
+
+
+def test_a_spare_without_its_site_is_removed_and_the_build_goes_on(make_site):
+    from dossier.incremental import Manifest
+    from dossier.pipeline import Project, build
+
+    root = make_site(SITE)
+    project = Project.at(root)
+    project.search = False
+    build(project)
+    (root / "content/people/b.md").write_text("---\ntitle: B\n---\nOne.\n")
+    build(project)
+    spare = Manifest.spare_for(project.cache_dir, project.output)
+    __import__("shutil").rmtree(spare / "site")  # as a kill between making the spare and moving the site in leaves it
+    (root / "content/people/b.md").write_text("---\ntitle: B\n---\nTwo.\n")
+    report = build(project)
+    assert not report.notes
+    assert "Two." in (project.output / "people/b/index.html").read_text()
+    assert (spare / "site" / "people/b/index.html").is_file()
+
+
+def test_clean_removes_the_spare(make_site, capsys):
+    from dossier.cli import main
+    from dossier.incremental import Manifest
+    from dossier.pipeline import Project
+
+    root = make_site(SITE)
+    assert main(["build", "--root", str(root), "--no-search"]) == 0
+    (root / "content/people/b.md").write_text("---\ntitle: B\n---\nOne.\n")
+    assert main(["build", "--root", str(root), "--no-search"]) == 0
+    project = Project.at(root)
+    assert Manifest.spare_for(project.cache_dir, project.output).is_dir()
+    assert main(["clean", "--root", str(root)]) == 0
+    assert not project.cache_dir.exists()
