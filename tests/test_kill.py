@@ -406,18 +406,36 @@ def test_a_signal_during_pagefind_stops_everything_and_cleans_up(site, tmp_path,
     pytest.skip("every build finished before Pagefind was seen at work")
 
 
+TERM_WHILE_READING = textwrap.dedent(
+    """
+    import os, signal, sys
+    sys.path.insert(0, {repo!r})
+    import dossier.model as model
+
+    real_discover = model.discover
+
+    def discover(*args, **kwargs):
+        found = real_discover(*args, **kwargs)
+        os.kill(os.getpid(), signal.SIGTERM)
+        return found
+
+    model.discover = discover
+    from dossier.cli import main
+    sys.exit(main(sys.argv[1:]))
+    """
+)
+
+
 def test_sigterm_while_reading_leaves_nothing(site, tmp_path):
     """A signal at start-up or while reading: the same one line, no output change."""
     root, output = site, site / "output"
     build(Project.at(root))
     previous = tree_digest(output)
     modify(root / "content", 400)
-    proc = subprocess.Popen(BUILD + ["--clean", "--root", str(root)], cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True)
-    time.sleep(1.0)
-    proc.send_signal(signal.SIGTERM)
+    # the signal arrives once the content files have been found, before one is
+    # read: not after a guessed delay, which a fast build outran
+    proc = subprocess.Popen([sys.executable, "-c", TERM_WHILE_READING.format(repo=str(REPO)), "build", "--clean", "--root", str(root)], cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True)
     out, err = proc.communicate(timeout=60)
-    if proc.returncode == 0:
-        pytest.skip("the build finished within a second")
-    assert proc.returncode == 128 + signal.SIGTERM
+    assert proc.returncode == 128 + signal.SIGTERM, err
     assert b"Traceback" not in err and err.decode().strip().startswith("interrupted (SIGTERM)"), err
     assert leftovers(output) == [] and tree_digest(output) == previous

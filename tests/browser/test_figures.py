@@ -137,9 +137,17 @@ def test_network_zooms_and_pans(open_page, page_urls):
     box.evaluate("b => { b.scrollLeft = 0; }")
     start = box.evaluate("b => b.scrollLeft")
     b = box.bounding_box()
+    # a point of the drawing itself: not a link, and not whatever else lies
+    # over the box there (a sticky header, the zoom controls)
+    # (from the middle of the part of the box in view down, then up: not at
+    # the window's edge)
     y = v.page.evaluate(
-        """([x, top, h]) => { for (let y = top + 10; y < top + h - 10; y += 5) {
-             const el = document.elementFromPoint(x, y); if (el && !el.closest('a')) return y; } return null; }""",
+        """([x, top, h]) => { const box = document.querySelector('.graph-figure .graph-scroll');
+             const lo = Math.max(top, 0) + 10, hi = Math.min(top + h, window.innerHeight) - 10, mid = (lo + hi) / 2;
+             const ys = []; for (let d = 0; mid + d < hi || mid - d > lo; d += 5) ys.push(mid + d, mid - d);
+             for (const y of ys) { if (y <= lo || y >= hi) continue;
+               const el = document.elementFromPoint(x, y);
+               if (el && box.contains(el) && !el.closest('a')) return y; } return null; }""",
         [b["x"] + b["width"] - 20, b["y"], b["height"]],
     )
     assert y is not None, "no background to press on at the drawing's right edge"
@@ -147,7 +155,9 @@ def test_network_zooms_and_pans(open_page, page_urls):
     v.page.mouse.down()
     v.page.mouse.move(b["x"] + 20, y, steps=5)
     v.page.mouse.up()
-    assert box.evaluate("b => b.scrollLeft") > start + 100
+    info = box.evaluate("b => [b.scrollLeft, b.scrollWidth, b.clientWidth, window.scrollY]")
+    el = v.page.evaluate("([x, y]) => { const e = document.elementFromPoint(x, y); return e ? e.outerHTML.slice(0, 120) : null; }", [b["x"] + b["width"] - 20, y])
+    assert box.evaluate("b => b.scrollLeft") > start + 100, (info, el, b, y)
     assert not v.problems(), v.problems()
 
 
