@@ -68,10 +68,6 @@ class ContentCache:
         if folder is not None:
             self._db, self._current = _open(folder / self.FILE)
 
-    @property
-    def dirty(self) -> bool:
-        return bool(self.entries)
-
     def get(self, key: str) -> Any:
         value = self.entries.get(key)
         if value is None and self._current:

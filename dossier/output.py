@@ -132,18 +132,14 @@ class Staging:
                 os.rmdir(self.folder)
                 raise
         try:
-            kept = self._take_spare()
             if self.base is not None and self.base.is_dir():
                 # Hard links: cheap, and the live site is never written through
                 # them, because every write replaces the file (see write()).
-                if kept:
+                if self._take_spare():
                     _mirror(self.base, self.path)
                 else:
                     _link_tree(self.base, self.path)
-            elif kept:
-                shutil.rmtree(self.path)
-                self.path.mkdir()
-            else:
+            else:  # a whole new site: a spare left is replaced at the commit
                 self.path.mkdir()
         except BaseException:
             self.__exit__(None, None, None)
@@ -321,9 +317,9 @@ class Staging:
 
 def _link_tree(source: Path, target: Path) -> None:
     """``target`` made anew as ``source`` in hard links: its folders made,
-    its files linked. Left out, as from a clean build: the marker, and any
-    symbolic link somebody put into the site (followed, it would copy or loop
-    through whatever it points at). One ``scandir`` a folder and one ``link``
+    its files linked. Left out (``_carried``), as from a clean build: the
+    marker, and any symbolic link somebody put into the site (followed, it
+    would copy or loop through whatever it points at). One ``scandir`` a folder and one ``link``
     a file (``shutil.copytree`` also stats every name again and copies every
     folder's times and modes, which a new site does not keep)."""
     os.mkdir(target)
@@ -332,7 +328,7 @@ def _link_tree(source: Path, target: Path) -> None:
         src, dst = todo.pop()
         with os.scandir(src) as entries:
             for entry in entries:
-                if entry.name == MARKER or entry.is_symlink():
+                if not _carried(entry):
                     continue
                 path = os.path.join(dst, entry.name)
                 if entry.is_dir(follow_symlinks=False):
@@ -357,7 +353,7 @@ def _mirror(source: Path, target: Path) -> None:
             have = {e.name: e for e in entries}
         with os.scandir(src) as entries:
             for entry in entries:
-                if entry.name == MARKER or entry.is_symlink():
+                if not _carried(entry):
                     continue
                 path = os.path.join(dst, entry.name)
                 old = have.pop(entry.name, None)
@@ -380,28 +376,16 @@ def _mirror(source: Path, target: Path) -> None:
             _remove_entry(old)
 
 
+def _carried(entry: os.DirEntry) -> bool:
+    """Whether the next site starts with this entry of the previous one."""
+    return entry.name != MARKER and not entry.is_symlink()
+
+
 def _remove_entry(entry: os.DirEntry) -> None:
     if entry.is_dir(follow_symlinks=False):
         shutil.rmtree(entry.path)
     else:
         os.unlink(entry.path)
-
-
-def _spare_tag(p: Path) -> dict | None:
-    """The tag of a spare copy of the site a build kept (a real folder
-    holding a tag that names it), or None."""
-    try:
-        if not stat.S_ISDIR(os.lstat(p).st_mode):
-            return None
-        st = os.lstat(p / TAG)
-        if not stat.S_ISREG(st.st_mode) or st.st_size > 4096:
-            return None
-        tag = json.loads((p / TAG).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
-    if not isinstance(tag, dict) or tag.get("generator") != "dossier" or tag.get("folder") != p.name:
-        return None
-    return tag
 
 
 def _write_tag(folder: Path, token: str) -> None:
@@ -418,21 +402,31 @@ def provable_leftover(p: Path, output_name: str) -> dict | None:
     m = _STAGING.fullmatch(p.name[len(output_name):]) if p.name.startswith(output_name + ".") else None
     if m is None:
         return None
+    tag = _read_tag(p)
+    if tag is None or (tag.get("pid"), tag.get("token")) != (int(m["pid"]), m["token"]):
+        return None
+    return tag
+
+
+def _read_tag(p: Path) -> dict | None:
+    """The tag of ``p`` if it is a real folder holding a tag a build wrote
+    for it (a small file naming the generator and this folder); None otherwise."""
     try:
         if not stat.S_ISDIR(os.lstat(p).st_mode):
             return None
-        tag_path = p / TAG
-        st = os.lstat(tag_path)
+        st = os.lstat(p / TAG)
         if not stat.S_ISREG(st.st_mode) or st.st_size > 4096:
             return None
-        tag = json.loads(tag_path.read_text(encoding="utf-8"))
+        tag = json.loads((p / TAG).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
-    if not isinstance(tag, dict):
-        return None
-    if (tag.get("generator"), tag.get("folder"), tag.get("pid"), tag.get("token")) != ("dossier", p.name, int(m["pid"]), m["token"]):
+    if not isinstance(tag, dict) or (tag.get("generator"), tag.get("folder")) != ("dossier", p.name):
         return None
     return tag
+
+
+#: The tag of a spare copy of the site a build kept, or None.
+_spare_tag = _read_tag
 
 
 def remove_ours(folder: Path) -> None:
