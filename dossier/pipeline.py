@@ -136,7 +136,7 @@ def read_and_resolve(
     with stage("markdown", timings, reporter):
         rendered = render_all(site, cache, project.workers())
     with stage("resolve", timings, reporter):
-        resolved = resolve(site, rendered, diags)
+        resolved = resolve(site, rendered, diags, cache)
     return resolved
 
 

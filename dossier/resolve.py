@@ -9,6 +9,8 @@ diagnostics. Plain Python: no Pelican, no templates.
 from __future__ import annotations
 
 import difflib
+import hashlib
+import pickle
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -237,7 +239,9 @@ def _suggest(res: Resolved, text: str, n: int = 3) -> str:
     return ("did you mean " + ", ".join(f"'{t}'" for t in titles[:n]) + "?") if titles else ""
 
 
-def resolve(site: Site, rendered: dict[str, Rendered], diags: Diagnostics) -> Resolved:
+def resolve(site: Site, rendered: dict[str, Rendered], diags: Diagnostics, cache=None) -> Resolved:
+    """Resolve the site. ``cache`` (the content cache) keeps what each body
+    says of other pages between builds (:class:`Mentions`)."""
     names = index_names(site)
     entities: dict[str, ResolvedEntity] = {}
     everyone = list(site) + ([site.home] if site.home else [])
@@ -260,10 +264,10 @@ def resolve(site: Site, rendered: dict[str, Rendered], diags: Diagnostics) -> Re
         resolve_body(res, e, diags)
     _check_field_sources(site, diags)
     _derive_relations(res)
-    # the placeholders of every sentence, found once for both passes below
-    sentences = {key: [(s, refs_in(s)) for s in page.markdown.sentences] for key, page in res.entities.items()}
-    _derive_backlinks(res, sentences)
-    _derive_citations(res, diags, sentences)
+    # what each body says of other pages, found once for both passes below
+    mentions = _all_mentions(res, cache)
+    _derive_backlinks(res, mentions)
+    _derive_citations(res, diags, mentions)
     return res
 
 
@@ -649,7 +653,105 @@ def _derive_relations(res: Resolved) -> None:
 
 # Backlinks ---------------------------------------------------------------------
 
-def _derive_backlinks(res: Resolved, sentences: dict[str, list[tuple[str, list]]]) -> None:
+@dataclass
+class Mentions:
+    """What one page's body says of other pages, sentence by sentence: made
+    from its rendered text and its resolved references alone, so that it can
+    be kept between builds under a digest of exactly those (:func:`mentions_key`)."""
+
+    #: (linked page's key, the sentence with that link marked, keys whose titles it shows)
+    links: list[tuple[str, list[tuple[str, bool]], frozenset[str]]] = field(default_factory=list)
+    #: (cited source's slug, locator, the sentence as text, keys whose titles it shows, marker id)
+    cites: list[tuple[str, str, str, frozenset[str], str]] = field(default_factory=list)
+
+
+def mentions_key(page: ResolvedEntity) -> str:
+    """A digest of everything :func:`body_mentions` reads: the page's key,
+    its body (which fixes its sentences) and each resolved reference (the
+    page it leads to, its label, whether the label is that page's title;
+    the sources and locators of a citation)."""
+    refs = []
+    for ref in page.resolved_refs:
+        if isinstance(ref, Link):
+            refs.append(("link", ref.target.key if ref.target is not None else None, ref._label, ref.titled))
+        else:
+            refs.append(("cite", tuple((c.key, c.locator) for c in ref.cites)))
+    e = page.entity
+    # a pickle of strings, None and booleans in tuples is the same bytes for the same values
+    data = pickle.dumps((e.key, hashlib.sha256(e.body.encode("utf-8")).digest(), refs), protocol=4)
+    return "mentions:" + hashlib.sha256(data).hexdigest()
+
+
+def body_mentions(page: ResolvedEntity) -> Mentions:
+    """Every sentence of the page's body that links to another page or
+    cites a source, as that page's backlinks and that source's "Cited by"
+    quote it."""
+    out = Mentions()
+    refs = page.resolved_refs
+    own = page.entity.key
+
+    def ref_at(idx: int) -> Link | CiteGroup | None:
+        return refs[idx] if idx < len(refs) else None
+
+    def plain(kind: str, i: int) -> str | None:
+        r = refs[i]
+        return r._label if isinstance(r, Link) else None
+
+    for sentence in page.markdown.sentences:
+        found = refs_in(sentence)
+        if not found:
+            continue
+        shows = _titles_shown(page, found)
+        targets: list[str] = []
+        for _kind, idx in found:
+            ref = ref_at(idx)
+            if isinstance(ref, Link) and ref.target is not None and ref.target.key != own and ref.target.key not in targets:
+                targets.append(ref.target.key)
+        for target in targets:
+
+            def marked(kind: str, idx: int, _t=target) -> str | None:
+                ref = refs[idx]
+                if isinstance(ref, Link):
+                    return "\0" + ref._label if ref.target is not None and ref.target.key == _t else ref._label
+                return None
+
+            parts = []
+            for text in sentence_parts(sentence, marked):
+                if text.startswith("\0"):
+                    parts.append((text[1:], True))
+                elif text:
+                    parts.append((text, False))
+            out.links.append((target, parts, shows))
+        text = None
+        for _kind, idx in found:
+            ref = ref_at(idx)
+            if not isinstance(ref, CiteGroup):
+                continue
+            if text is None:
+                text = "".join(sentence_parts(sentence, plain)).strip()
+            for j, cite in enumerate(ref.cites):
+                out.cites.append((cite.key, cite.locator, text, shows, f"{body_anchor(idx)}-{j}"))
+    return out
+
+
+def _all_mentions(res: Resolved, cache) -> dict[str, Mentions]:
+    """Each page's :class:`Mentions`, from ``cache`` (anything with ``get``
+    and ``put``, e.g. the content cache) when its inputs are unchanged."""
+    out: dict[str, Mentions] = {}
+    for key, page in res.entities.items():
+        if cache is None:
+            out[key] = body_mentions(page)
+            continue
+        ckey = mentions_key(page)
+        hit = cache.get(ckey)
+        if not isinstance(hit, Mentions):
+            hit = body_mentions(page)
+            cache.put(ckey, hit)
+        out[key] = hit
+    return out
+
+
+def _derive_backlinks(res: Resolved, mentions: dict[str, Mentions]) -> None:
     # contexts already in each backlink: a list scan per sentence was
     # quadratic (9,000 paragraphs linking one page took 30 s)
     seen: dict[int, set] = {}
@@ -666,28 +768,8 @@ def _derive_backlinks(res: Resolved, sentences: dict[str, list[tuple[str, list]]
 
     for key, page in res.entities.items():
         source = page.entity
-        for sentence, found in sentences[key]:
-            targets = []
-            for _kind, idx in found:
-                ref = page.resolved_refs[idx] if idx < len(page.resolved_refs) else None
-                if isinstance(ref, Link) and ref.target is not None and ref.target is not source and ref.target not in targets:
-                    targets.append(ref.target)
-            shows = _titles_shown(page, found)
-            for target in targets:
-
-                def label(kind: str, idx: int, _t=target, page=page) -> str | None:
-                    ref = page.resolved_refs[idx]
-                    if isinstance(ref, Link):
-                        return "\0" + ref.label if ref.target is _t else ref.label
-                    return None
-
-                parts = []
-                for text in sentence_parts(sentence, label):
-                    if text.startswith("\0"):
-                        parts.append((text[1:], True))
-                    elif text:
-                        parts.append((text, False))
-                add(res.of(target).backlinks.setdefault(source.key, Backlink(source)), parts, shows, True)
+        for target, parts, shows in mentions[key].links:
+            add(res.entities[target].backlinks.setdefault(key, Backlink(source)), parts, shows, True)
         if source.kind == "home":
             continue
         for ref, target in res.site.targets(source):
@@ -723,34 +805,22 @@ def _titles_shown(page: ResolvedEntity, found: list[tuple[str, int]]) -> frozens
     return frozenset(out)
 
 
-def _derive_citations(res: Resolved, diags: Diagnostics, sentences: dict[str, list[tuple[str, list]]]) -> None:
+def _derive_citations(res: Resolved, diags: Diagnostics, mentions: dict[str, Mentions]) -> None:
     cited: set[str] = set()
     # body citations already listed, per source: (citing page, locator, text);
     # scanning the source's list for each new one was quadratic in its citations
     listed: dict[str, set[tuple[str, str, str]]] = {}
     for key, page in res.entities.items():
         src = page.entity
-        for sentence, found in sentences[key]:
-            for _kind, idx in found:
-                ref = page.resolved_refs[idx] if idx < len(page.resolved_refs) else None
-                if not isinstance(ref, CiteGroup):
-                    continue
-
-                def label(k: str, i: int, page=page) -> str | None:
-                    r = page.resolved_refs[i]
-                    return r.label if isinstance(r, Link) else None
-
-                text = "".join(sentence_parts(sentence, label)).strip()
-                for j, cite in enumerate(ref.cites):
-                    target = res.site.get("source", cite.key)
-                    if target is None:
-                        continue
-                    cited.add(target.key)
-                    seen = listed.setdefault(target.key, set())
-                    if (src.key, cite.locator, text) not in seen:
-                        seen.add((src.key, cite.locator, text))
-                        entry = CitedBy(src, cite.locator, [(text, False)], "body", _titles_shown(page, found), f"{body_anchor(idx)}-{j}")
-                        res.of(target).cited_by.append(entry)
+        for slug, locator, text, shows, anchor in mentions[key].cites:
+            target = res.site.get("source", slug)
+            if target is None:
+                continue
+            cited.add(target.key)
+            seen = listed.setdefault(target.key, set())
+            if (src.key, locator, text) not in seen:
+                seen.add((src.key, locator, text))
+                res.of(target).cited_by.append(CitedBy(src, locator, [(text, False)], "body", shows, anchor))
         if src.kind == "home":
             continue
         for fc in res.site.schema.citations(src.kind, src.data):

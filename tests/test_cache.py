@@ -9,18 +9,19 @@ import sqlite3
 import pytest
 
 from dossier import cache as cache_module
-from dossier import markup, model, pipeline
+from dossier import markup, model, pipeline, resolve
 from dossier.cache import ContentCache, atomic_pickle, generator_version
 from dossier.pipeline import Project, build
 
 SITE = {
     "people/leon-trotsky.md": "---\ntitle: Leon Trotsky\n---\nHe led the [[Left Opposition]] [@broue-1980].\n",
-    "people/lev-sedov.md": "---\ntitle: Lev Sedov\n---\nSon of [[Leon Trotsky]].\n",
+    "people/lev-sedov.md": "---\ntitle: Lev Sedov\n---\nSon of [[people/leon-trotsky]].\n",
     "people/otto-bauer.md": "---\ntitle: Otto Bauer\n---\nAn Austrian socialist.\n",
     "groups/left-opposition.md": "---\ntitle: Left Opposition\n---\nThe opposition of [[Leon Trotsky]].\n",
     "sources/broue-1980.md": "---\ntitle: Trotsky et le bloc\nkind: secondary\nauthor: Pierre Broué\ndate: 1980\n---\nThe article.\n",
 }
 FILES = len(SITE)  # no home page in this site
+ROWS = 3 * FILES  # a file's parsed document, its rendered body, what its body says of other pages
 
 
 @pytest.fixture
@@ -32,9 +33,10 @@ def project(make_site):
 
 @pytest.fixture
 def counted(monkeypatch):
-    """How many files were parsed and bodies rendered (cache misses)."""
-    calls = {"parse": 0, "markdown": 0}
-    real_parse, real_render = model.parse_document, pipeline.render_markdown
+    """How many files were parsed and bodies rendered (cache misses), and
+    which pages' mentions of other pages were found again."""
+    calls = {"parse": 0, "markdown": 0, "mentions": []}
+    real_parse, real_render, real_mentions = model.parse_document, pipeline.render_markdown, resolve.body_mentions
 
     def parse(*a, **k):
         calls["parse"] += 1
@@ -44,8 +46,13 @@ def counted(monkeypatch):
         calls["markdown"] += 1
         return real_render(*a, **k)
 
+    def mentions(page):
+        calls["mentions"].append(page.entity.key)
+        return real_mentions(page)
+
     monkeypatch.setattr(model, "parse_document", parse)
     monkeypatch.setattr(pipeline, "render_markdown", render)
+    monkeypatch.setattr(resolve, "body_mentions", mentions)
     return calls
 
 
@@ -61,23 +68,35 @@ def edit(project: Project, name: str, old: str, new: str) -> None:
 
 def test_an_edit_parses_and_renders_only_the_edited_file(project, counted):
     build(project, check_only=True)
-    assert counted == {"parse": FILES, "markdown": FILES}
+    assert counted == {"parse": FILES, "markdown": FILES, "mentions": sorted(k.removesuffix(".md") for k in SITE)}
     edit(project, "people/otto-bauer.md", "An Austrian", "An Austrian Marxist and")
-    counted.update(parse=0, markdown=0)
+    counted.update(parse=0, markdown=0, mentions=[])
     build(project, check_only=True)
-    assert counted == {"parse": 1, "markdown": 1}
+    assert counted == {"parse": 1, "markdown": 1, "mentions": ["people/otto-bauer"]}
+
+
+def test_a_new_title_finds_again_the_mentions_of_the_pages_that_show_it(project, counted):
+    build(project)
+    edit(project, "people/leon-trotsky.md", "title: Leon Trotsky", "title: Lev Trotsky\naliases: [Leon Trotsky]")
+    counted.update(parse=0, markdown=0, mentions=[])
+    build(project)
+    # Sedov's link by address shows the title; the others name him as written
+    assert counted == {"parse": 1, "markdown": 0, "mentions": ["people/lev-sedov"]}
+    page = (project.output / "people" / "leon-trotsky" / "index.html").read_text(encoding="utf-8")
+    assert "Son of <mark>Lev Trotsky</mark>." in page
+    assert "Son of <mark>Leon Trotsky</mark>." not in page
 
 
 def test_save_writes_the_new_entries_and_forgets_the_stale_ones(project):
     build(project, check_only=True)
     before = rows(project)
-    assert len(before) == 2 * FILES  # a parsed document and a body per file
+    assert len(before) == ROWS
     edit(project, "people/otto-bauer.md", "An Austrian", "An Austrian Marxist and")
     build(project, check_only=True)
     after = rows(project)
-    assert len(after) == 2 * FILES
+    assert len(after) == ROWS
     gone, added = set(before) - set(after), set(after) - set(before)
-    assert len(gone) == len(added) == 2 and all("otto-bauer" in k for k in gone if k.startswith("doc:"))
+    assert len(gone) == len(added) == 3 and all("otto-bauer" in k for k in gone if k.startswith("doc:"))
     # the entries of unchanged files were not rewritten
     assert all(after[k] == before[k] for k in set(before) & set(after))
 
@@ -94,12 +113,12 @@ def test_another_generator_versions_cache_is_not_used(project, counted):
     build(project, check_only=True)
     with sqlite3.connect(project.cache_dir / ContentCache.FILE) as db:
         db.execute("UPDATE meta SET value = 'an-older-one' WHERE name = 'generator'")
-    counted.update(parse=0, markdown=0)
+    counted.update(parse=0, markdown=0, mentions=[])
     build(project, check_only=True)
-    assert counted == {"parse": FILES, "markdown": FILES}
+    assert counted == {"parse": FILES, "markdown": FILES, "mentions": sorted(k.removesuffix(".md") for k in SITE)}
     with sqlite3.connect(project.cache_dir / ContentCache.FILE) as db:
         assert db.execute("SELECT value FROM meta WHERE name = 'generator'").fetchone() == (generator_version(),)
-    assert len(rows(project)) == 2 * FILES
+    assert len(rows(project)) == ROWS
 
 
 @pytest.mark.parametrize("damage", [b"", b"not a database at all" * 100, b"SQLite format 3\x00" + b"\xff" * 4000])
@@ -108,11 +127,11 @@ def test_a_damaged_file_is_made_again(project, counted, damage):
     page = (project.output / "people" / "otto-bauer" / "index.html").read_bytes()
     (project.cache_dir / ContentCache.FILE).write_bytes(damage)
     edit(project, "people/otto-bauer.md", "An Austrian", "An Austrian Marxist and")
-    counted.update(parse=0, markdown=0)
+    counted.update(parse=0, markdown=0, mentions=[])
     report = build(project)
     assert not report.notes
-    assert counted == {"parse": FILES, "markdown": FILES}
-    assert len(rows(project)) == 2 * FILES
+    assert counted == {"parse": FILES, "markdown": FILES, "mentions": sorted(k.removesuffix(".md") for k in SITE)}
+    assert len(rows(project)) == ROWS
     assert (project.output / "people" / "otto-bauer" / "index.html").read_bytes() != page
 
 
@@ -121,9 +140,9 @@ def test_a_row_that_cannot_be_read_is_made_again(project, counted):
     with sqlite3.connect(project.cache_dir / ContentCache.FILE) as db:
         key = next(k for (k,) in db.execute("SELECT key FROM entries WHERE key LIKE 'md:%'"))
         db.execute("UPDATE entries SET value = ? WHERE key = ?", (b"\x80\x05 torn", key))
-    counted.update(parse=0, markdown=0)
+    counted.update(parse=0, markdown=0, mentions=[])
     build(project, check_only=True)
-    assert counted == {"parse": 0, "markdown": 1}
+    assert counted == {"parse": 0, "markdown": 1, "mentions": []}
     value = rows(project)[key]
     assert pickle.loads(value).html  # the row was written again, whole
 
