@@ -70,7 +70,7 @@ class ContentCache:
 
     def get(self, key: str) -> Any:
         value = self.entries.get(key)
-        if value is None and self._current:
+        if value is None and self._db is not None and self._current:
             try:
                 row = self._db.execute("SELECT value FROM entries WHERE key = ?", (key,)).fetchone()
                 value = pickle.loads(row[0]) if row is not None else None
@@ -84,15 +84,19 @@ class ContentCache:
         self.entries[key] = value
         self.used.add(key)
 
-    def save(self) -> None:
-        """Write the new entries and forget those no file uses any more.
-        Raises OSError when the file cannot be written (the build notes it)."""
+    def save(self, forget: bool = True) -> None:
+        """Write the new entries and, unless ``forget`` is false (a build
+        that will still ask for more), forget those this build did not use;
+        the cache can be read and saved again afterwards. Raises OSError when
+        the file cannot be written (the build notes it)."""
         if self.folder is None:
             return
         path = self.folder / self.FILE
+        if self._current and self._db is None:  # closed by a save that failed
+            self._db, self._current = _open(path)
         try:
             known = {k for (k,) in self._db.execute("SELECT key FROM entries")} if self._current else set()
-            stale = known - self.used
+            stale = known - self.used if forget else set()
             if self._current and not self.entries and not stale:
                 return
             # only misses were put: new entries, or rows that could not be read
@@ -114,7 +118,9 @@ class ContentCache:
                 db.close()
         except sqlite3.Error as exc:  # read-only, full, locked for a minute: as the file system would say
             raise OSError(0, str(exc), str(path)) from exc
-        self._current = True
+        # written: readable again, for what the rest of the build asks or saves
+        self.entries = {}
+        self._db, self._current = _open(path)
         old = self.folder / self.OLD_FILE
         if _ours(old):
             old.unlink()

@@ -118,6 +118,16 @@ class Memo:
         note_all(hit[1])
         return hit[0]
 
+    def give(self, key: tuple, value) -> None:
+        """Hand in the value of a :meth:`shared` key made elsewhere (kept
+        from an earlier build)."""
+        self._values[key] = (value, frozenset())
+
+    def made(self, key: tuple):
+        """The value of ``key`` if it was made or given, else None."""
+        hit = self._values.get(key)
+        return hit[0] if hit is not None else None
+
     def shared(self, key: tuple, make):
         hit = self._values.get(key)
         if hit is None:

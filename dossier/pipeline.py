@@ -21,7 +21,7 @@ import time
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 
-from . import incremental, maps
+from . import deps, incremental, maps
 from .cache import ContentCache
 from .diagnostics import BuildFailed, Diagnostics
 from .interrupt import in_worker
@@ -146,7 +146,34 @@ def _optional(save, notes: list[str], what: str) -> None:
     try:
         save()
     except OSError as exc:
-        notes.append(f"could not save {what} ({exc.strerror or exc}{': ' + str(exc.filename) if exc.filename else ''}); the next build will do all the work again")
+        note = f"could not save {what} ({exc.strerror or exc}{': ' + str(exc.filename) if exc.filename else ''}); the next build will do all the work again"
+        if note not in notes:  # the content cache is saved twice
+            notes.append(note)
+
+
+def _keep_network(resolved: Resolved, cache: ContentCache, name: str, made_here: bool):
+    """The whole site's network, which takes seconds to make at thousands of
+    pages, is kept in ``cache`` under ``name``: the digest of the network's
+    shape (every entity's fields and references, all it is made from). A
+    build of the same shape takes it from there. Otherwise it is made when a
+    page first needs it, here when every page will be (``made_here``: then
+    the forked renderers share it instead of each making it). Returns what
+    to call once the pages are written: it puts a network made in this
+    process into the cache."""
+    from .views import NETWORK, site_graph
+
+    kept = cache.get(name)
+    if kept is not None:
+        resolved.memo.give(NETWORK, kept)
+    elif made_here:
+        site_graph(resolved)
+
+    def put() -> None:
+        made = resolved.memo.made(NETWORK)
+        if kept is None and made is not None:
+            cache.put(name, made)
+
+    return put
 
 
 # The build ----------------------------------------------------------------------
@@ -205,7 +232,7 @@ def _build(project: Project, check_only: bool, clean: bool, resolve_always: bool
     ``resolve_always`` reads and resolves even an up-to-date site (rendering
     nothing): the devserver wants the resolved site for its previews.
     """
-    from .output import Staging, check_output_path
+    from .output import check_output_path
 
     start = time.perf_counter()
     diags = Diagnostics()
@@ -236,25 +263,38 @@ def _build(project: Project, check_only: bool, clean: bool, resolve_always: bool
     if manifest is not None:
         incremental.report_renames(manifest, inputs, resolved, diags)
     notes: list[str] = []
-    _optional(cache.save, notes, "the content cache")
-    cache.close()
-    if diags.fails(project.strict):
-        raise BuildFailed(diags)
-    if check_only:
+    if diags.fails(project.strict) or check_only:
+        _optional(cache.save, notes, "the content cache")
+        cache.close()
+        if diags.fails(project.strict):
+            raise BuildFailed(diags)
         report.notes = notes
         report.seconds = time.perf_counter() - start
         return report
+    # saved before writing, so that a failure there does not lose what was
+    # read and rendered; the rows not used yet are forgotten after writing
+    _optional(lambda: cache.save(forget=False), notes, "the content cache")
+    try:
+        return _write(project, manifest, environment, report, inputs, cache, notes, reporter, start)
+    finally:
+        cache.close()
 
+
+def _write(project: Project, manifest, environment: str, report: BuildReport, inputs: dict[str, str], cache: ContentCache, notes: list[str], reporter: Reporter, start: float) -> BuildReport:
+    """Render the resolved site into a staging folder, index it, swap it in."""
     from .history import read_history
+    from .output import Staging
     from .pelican_plugin import PelicanRenderer
     from .views import site_pages
 
+    resolved = report.resolved
     resolved.history = read_history(project.root, project.content)
     resolved.maps = maps.find_data(project.root)
 
     environment = environment or incremental.environment_digest(project)
     keys = incremental.entity_digests(resolved, inputs)
     previous = incremental.usable(project, manifest, environment)
+    network = _keep_network(resolved, cache, f"network:{keys[deps.SHAPE]}:{project.schema.name}", made_here=previous is None)
     spare = incremental.Manifest.spare_for(project.cache_dir, project.output) if project.use_cache else None
     staging = Staging(project.output, base=project.output if previous else None, spare=spare)
     try:
@@ -278,10 +318,12 @@ def _build(project: Project, check_only: bool, clean: bool, resolve_always: bool
                 if indexed:
                     report.timings.update(search_timings)
             build_id = incremental.build_id(inputs, environment)
-            new_manifest = incremental.Manifest(build_id, inputs, keys, environment, result.records, diags.warnings)
+            new_manifest = incremental.Manifest(build_id, inputs, keys, environment, result.records, report.diagnostics.warnings)
             staging.commit({"build": build_id})
         report.notes = notes + staging.notes
         _optional(lambda: new_manifest.save(project.cache_dir, project.output), report.notes, "the build manifest")
+        network()
+        _optional(cache.save, report.notes, "the content cache")
     except BaseException as exc:
         # what a failure or an interruption left: the previous site, or the new one
         exc.dossier_swapped = staging.committed

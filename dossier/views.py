@@ -229,16 +229,21 @@ def previews_json(resolved: Resolved) -> str:
     return opendata.inert_json(json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":")))
 
 
-def _site_graph(resolved: Resolved):
+#: The key of the whole site's network in the build's memo (``pipeline``
+#: keeps it between builds, under the digest of the network's shape).
+NETWORK = ("network",)
+
+
+def site_graph(resolved: Resolved):
     """The network of the whole site, built once per build; read it through
     :func:`whole_network` or :func:`neighbourhood_of`, which note what a page
     takes of it."""
-    return resolved.memo.shared(("network",), lambda: network.build_graph(resolved))
+    return resolved.memo.shared(NETWORK, lambda: network.build_graph(resolved))
 
 
 def whole_network(resolved: Resolved):
     """The whole network: its page depends on every node's fields and links."""
-    graph = _site_graph(resolved)
+    graph = site_graph(resolved)
     deps.note_all(deps.kinds(k) for k in network.NODE_KINDS)
     for key in graph:
         deps.note(deps.face(key))
@@ -251,7 +256,7 @@ def neighbourhood_of(resolved: Resolved, entity: Entity, max_nodes: int):
     page depends on the fields and links of every node drawn, and on the
     shape of the whole network when the drawing must leave some out (the
     closest are chosen by how connected they are)."""
-    graph = _site_graph(resolved)
+    graph = site_graph(resolved)
     if entity.key not in graph:
         return None
     near = network.neighbourhood(graph, entity.key, max_nodes=max_nodes)

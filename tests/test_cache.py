@@ -9,9 +9,10 @@ import sqlite3
 import pytest
 
 from dossier import cache as cache_module
-from dossier import markup, model, pipeline, resolve
+from dossier import markup, model, network, pipeline, resolve
 from dossier.cache import ContentCache, atomic_pickle, generator_version
 from dossier.pipeline import Project, build
+from dossier.views import NETWORK
 
 SITE = {
     "people/leon-trotsky.md": "---\ntitle: Leon Trotsky\n---\nHe led the [[Left Opposition]] [@broue-1980].\n",
@@ -131,7 +132,8 @@ def test_a_damaged_file_is_made_again(project, counted, damage):
     report = build(project)
     assert not report.notes
     assert counted == {"parse": FILES, "markdown": FILES, "mentions": sorted(k.removesuffix(".md") for k in SITE)}
-    assert len(rows(project)) == ROWS
+    kept = rows(project)
+    assert len(kept) == ROWS + 1 and sum(k.startswith("network:") for k in kept) == 1  # and the site's network
     assert (project.output / "people" / "otto-bauer" / "index.html").read_bytes() != page
 
 
@@ -186,3 +188,33 @@ def test_without_a_folder_nothing_is_written(tmp_path):
     assert c.get("md:x").html.startswith("<p>Text.")
     c.save()
     assert not any(tmp_path.iterdir())
+
+
+def test_the_network_is_kept_for_the_builds_of_the_same_shape(project, monkeypatch, tmp_path):
+    made = []
+    real = network.build_graph
+    monkeypatch.setattr(network, "build_graph", lambda resolved: made.append(1) or real(resolved))
+    build(project)
+    assert len(made) == 1
+    # new words, the same fields and links: the network is taken from the cache
+    edit(project, "people/lev-sedov.md", "Son of", "The son of")
+    report = build(project)
+    assert len(made) == 1 and report.resolved.memo.made(NETWORK) is not None
+    sedov = (project.output / "people" / "lev-sedov" / "index.html").read_text(encoding="utf-8")
+    assert "The son of" in sedov and "<svg" in sedov  # his neighbourhood, drawn from the kept network
+    # a new link changes the network's shape: it is made again, and replaces the old one
+    edit(project, "people/otto-bauer.md", "socialist.", "socialist who met [[Lev Sedov]].")
+    build(project)
+    assert len(made) == 2
+    assert sum(k.startswith("network:") for k in rows(project)) == 1
+    sedov = (project.output / "people" / "lev-sedov" / "index.html").read_text(encoding="utf-8")
+    assert "Otto Bauer" in sedov
+    # and the site is the one a clean build makes
+    clean = Project.at(project.root, output=tmp_path / "clean")
+    clean.search = False
+    build(clean, clean=True)
+    assert pages(project.output) == pages(clean.output)
+
+
+def pages(out) -> dict[str, bytes]:
+    return {p.relative_to(out).as_posix(): p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file() and not p.name.startswith(".dossier")}
