@@ -65,12 +65,14 @@ class ContentCache:
         self.used: set[str] = set()
         self._db: sqlite3.Connection | None = None
         self._current = False  # the file holds this generator version's entries
+        self._pid = os.getpid()  # the process the connection is for
         if folder is not None:
             self._db, self._current = _open(folder / self.FILE)
 
     def get(self, key: str) -> Any:
         value = self.entries.get(key)
-        if value is None and self._db is not None and self._current:
+        # (a forked renderer must not use the connection it inherited)
+        if value is None and self._db is not None and self._current and self._pid == os.getpid():
             try:
                 row = self._db.execute("SELECT value FROM entries WHERE key = ?", (key,)).fetchone()
                 value = pickle.loads(row[0]) if row is not None else None
@@ -82,6 +84,10 @@ class ContentCache:
 
     def put(self, key: str, value: Any) -> None:
         self.entries[key] = value
+        self.used.add(key)
+
+    def keep(self, key: str) -> None:
+        """Keep the row ``key`` at :meth:`save` although this build did not read it."""
         self.used.add(key)
 
     def save(self, forget: bool = True) -> None:

@@ -116,7 +116,10 @@ def write_site(
         for path, record in previous.records.items():
             if path in current and path not in chosen:
                 result.records[path] = record
-    for path, read, digest, written, seconds in _render_all(selected, renderer, staging, workers):
+    forks = _forks(selected, workers)
+    if forks and resolved.said is not None:  # the renderers inherit what the pages say of each other
+        resolved.said.find_all()
+    for path, read, digest, written, seconds in _render_all(selected, renderer, staging, forks, workers):
         reporter.page(path, seconds)
         reporter.advance()
         result.records[path] = (read, digest)
@@ -150,10 +153,15 @@ def _render_share(indices: list[int]) -> list[tuple[str, frozenset, str, int, fl
     return [_render_one(i) for i in indices]
 
 
-def _render_all(pages: list[Page], renderer: Renderer, staging: Staging, workers: int) -> Iterator[tuple[str, frozenset, str, int, float]]:
+def _forks(pages: list[Page], workers: int) -> bool:
+    """Whether the pages are rendered by forked workers."""
+    return workers > 1 and len(pages) >= 200 and hasattr(os, "fork")
+
+
+def _render_all(pages: list[Page], renderer: Renderer, staging: Staging, forks: bool, workers: int) -> Iterator[tuple[str, frozenset, str, int, float]]:
     _WORK.update(pages=pages, env=renderer.env, base=renderer.context, staging=staging)
     try:
-        if workers > 1 and len(pages) >= 200 and hasattr(os, "fork"):
+        if forks:
             import multiprocessing
 
             n = workers * 16  # small shares: the progress line moves steadily

@@ -163,12 +163,28 @@ class ResolvedEntity:
     entity: Entity
     markdown: Rendered
     resolved_refs: list[Link | CiteGroup] = field(default_factory=list)
-    backlinks: dict[str, Backlink] = field(default_factory=dict)  # source key -> backlink
+    #: source key -> backlink (None: found when first read, see ``backlinks``)
+    given_backlinks: dict[str, Backlink] | None = None
     derived: dict[str, list[Related]] = field(default_factory=dict)  # section title -> items
-    cited_by: list[CitedBy] = field(default_factory=list)
+    given_cited_by: list[CitedBy] | None = None  # None: found when first read
     positions: list[Position] = field(default_factory=list)
     #: every reference in another entity's fields that names this one
     referenced_by: list[tuple[Entity, Reference]] = field(default_factory=list)
+    said: Said | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def backlinks(self) -> dict[str, Backlink]:
+        """What each page linking here says of this one (source key -> backlink)."""
+        if self.given_backlinks is None:
+            self.given_backlinks = self.said.backlinks(self.entity.key) if self.said is not None else {}
+        return self.given_backlinks
+
+    @property
+    def cited_by(self) -> list[CitedBy]:
+        """Where each page citing this source cites it."""
+        if self.given_cited_by is None:
+            self.given_cited_by = self.said.cited_by(self.entity.key) if self.said is not None else []
+        return self.given_cited_by
 
     @property
     def rendered(self) -> Rendered:
@@ -202,6 +218,8 @@ class Resolved:
     history: History = field(default_factory=History)
     #: the borders the maps draw (``maps.MapData``), or None when not installed
     maps: Any = None
+    #: what the pages say of each other, found page by page (see :class:`Said`)
+    said: Said | None = field(default=None, repr=False, compare=False)
     #: the names' trigrams, for "did you mean" (made at the first broken link)
     name_index: NameIndex | None = field(default=None, repr=False, compare=False)
 
@@ -264,10 +282,10 @@ def resolve(site: Site, rendered: dict[str, Rendered], diags: Diagnostics, cache
         resolve_body(res, e, diags)
     _check_field_sources(site, diags)
     _derive_relations(res)
-    # what each body says of other pages, found once for both passes below
-    mentions = _all_mentions(res, cache)
-    _derive_backlinks(res, mentions)
-    _derive_citations(res, diags, mentions)
+    res.said = Said(res, cache)
+    for page in res.entities.values():
+        page.said = res.said
+    _check_cited(res, diags, res.said)
     return res
 
 
@@ -657,7 +675,7 @@ def _derive_relations(res: Resolved) -> None:
 class Mentions:
     """What one page's body says of other pages, sentence by sentence: made
     from its rendered text and its resolved references alone, so that it can
-    be kept between builds under a digest of exactly those (:func:`mentions_key`)."""
+    be kept between builds with a digest of exactly those (:func:`mentions_digest`)."""
 
     #: (linked page's key, the sentence with that link marked, keys whose titles it shows)
     links: list[tuple[str, list[tuple[str, bool]], frozenset[str]]] = field(default_factory=list)
@@ -665,7 +683,11 @@ class Mentions:
     cites: list[tuple[str, str, str, frozenset[str], str]] = field(default_factory=list)
 
 
-def mentions_key(page: ResolvedEntity) -> str:
+#: The content cache's row of what a page's body says: this and its key.
+_MENTIONS = "mentions:"
+
+
+def mentions_digest(page: ResolvedEntity) -> str:
     """A digest of everything :func:`body_mentions` reads: the page's key,
     its body (which fixes its sentences) and each resolved reference (the
     page it leads to, its label, whether the label is that page's title;
@@ -679,7 +701,7 @@ def mentions_key(page: ResolvedEntity) -> str:
     e = page.entity
     # a pickle of strings, None and booleans in tuples is the same bytes for the same values
     data = pickle.dumps((e.key, hashlib.sha256(e.body.encode("utf-8")).digest(), refs), protocol=4)
-    return "mentions:" + hashlib.sha256(data).hexdigest()
+    return hashlib.sha256(data).hexdigest()
 
 
 def body_mentions(page: ResolvedEntity) -> Mentions:
@@ -734,51 +756,129 @@ def body_mentions(page: ResolvedEntity) -> Mentions:
     return out
 
 
-def _all_mentions(res: Resolved, cache) -> dict[str, Mentions]:
-    """Each page's :class:`Mentions`, from ``cache`` (anything with ``get``
-    and ``put``, e.g. the content cache) when its inputs are unchanged."""
-    out: dict[str, Mentions] = {}
-    for key, page in res.entities.items():
-        if cache is None:
-            out[key] = body_mentions(page)
-            continue
-        ckey = mentions_key(page)
-        hit = cache.get(ckey)
-        if not isinstance(hit, Mentions):
-            hit = body_mentions(page)
-            cache.put(ckey, hit)
-        out[key] = hit
-    return out
+class Said:
+    """What the pages say of each other: each page's backlinks and each
+    source's "Cited by", found for a page when its page first reads them, so
+    that a build that renders a few pages reads and assembles only what those
+    pages show. Which pages link to or cite which is indexed for all at once,
+    from the resolved references alone; what a page's body says
+    (:class:`Mentions`) comes from ``cache`` (anything with ``get``, ``put``
+    and ``keep``: the content cache) when its inputs are unchanged."""
 
+    def __init__(self, res: Resolved, cache=None):
+        self.res = res
+        self.cache = cache
+        self._mentions: dict[str, Mentions] = {}
+        #: page key -> the pages that link to it, in key order (by body or fields)
+        self.linking: dict[str, list[str]] = defaultdict(list)
+        #: source key -> the pages that cite it, in key order (body, fields, 'sources')
+        self.citing: dict[str, list[str]] = defaultdict(list)
+        site = res.site
+        for key, page in res.entities.items():
+            e = page.entity
+            linked: set[str] = set()
+            cited: set[str] = set()
+            for ref in page.resolved_refs:
+                if isinstance(ref, Link):
+                    if ref.target is not None and ref.target.key != key:
+                        linked.add(ref.target.key)
+                else:
+                    cited.update(t.key for t in (site.get("source", c.key) for c in ref.cites) if t is not None)
+            if e.kind != "home":
+                linked.update(t.key for _ref, t in site.targets(e))
+                cited.update(t.key for t in (site.get("source", fc.cite.key) for fc in site.schema.citations(e.kind, e.data)) if t is not None)
+                cited.update(t.key for t in (site.get("source", slug) for slug in e.get("sources", [])) if t is not None)
+            for target in linked:
+                self.linking[target].append(key)
+            for target in cited:
+                self.citing[target].append(key)
+            if cache is not None:  # kept for the next build even if no page reads it in this one
+                cache.keep(_MENTIONS + key)
 
-def _derive_backlinks(res: Resolved, mentions: dict[str, Mentions]) -> None:
-    # contexts already in each backlink: a list scan per sentence was
-    # quadratic (9,000 paragraphs linking one page took 30 s)
-    seen: dict[int, set] = {}
+    def mentions(self, key: str) -> Mentions:
+        """What the body of page ``key`` says of other pages."""
+        found = self._mentions.get(key)
+        if found is None:
+            page = self.res.entities[key]
+            digest = mentions_digest(page)
+            # one row a page, holding the digest of what it was found from
+            kept = self.cache.get(_MENTIONS + key) if self.cache is not None else None
+            if isinstance(kept, tuple) and len(kept) == 2 and kept[0] == digest and isinstance(kept[1], Mentions):
+                found = kept[1]
+            else:
+                found = body_mentions(page)
+                if self.cache is not None:
+                    self.cache.put(_MENTIONS + key, (digest, found))
+            self._mentions[key] = found
+        return found
 
-    def add(bl: Backlink, parts: list, shows: set[str] | frozenset[str] = frozenset(), in_body: bool = False) -> None:
-        bl.shows |= shows
-        bl.in_body |= in_body
-        have = seen.get(id(bl))
-        if have is None:
-            have = seen[id(bl)] = {tuple(c) for c in bl.said}
-        if tuple(parts) not in have:
-            have.add(tuple(parts))
-            bl.said.append(parts)
+    def find_all(self) -> None:
+        """Find what every page says now (before the renderers fork: they
+        inherit it, and the cache is not theirs to read)."""
+        for key in self.res.entities:
+            self.mentions(key)
 
-    for key, page in res.entities.items():
-        source = page.entity
-        for target, parts, shows in mentions[key].links:
-            add(res.entities[target].backlinks.setdefault(key, Backlink(source)), parts, shows, True)
-        if source.kind == "home":
-            continue
-        for ref, target in res.site.targets(source):
-            relation = ref.relation
-            named = (relation.place, relation.phrase) if relation and relation.phrase else (1000, f"name {{}} in the field ‘{ref.field}’")
-            bl = res.of(target).backlinks.setdefault(source.key, Backlink(source))
-            if named not in bl.named:
-                bl.named.append(named)
-                bl.named.sort()
+    def backlinks(self, key: str) -> dict[str, Backlink]:
+        out: dict[str, Backlink] = {}
+        site = self.res.site
+        for source_key in self.linking.get(key, ()):
+            source = self.res.entities[source_key].entity
+            bl = None
+            seen: set[tuple] = set()  # its contexts so far: a list scan was quadratic
+            for target, parts, shows in self.mentions(source_key).links:
+                if target != key:
+                    continue
+                bl = bl or Backlink(source)
+                bl.shows |= shows
+                bl.in_body = True
+                if tuple(parts) not in seen:
+                    seen.add(tuple(parts))
+                    bl.said.append(parts)
+            if source.kind != "home":
+                for ref, target in site.targets(source):
+                    if target.key != key:
+                        continue
+                    bl = bl or Backlink(source)
+                    relation = ref.relation
+                    named = (relation.place, relation.phrase) if relation and relation.phrase else (1000, f"name {{}} in the field ‘{ref.field}’")
+                    if named not in bl.named:
+                        bl.named.append(named)
+                        bl.named.sort()
+            if bl is not None:
+                out[source_key] = bl
+        return out
+
+    def cited_by(self, key: str) -> list[CitedBy]:
+        out: list[CitedBy] = []
+        site = self.res.site
+        listed: set[tuple[str, str, str]] = set()  # (citing page, locator, text) of the body citations so far
+        for src_key in self.citing.get(key, ()):
+            src = self.res.entities[src_key].entity
+            for slug, locator, text, shows, anchor in self.mentions(src_key).cites:
+                target = site.get("source", slug)
+                if target is None or target.key != key or (src_key, locator, text) in listed:
+                    continue
+                listed.add((src_key, locator, text))
+                out.append(CitedBy(src, locator, [(text, False)], "body", shows, anchor))
+            if src.kind == "home":
+                continue
+            for fc in site.schema.citations(src.kind, src.data):
+                target = site.get("source", fc.cite.key)
+                if target is None or target.key != key:
+                    continue
+                if fc.keypath[0] == "field_sources":  # a whole field
+                    out.append(CitedBy(src, fc.cite.locator, [], fc.field))
+                elif fc.field == "debates":
+                    question = src.data["debates"][fc.keypath[1]]["question"]
+                    out.append(CitedBy(src, fc.cite.locator, [(question, False)], "debate"))
+                else:  # one value or record of the field
+                    label, shows = _value_label(site, src, fc)
+                    out.append(CitedBy(src, fc.cite.locator, [(label, False)], fc.field, shows))
+            for slug in src.get("sources", []):
+                target = site.get("source", slug)
+                if target is not None and target.key == key:
+                    out.append(CitedBy(src, "", [], "sources"))
+        return out
 
 
 # Citations ---------------------------------------------------------------------
@@ -805,42 +905,7 @@ def _titles_shown(page: ResolvedEntity, found: list[tuple[str, int]]) -> frozens
     return frozenset(out)
 
 
-def _derive_citations(res: Resolved, diags: Diagnostics, mentions: dict[str, Mentions]) -> None:
-    cited: set[str] = set()
-    # body citations already listed, per source: (citing page, locator, text);
-    # scanning the source's list for each new one was quadratic in its citations
-    listed: dict[str, set[tuple[str, str, str]]] = {}
-    for key, page in res.entities.items():
-        src = page.entity
-        for slug, locator, text, shows, anchor in mentions[key].cites:
-            target = res.site.get("source", slug)
-            if target is None:
-                continue
-            cited.add(target.key)
-            seen = listed.setdefault(target.key, set())
-            if (src.key, locator, text) not in seen:
-                seen.add((src.key, locator, text))
-                res.of(target).cited_by.append(CitedBy(src, locator, [(text, False)], "body", shows, anchor))
-        if src.kind == "home":
-            continue
-        for fc in res.site.schema.citations(src.kind, src.data):
-            target = res.site.get("source", fc.cite.key)
-            if target is None:
-                continue
-            cited.add(target.key)
-            if fc.keypath[0] == "field_sources":  # a whole field
-                res.of(target).cited_by.append(CitedBy(src, fc.cite.locator, [], fc.field))
-            elif fc.field == "debates":
-                question = src.data["debates"][fc.keypath[1]]["question"]
-                res.of(target).cited_by.append(CitedBy(src, fc.cite.locator, [(question, False)], "debate"))
-            else:  # one value or record of the field
-                label, shows = _value_label(res.site, src, fc)
-                res.of(target).cited_by.append(CitedBy(src, fc.cite.locator, [(label, False)], fc.field, shows))
-        for slug in src.get("sources", []):
-            target = res.site.get("source", slug)
-            if target:
-                cited.add(target.key)
-                res.of(target).cited_by.append(CitedBy(src, "", [], "sources"))
+def _check_cited(res: Resolved, diags: Diagnostics, said: Said) -> None:
     for s in res.site.of_kind("source"):
-        if s.key not in cited:
+        if not said.citing.get(s.key):
             diags.warning(s.path, 1, 1, "uncited-source", f"no page cites the source '{s.slug}'", "cite it with [@" + s.slug + "] or remove it")

@@ -22,7 +22,9 @@ SITE = {
     "sources/broue-1980.md": "---\ntitle: Trotsky et le bloc\nkind: secondary\nauthor: Pierre Broué\ndate: 1980\n---\nThe article.\n",
 }
 FILES = len(SITE)  # no home page in this site
-ROWS = 3 * FILES  # a file's parsed document, its rendered body, what its body says of other pages
+ROWS = 2 * FILES  # a file's parsed document and its rendered body
+#: the pages whose bodies link to or cite another: a build keeps what they say of it
+SAYING = ["groups/left-opposition", "people/leon-trotsky", "people/lev-sedov"]
 
 
 @pytest.fixture
@@ -69,11 +71,30 @@ def edit(project: Project, name: str, old: str, new: str) -> None:
 
 def test_an_edit_parses_and_renders_only_the_edited_file(project, counted):
     build(project, check_only=True)
-    assert counted == {"parse": FILES, "markdown": FILES, "mentions": sorted(k.removesuffix(".md") for k in SITE)}
+    assert counted == {"parse": FILES, "markdown": FILES, "mentions": []}  # no page is shown: none is quoted
     edit(project, "people/otto-bauer.md", "An Austrian", "An Austrian Marxist and")
     counted.update(parse=0, markdown=0, mentions=[])
     build(project, check_only=True)
-    assert counted == {"parse": 1, "markdown": 1, "mentions": ["people/otto-bauer"]}
+    assert counted == {"parse": 1, "markdown": 1, "mentions": []}
+
+
+def test_a_build_finds_what_a_body_says_of_other_pages_once(project, counted):
+    build(project)
+    assert sorted(counted["mentions"]) == SAYING
+    assert sum(k.startswith("mentions:") for k in rows(project)) == len(SAYING)
+    # Bauer's body links nowhere: his edit is quoted on no page
+    edit(project, "people/otto-bauer.md", "An Austrian", "An Austrian Marxist and")
+    counted.update(mentions=[])
+    build(project)
+    assert counted["mentions"] == []
+    # Sedov's is quoted on Trotsky's page: found again for it, the others kept
+    edit(project, "people/lev-sedov.md", "Son of", "The son of")
+    counted.update(mentions=[])
+    build(project)
+    assert counted["mentions"] == ["people/lev-sedov"]
+    assert sum(k.startswith("mentions:") for k in rows(project)) == len(SAYING)
+    page = (project.output / "people" / "leon-trotsky" / "index.html").read_text(encoding="utf-8")
+    assert "The son of <mark>Leon Trotsky</mark>." in page
 
 
 def test_a_new_title_finds_again_the_mentions_of_the_pages_that_show_it(project, counted):
@@ -97,7 +118,7 @@ def test_save_writes_the_new_entries_and_forgets_the_stale_ones(project):
     after = rows(project)
     assert len(after) == ROWS
     gone, added = set(before) - set(after), set(after) - set(before)
-    assert len(gone) == len(added) == 3 and all("otto-bauer" in k for k in gone if k.startswith("doc:"))
+    assert len(gone) == len(added) == 2 and all("otto-bauer" in k for k in gone if k.startswith("doc:"))
     # the entries of unchanged files were not rewritten
     assert all(after[k] == before[k] for k in set(before) & set(after))
 
@@ -116,7 +137,7 @@ def test_another_generator_versions_cache_is_not_used(project, counted):
         db.execute("UPDATE meta SET value = 'an-older-one' WHERE name = 'generator'")
     counted.update(parse=0, markdown=0, mentions=[])
     build(project, check_only=True)
-    assert counted == {"parse": FILES, "markdown": FILES, "mentions": sorted(k.removesuffix(".md") for k in SITE)}
+    assert counted == {"parse": FILES, "markdown": FILES, "mentions": []}
     with sqlite3.connect(project.cache_dir / ContentCache.FILE) as db:
         assert db.execute("SELECT value FROM meta WHERE name = 'generator'").fetchone() == (generator_version(),)
     assert len(rows(project)) == ROWS
@@ -131,7 +152,8 @@ def test_a_damaged_file_is_made_again(project, counted, damage):
     counted.update(parse=0, markdown=0, mentions=[])
     report = build(project)
     assert not report.notes
-    assert counted == {"parse": FILES, "markdown": FILES, "mentions": sorted(k.removesuffix(".md") for k in SITE)}
+    # (only Bauer's page was rendered: it quotes no other page)
+    assert counted == {"parse": FILES, "markdown": FILES, "mentions": []}
     kept = rows(project)
     assert len(kept) == ROWS + 1 and sum(k.startswith("network:") for k in kept) == 1  # and the site's network
     assert (project.output / "people" / "otto-bauer" / "index.html").read_bytes() != page
