@@ -69,12 +69,45 @@ class Ref:
 
 @dataclass
 class Rendered:
-    html: str
+    """A rendered body: its HTML with placeholders, the references they stand
+    for, its headings and its sentences. The HTML and the sentences may be
+    left on disk until first read (:meth:`kept`, :meth:`later`): a build
+    needs every page's references, but only the text of the pages it renders
+    or quotes."""
+
+    text: tuple[str, list[str]] | None  # (html, its sentences: split_sentences(html)); None until read
     refs: list[Ref]
     headings: list[tuple[int, str, str]] = field(default_factory=list)  # (level, id, text)
-    sentences: list[str] = field(default_factory=list)  # split_sentences(html), computed once
     problems: list[tuple[int, str]] = field(default_factory=list)  # (body line, message): not rendered
     timed_out: bool = False  # stopped by MARKDOWN_SECONDS: not kept in the cache
+    #: what gives the text when it is first read (never kept in the cache)
+    fetch: Callable[[], tuple[str, list[str]]] | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def html(self) -> str:
+        return self._text()[0]
+
+    @property
+    def sentences(self) -> list[str]:
+        return self._text()[1]
+
+    def read(self) -> None:
+        """Read the text now, if it was left on disk."""
+        self._text()
+
+    def _text(self) -> tuple[str, list[str]]:
+        if self.text is None:
+            self.text, self.fetch = self.fetch(), None
+        return self.text
+
+    def kept(self) -> Rendered:
+        """This without its text, as the cache keeps it beside the text."""
+        return Rendered(None, self.refs, self.headings, self.problems, self.timed_out)
+
+    def later(self, fetch: Callable[[], tuple[str, list[str]]]) -> Rendered:
+        """This (a :meth:`kept` copy), with what gives its text when read."""
+        self.fetch = fetch
+        return self
 
 
 # The "|" of [[target|label]] (or "\|", as it may be written in a table)
@@ -424,7 +457,7 @@ def render_markdown(body: str) -> Rendered:
             else "the paragraph that starts here has unclosed '[', '(', '<' or '`', or thousands of links or marks"
         )
         message = f"the body would take too long to render (at least {work:,} steps of Markdown work; the limit is {MAX_MARKDOWN_WORK:,}): {why}"
-        return Rendered("", [], problems=[(line, message)])
+        return Rendered(("", []), [], problems=[(line, message)])
     if body in _expired:
         return _expired[body]
     seconds = MARKDOWN_SECONDS + MARKDOWN_SECONDS_PER_MB * len(body) / 1e6
@@ -434,16 +467,16 @@ def render_markdown(body: str) -> Rendered:
     except Expired:
         _md_cache.clear()  # interrupted anywhere: start again from a fresh parser
         message = f"the body took more than {seconds:.1f} s to render and was stopped (the limit for its size; the paragraph that starts here is the largest or costliest): split it, or the file"
-        rendered = Rendered("", [], problems=[(line, message)], timed_out=True)
+        rendered = Rendered(("", []), [], problems=[(line, message)], timed_out=True)
         remember_expired(body, rendered)
         return rendered
     except RecursionError:
         _md_cache.clear()
         message = "the body nests lists, quotes or other blocks too deeply to render (around this line): flatten the nesting"
-        return Rendered("", [], problems=[(_deepest_line(body), message)])
+        return Rendered(("", []), [], problems=[(_deepest_line(body), message)])
     except _TooDeep as deep:
         message = f"the body nests elements {deep.depth:,} deep (around this line); the limit is {MAX_NESTING:,}: flatten the nesting"
-        return Rendered("", [], problems=[(_deepest_line(body), message)])
+        return Rendered(("", []), [], problems=[(_deepest_line(body), message)])
 
 
 class _TooDeep(Exception):
@@ -467,7 +500,7 @@ def _render(body: str) -> Rendered:
         where = pos[kind].get(raw)
         line, col = where.pop() if where else (0, 0)  # reversed below: pop(0) was quadratic
         refs.append(Ref(kind, raw, inner, line, col, len(refs) in in_attribute))
-    return Rendered(html, refs, list(ext.headings), split_sentences(html))
+    return Rendered((html, split_sentences(html)), refs, list(ext.headings))
 
 
 _TAG_SPLIT_RE = re.compile(r"(<[^>]*>)")

@@ -64,10 +64,13 @@ def render_all(site: Site, cache: ContentCache | None = None, workers: int = 1) 
     todo: dict[str, list[str]] = {}  # body key -> entity keys
     bodies: dict[str, str] = {}
     for e in entities:
-        bkey = "md:" + hashlib.sha256(e.body.encode("utf-8")).hexdigest()
+        digest = hashlib.sha256(e.body.encode("utf-8")).hexdigest()
+        bkey = "md:" + digest
         hit = cache.get(bkey) if cache is not None else None
-        if hit is not None:
-            out[e.key] = hit
+        if isinstance(hit, Rendered) and hit.text is None:
+            # its text stays on disk until a page reads it
+            cache.keep("text:" + digest)
+            out[e.key] = hit.later(_fetch(cache, "text:" + digest, e.body))
         else:
             todo.setdefault(bkey, []).append(e.key)
             bodies[bkey] = e.body
@@ -91,10 +94,25 @@ def render_all(site: Site, cache: ContentCache | None = None, workers: int = 1) 
         if r.timed_out:  # not kept: a later build tries again
             remember_expired(bodies[bkey], r)
         elif cache is not None:
-            cache.put(bkey, r)
+            cache.put(bkey, r.kept())
+            cache.put("text:" + bkey.removeprefix("md:"), r.text)
         for ekey in todo[bkey]:
             out[ekey] = r
     return out
+
+
+def _fetch(cache: ContentCache, key: str, body: str):
+    """What reads a body's text from the cache when a page first needs it;
+    if the cache can no longer give it (closed after the build), the body is
+    rendered again, to the same text."""
+
+    def fetch() -> tuple[str, list[str]]:
+        text = cache.get(key)
+        if isinstance(text, tuple) and len(text) == 2:
+            return text
+        return render_markdown(body).text
+
+    return fetch
 
 
 def _stop_pool(pool: ProcessPoolExecutor) -> None:

@@ -117,8 +117,8 @@ def write_site(
             if path in current and path not in chosen:
                 result.records[path] = record
     forks = _forks(selected, workers)
-    if forks and resolved.said is not None:  # the renderers inherit what the pages say of each other
-        resolved.said.find_all()
+    if forks:
+        resolved.read_all()
     for path, read, digest, written, seconds in _render_all(selected, renderer, staging, forks, workers):
         reporter.page(path, seconds)
         reporter.advance()

@@ -223,6 +223,15 @@ class Resolved:
     #: the names' trigrams, for "did you mean" (made at the first broken link)
     name_index: NameIndex | None = field(default=None, repr=False, compare=False)
 
+    def read_all(self) -> None:
+        """Read now what is otherwise read when a page first asks: every
+        body's text and what it says of other pages. For the renderers about
+        to fork, which inherit it: the cache is not theirs to read."""
+        for page in self.entities.values():
+            page.markdown.read()
+        if self.said is not None:
+            self.said.find_all()
+
     def history_of(self, entity: Entity) -> tuple[tuple[Change, ...], bool]:
         """(its changes, newest first; whether it has changes not yet committed)."""
         deps.note(deps.history(entity.key))

@@ -22,7 +22,7 @@ SITE = {
     "sources/broue-1980.md": "---\ntitle: Trotsky et le bloc\nkind: secondary\nauthor: Pierre Broué\ndate: 1980\n---\nThe article.\n",
 }
 FILES = len(SITE)  # no home page in this site
-ROWS = 2 * FILES  # a file's parsed document and its rendered body
+ROWS = 3 * FILES  # a file's parsed document, its rendered body, and that body's text
 #: the pages whose bodies link to or cite another: a build keeps what they say of it
 SAYING = ["groups/left-opposition", "people/leon-trotsky", "people/lev-sedov"]
 
@@ -118,7 +118,7 @@ def test_save_writes_the_new_entries_and_forgets_the_stale_ones(project):
     after = rows(project)
     assert len(after) == ROWS
     gone, added = set(before) - set(after), set(after) - set(before)
-    assert len(gone) == len(added) == 2 and all("otto-bauer" in k for k in gone if k.startswith("doc:"))
+    assert len(gone) == len(added) == 3 and all("otto-bauer" in k for k in gone if k.startswith("doc:"))
     # the entries of unchanged files were not rewritten
     assert all(after[k] == before[k] for k in set(before) & set(after))
 
@@ -168,7 +168,7 @@ def test_a_row_that_cannot_be_read_is_made_again(project, counted):
     build(project, check_only=True)
     assert counted == {"parse": 0, "markdown": 1, "mentions": []}
     value = rows(project)[key]
-    assert pickle.loads(value).html  # the row was written again, whole
+    assert pickle.loads(value).refs  # the row was written again, whole
 
 
 def test_the_single_pickle_of_earlier_versions_is_removed_once_replaced(project):
@@ -240,3 +240,33 @@ def test_the_network_is_kept_for_the_builds_of_the_same_shape(project, monkeypat
 
 def pages(out) -> dict[str, bytes]:
     return {p.relative_to(out).as_posix(): p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file() and not p.name.startswith(".dossier")}
+
+
+def test_a_bodys_text_is_read_only_for_the_pages_that_show_it(project, monkeypatch):
+    read: list[str] = []
+    real = pipeline._fetch
+
+    def fetch(cache, key, body):
+        inner = real(cache, key, body)
+
+        def counted():
+            read.append(body.split(".")[0])
+            return inner()
+
+        return counted
+
+    monkeypatch.setattr(pipeline, "_fetch", fetch)
+    build(project)
+    # Sedov's new words are quoted on Trotsky's page, which is rendered again
+    # from its kept text; Sedov's own was rendered anew; nobody else's is read
+    edit(project, "people/lev-sedov.md", "Son of", "The son of")
+    report = build(project)
+    assert read == ["He led the [[Left Opposition]] [@broue-1980]"]
+    # after the build (the devserver's previews) a text is still there: rendered again, the same
+    bauer = report.resolved.of(report.resolved.site.get("person", "otto-bauer")).markdown
+    assert bauer.text is None
+    assert bauer.html == markup.render_markdown(bauer_body(project)).html
+
+
+def bauer_body(project) -> str:
+    return (project.content / "people" / "otto-bauer.md").read_text(encoding="utf-8").split("---\n", 2)[2]
