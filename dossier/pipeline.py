@@ -2,10 +2,11 @@
 
     discover → parse front matter → validate against the schema → index names
       → render Markdown (placeholders; cached by file hash, in parallel)
-      → resolve links, relations, citations → derive backlinks and inverse
-        relations → (stop here on any error)
+      → resolve links, relations, citations → derive inverse relations,
+        index who links to and cites whom → (stop here on any error)
       → choose the pages to render (all, or those whose inputs changed)
-      → render templates (Pelican plugin) → write into a fresh folder → swap in
+      → render templates (Pelican plugin; a page's backlinks and "Cited by"
+        are assembled when it is rendered) → write into a fresh folder → swap in
 
 Nothing is written until everything has been read and resolved. The stages
 before the templates are plain Python; only ``pelican_plugin`` imports Pelican.

@@ -172,18 +172,24 @@ class ResolvedEntity:
     referenced_by: list[tuple[Entity, Reference]] = field(default_factory=list)
     said: Said | None = field(default=None, repr=False, compare=False)
 
+    # Found without noting what they were found from: a page notes what it
+    # shows of each (Backlink.contexts, CitedBy.sentence), as when they were
+    # all found before the pages were rendered.
+
     @property
     def backlinks(self) -> dict[str, Backlink]:
         """What each page linking here says of this one (source key -> backlink)."""
         if self.given_backlinks is None:
-            self.given_backlinks = self.said.backlinks(self.entity.key) if self.said is not None else {}
+            with deps.untracked():
+                self.given_backlinks = self.said.backlinks(self.entity.key) if self.said is not None else {}
         return self.given_backlinks
 
     @property
     def cited_by(self) -> list[CitedBy]:
         """Where each page citing this source cites it."""
         if self.given_cited_by is None:
-            self.given_cited_by = self.said.cited_by(self.entity.key) if self.said is not None else []
+            with deps.untracked():
+                self.given_cited_by = self.said.cited_by(self.entity.key) if self.said is not None else []
         return self.given_cited_by
 
     @property

@@ -193,3 +193,27 @@ def test_a_new_view_that_reads_an_entity_it_does_not_link_stays_exact(site, tmp_
     assert after["aside.txt"] == b"Old Bolshevik.\n"
     assert report.pages < every  # incremental, not everything again
     assert after == clean_copy(site, tmp_path)
+
+
+
+def test_what_a_page_records_does_not_depend_on_when_its_backlinks_are_assembled(site, tmp_path, monkeypatch):
+    """Backlinks and "Cited by" are assembled when a page first reads them,
+    inside the recording of what it depends on; a page must record the same
+    keys as if they had all been assembled before any page was rendered."""
+    from dossier import render
+    from dossier.incremental import Manifest
+
+    lazy = Manifest.load(site.cache_dir, site.output).records
+    write = render.write_site
+
+    def all_first(pages, resolved, *args, **kwargs):
+        for page in resolved.entities.values():
+            page.backlinks, page.cited_by  # noqa: B018
+        return write(pages, resolved, *args, **kwargs)
+
+    monkeypatch.setattr(render, "write_site", all_first)
+    monkeypatch.setattr("dossier.pipeline.write_site", all_first)
+    build(site, clean=True)
+    eager = Manifest.load(site.cache_dir, site.output).records
+    assert eager == lazy
+    assert any("face:people/leon-trotsky" in keys for keys, _digest in lazy.values())
