@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
 import pytest
 from conftest import check_site, messages
@@ -610,3 +611,23 @@ def test_native_name_is_marked_with_its_language(make_site, build_site):
     assert '<p class="native-name"><span lang="und-Cyrl">Лев Львович Седов</span></p>' in other  # the script, not a guessed language, and no romanisation of a language not known
     previews = (root / "output" / "assets" / "previews.json").read_text(encoding="utf-8")
     assert '"native_lang": "ru"' in previews or '"native_lang":"ru"' in previews  # the link preview of Trotsky
+
+
+def test_relpath_shows_a_path_from_the_project_and_a_symlink_where_it_is(tmp_path, monkeypatch):
+    from dossier.diagnostics import relpath
+
+    root = tmp_path / "site"
+    (root / "content" / "people").mkdir(parents=True)
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (root / "content" / "linked").symlink_to(elsewhere)
+    monkeypatch.chdir(root)
+    assert relpath(root / "content" / "people" / "a.md", root) == "content/people/a.md"
+    assert relpath(Path("content/people/a.md"), root) == "content/people/a.md"  # relative to the working folder
+    assert relpath(root / "content" / ".." / "a.md", root) == "a.md"
+    assert relpath(root / "content" / "linked", root) == "content/linked"  # the link, not where it points
+    # a file in a linked folder that lies outside the project: shown as given
+    assert relpath(root / "content" / "linked" / "b.md", root) == (root / "content" / "linked" / "b.md").as_posix()
+    assert relpath(root, root) == "."
+    assert relpath(tmp_path / "other.md", root) == (tmp_path / "other.md").as_posix()
+    assert relpath(Path("/"), root) == "/"
