@@ -63,6 +63,7 @@ class ContentCache:
         #: the entries made by this build (what :meth:`save` writes)
         self.entries: dict[str, Any] = {}
         self.used: set[str] = set()
+        self.kept_prefixes: set[str] = set()
         self._db: sqlite3.Connection | None = None
         self._current = False  # the file holds this generator version's entries
         self._pid = os.getpid()  # the process the connection is for
@@ -90,6 +91,10 @@ class ContentCache:
         """Keep the row ``key`` at :meth:`save` although this build did not read it."""
         self.used.add(key)
 
+    def keep_all(self, prefix: str) -> None:
+        """Keep every row whose key starts with ``prefix`` at :meth:`save`."""
+        self.kept_prefixes.add(prefix)
+
     def save(self, forget: bool = True) -> None:
         """Write the new entries and, unless ``forget`` is false (a build
         that will still ask for more), forget those this build did not use;
@@ -102,7 +107,7 @@ class ContentCache:
             self._db, self._current = _open(path)
         try:
             known = {k for (k,) in self._db.execute("SELECT key FROM entries")} if self._current else set()
-            stale = known - self.used if forget else set()
+            stale = {k for k in known - self.used if not k.startswith(tuple(self.kept_prefixes))} if forget else set()
             if self._current and not self.entries and not stale:
                 return
             # only misses were put: new entries, or rows that could not be read

@@ -170,6 +170,10 @@ def _optional(save, notes: list[str], what: str) -> None:
             notes.append(note)
 
 
+#: The start of the content cache's row of the site's network.
+NETWORK_ROW = "network:"
+
+
 def _keep_network(resolved: Resolved, cache: ContentCache, name: str, made_here: bool):
     """The whole site's network, which takes seconds to make at thousands of
     pages, is kept in ``cache`` under ``name``: the digest of the network's
@@ -283,6 +287,7 @@ def _build(project: Project, check_only: bool, clean: bool, resolve_always: bool
         incremental.report_renames(manifest, inputs, resolved, diags)
     notes: list[str] = []
     if diags.fails(project.strict) or check_only:
+        cache.keep_all(NETWORK_ROW)  # for the next build: a check does not ask for the network
         _optional(cache.save, notes, "the content cache")
         cache.close()
         if diags.fails(project.strict):
@@ -313,7 +318,7 @@ def _write(project: Project, manifest, environment: str, report: BuildReport, in
     environment = environment or incremental.environment_digest(project)
     keys = incremental.entity_digests(resolved, inputs)
     previous = incremental.usable(project, manifest, environment)
-    network = _keep_network(resolved, cache, f"network:{keys[deps.SHAPE]}:{project.schema.name}", made_here=previous is None)
+    network = _keep_network(resolved, cache, f"{NETWORK_ROW}{keys[deps.SHAPE]}:{project.schema.name}", made_here=previous is None)
     spare = incremental.Manifest.spare_for(project.cache_dir, project.output) if project.use_cache else None
     staging = Staging(project.output, base=project.output if previous else None, spare=spare)
     try:
