@@ -105,9 +105,14 @@ class Rendered:
         return Rendered(None, self.refs, self.headings, self.problems, self.timed_out)
 
     def later(self, fetch: Callable[[], tuple[str, list[str]]]) -> Rendered:
-        """This (a :meth:`kept` copy), with what gives its text when read."""
-        self.fetch = fetch
-        return self
+        """A copy of this (a :meth:`kept` one, which the cache may still hold
+        for its next save), with what gives its text when read."""
+        return Rendered(None, self.refs, self.headings, self.problems, self.timed_out, fetch)
+
+    def __getstate__(self) -> dict:
+        state = dict(self.__dict__)
+        state["fetch"] = None  # what gives the text belongs to one build
+        return state
 
 
 # The "|" of [[target|label]] (or "\|", as it may be written in a table)

@@ -271,3 +271,16 @@ def test_a_bodys_text_is_read_only_for_the_pages_that_show_it(project, monkeypat
 
 def bauer_body(project) -> str:
     return (project.content / "people" / "otto-bauer.md").read_text(encoding="utf-8").split("---\n", 2)[2]
+
+
+def test_two_files_with_the_same_body_share_its_row_and_each_shows_it(make_site):
+    same = "The same words, linking [[Leon Trotsky]].\n"
+    project = Project.at(make_site({**SITE, "people/a.md": "---\ntitle: A\n---\n" + same, "people/b.md": "---\ntitle: B\n---\n" + same}))
+    project.search = False
+    report = build(project)
+    assert not report.notes  # the cache was saved
+    for slug in ("a", "b"):
+        assert "The same words, linking" in (project.output / "people" / slug / "index.html").read_text(encoding="utf-8")
+    edit(project, "people/a.md", "title: A", "title: A2")
+    assert not build(project).notes
+    assert "The same words, linking" in (project.output / "people" / "b" / "index.html").read_text(encoding="utf-8")
