@@ -13,7 +13,7 @@ from __future__ import annotations
 import html as htmllib
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import markdown
 import nh3
@@ -102,12 +102,12 @@ class Rendered:
 
     def kept(self) -> Rendered:
         """This without its text, as the cache keeps it beside the text."""
-        return Rendered(None, self.refs, self.headings, self.problems, self.timed_out)
+        return replace(self, text=None, fetch=None)
 
     def later(self, fetch: Callable[[], tuple[str, list[str]]]) -> Rendered:
         """A copy of this (a :meth:`kept` one, which the cache may still hold
         for its next save), with what gives its text when read."""
-        return Rendered(None, self.refs, self.headings, self.problems, self.timed_out, fetch)
+        return replace(self, text=None, fetch=fetch)
 
     def __getstate__(self) -> dict:
         state = dict(self.__dict__)

@@ -65,13 +65,12 @@ def render_all(site: Site, cache: ContentCache | None = None, workers: int = 1) 
     todo: dict[str, list[str]] = {}  # body key -> entity keys
     bodies: dict[str, str] = {}
     for e in entities:
-        digest = hashlib.sha256(e.body.encode("utf-8")).hexdigest()
-        bkey = "md:" + digest
+        bkey = "md:" + hashlib.sha256(e.body.encode("utf-8")).hexdigest()
         hit = cache.get(bkey) if cache is not None else None
         if isinstance(hit, Rendered) and hit.text is None:
             # its text stays on disk until a page reads it
-            cache.keep("text:" + digest)
-            out[e.key] = hit.later(_fetch(cache, "text:" + digest, e.body))
+            cache.keep(_text_row(bkey))
+            out[e.key] = hit.later(_fetch(cache, _text_row(bkey), e.body))
         else:
             todo.setdefault(bkey, []).append(e.key)
             bodies[bkey] = e.body
@@ -96,10 +95,15 @@ def render_all(site: Site, cache: ContentCache | None = None, workers: int = 1) 
             remember_expired(bodies[bkey], r)
         elif cache is not None:
             cache.put(bkey, r.kept())
-            cache.put("text:" + bkey.removeprefix("md:"), r.text)
+            cache.put(_text_row(bkey), r.text)
         for ekey in todo[bkey]:
             out[ekey] = r
     return out
+
+
+def _text_row(body_row: str) -> str:
+    """The cache's row of a body's text, beside its row ``md:<digest>``."""
+    return "text:" + body_row.removeprefix("md:")
 
 
 def _fetch(cache: ContentCache, key: str, body: str):
