@@ -36,10 +36,11 @@ _version: str | None = None
 
 
 def generator_version() -> str:
-    """Digest of the generator's own code: a new Dossier invalidates caches."""
+    """Digest of the generator's own code and data (the German romanisation's
+    table): a new Dossier invalidates caches."""
     global _version
     if _version is None:
-        _version = digest_files(sorted(_PACKAGE.rglob("*.py")), _PACKAGE)[:16]
+        _version = digest_files(sorted([*_PACKAGE.rglob("*.py"), *_PACKAGE.glob("*.json")]), _PACKAGE)[:16]
     return _version
 
 

@@ -80,6 +80,9 @@ class Document:
     body_line: int  # file line number of the body's first line
     digest: str  # sha256 of the raw bytes
     diagnostics: list[Diagnostic] = field(default_factory=list)
+    #: sha256 of the front matter as read, its fences included: all that
+    #: ``meta`` and the marks come from ("" when there is none)
+    front: str = ""
 
     def mark(self, keypath: KeyPath, key: bool = False) -> tuple[int, int]:
         """Where a value (or its key) starts; falls back to its nearest parent."""
@@ -158,6 +161,7 @@ def parse_document(path: str, raw: bytes) -> Document:
         doc.diagnostics.append(_err(path, 1, 1, "front-matter", "the front matter opened on line 1 is never closed by a '---' line"))
         return doc
     yaml_text = "\n".join(lines[1:end])
+    doc.front = hashlib.sha256("\n".join(lines[: end + 1]).encode()).hexdigest()
     doc.body = "\n".join(lines[end + 1 :])
     doc.body_line = end + 2
     bad = FORBIDDEN_CHARACTERS.search(doc.body)

@@ -11,6 +11,7 @@ import pytest
 from dossier import cache as cache_module
 from dossier import markup, model, network, pipeline, resolve
 from dossier.cache import ContentCache, atomic_pickle, generator_version
+from dossier.diagnostics import BuildFailed
 from dossier.pipeline import Project, build
 from dossier.views import NETWORK
 
@@ -22,7 +23,9 @@ SITE = {
     "sources/broue-1980.md": "---\ntitle: Trotsky et le bloc\nkind: secondary\nauthor: Pierre Broué\ndate: 1980\n---\nThe article.\n",
 }
 FILES = len(SITE)  # no home page in this site
-ROWS = 3 * FILES  # a file's parsed document, its rendered body, and that body's text
+#: a file's parsed document, its rendered body and that body's text; and what
+#: the checks across pages found in the front matter
+ROWS = 3 * FILES + 1
 #: the pages whose bodies link to or cite another: a build keeps what they say of it
 SAYING = ["groups/left-opposition", "people/leon-trotsky", "people/lev-sedov"]
 
@@ -107,6 +110,37 @@ def test_a_new_title_finds_again_the_mentions_of_the_pages_that_show_it(project,
     page = (project.output / "people" / "leon-trotsky" / "index.html").read_text(encoding="utf-8")
     assert "Son of <mark>Lev Trotsky</mark>." in page
     assert "Son of <mark>Leon Trotsky</mark>." not in page
+
+
+def test_an_edit_of_bodies_only_takes_the_checks_across_pages_from_the_cache(make_site, monkeypatch):
+    """What the checks of the fields find depends on the front matter alone:
+    kept for the builds whose front matter is the same, to the character,
+    since the diagnostics say where they are."""
+    project = Project.at(make_site({
+        "people/otto-bauer.md": "---\ntitle: Otto Bauer\nborn: 1938\ndied: 1881\n---\nAn Austrian socialist.\n",
+        "people/lev-sedov.md": "---\ntitle: Lev Sedov\nborn: 1906\ndied: 1938\n---\nHe wrote the [[Otto Bauer]] letters.\n",
+    }))
+    calls = []
+    real = resolve._check_dates
+    monkeypatch.setattr(resolve, "_check_dates", lambda site, diags: (calls.append(1), real(site, diags)))
+
+    def found() -> list[str]:
+        with pytest.raises(BuildFailed) as failed:
+            build(project, check_only=True)
+        return [d.format() for d in failed.value.diagnostics]
+
+    first = found()
+    assert first == ["content/people/otto-bauer.md:4:7: error[date-order]: died (1881) before being born (1938)"] and calls == [1]
+    edit(project, "people/otto-bauer.md", "An Austrian", "An Austrian Marxist and")
+    edit(project, "people/lev-sedov.md", "He wrote", "Sedov wrote")
+    assert found() == first and calls == [1]  # from the cache
+    # the same fields, a line lower: found again, where they now are
+    edit(project, "people/otto-bauer.md", "born:", "# the dates as Bauer's biographers give them\nborn:")
+    assert found() == ["content/people/otto-bauer.md:5:7: error[date-order]: died (1881) before being born (1938)"] and calls == [1, 1]
+    # another page's fields change what the checks find: found again
+    edit(project, "people/lev-sedov.md", "died: 1938", "died: 1938\naliases: [Lyova]")
+    assert found()[0].startswith("content/people/otto-bauer.md:5:7:") and calls == [1, 1, 1]
+    assert sum(k.startswith(resolve.CHECKS_ROW) for k in rows(project)) == 1  # the others forgotten
 
 
 def test_save_writes_the_new_entries_and_forgets_the_stale_ones(project):
