@@ -258,6 +258,17 @@ def entity_digests(resolved: Resolved, files: dict[str, str]) -> dict[str, str]:
     return out
 
 
+def shared_keys(digests: dict[str, str], previous: Manifest | None) -> dict[str, str]:
+    """``digests`` keyed by the previous manifest's own strings where it has
+    the key. The records of the pages not rendered again hold those strings,
+    and the pages rendered now take theirs from here (``render.write_site``):
+    so the manifest keeps one string a key, build after build."""
+    if previous is None:
+        return digests
+    old = {k: k for k in previous.digests}
+    return {old.get(k, k): v for k, v in digests.items()}
+
+
 def changed_keys(previous: Manifest, digests: dict[str, str]) -> set[str]:
     keys = set(digests) | set(previous.digests)
     return {k for k in keys if digests.get(k) != previous.digests.get(k)}

@@ -320,8 +320,8 @@ def _write(project: Project, manifest, environment: str, report: BuildReport, in
     resolved.maps = maps.find_data(project.root)
 
     environment = environment or incremental.environment_digest(project)
-    keys = incremental.entity_digests(resolved, inputs)
     previous = incremental.usable(project, manifest, environment)
+    keys = incremental.shared_keys(incremental.entity_digests(resolved, inputs), previous)
     network = _keep_network(resolved, cache, f"{NETWORK_ROW}{keys[deps.SHAPE]}:{project.schema.name}", made_here=previous is None)
     spare = incremental.Manifest.spare_for(project.cache_dir, project.output) if project.use_cache else None
     staging = Staging(project.output, base=project.output if previous else None, spare=spare)

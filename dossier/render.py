@@ -119,10 +119,15 @@ def write_site(
     forks = _forks(selected, workers)
     if forks:
         resolved.read_all()
+    # one string for each key, whichever pages read it (``digests`` holds
+    # the strings of the records kept: ``incremental.shared_keys``): the
+    # manifest then holds and pickles 37,000 keys at 5,000 pages, not the
+    # 1.2 million copies forked renderers send back
+    shared = {k: k for k in digests}
     for path, read, digest, written, seconds in _render_all(selected, renderer, staging, forks, workers):
         reporter.page(path, seconds)
         reporter.advance()
-        result.records[path] = (read, digest)
+        result.records[path] = (frozenset(shared.setdefault(k, k) for k in read), digest)
         result.rendered += 1
         result.written += written
         if written:
