@@ -242,6 +242,19 @@ HOOKS = textwrap.dedent(
             real_mirror(source, target)
             die()  # fewer than three links to make: killed at the end
         out._mirror = _mirror
+    elif point == "while-linking-the-spare":  # a build of the whole site, swapped in
+        real_link_tree, made = out._link_tree, []
+        def _link_tree(source, target):
+            real_link = os.link
+            def link(a, b, **kwargs):
+                made.append(b)
+                if len(made) > 2:
+                    die()
+                return real_link(a, b, **kwargs)
+            os.link = link
+            real_link_tree(source, target)
+            die()
+        out._link_tree = _link_tree
     elif point == "between-renames":  # no renameat2: the two-rename fallback
         out._exchange = lambda a, b: False
         def rename(a, b):
@@ -266,7 +279,7 @@ HOOKS = textwrap.dedent(
     """
 )
 
-POINTS = ["before-swap", "after-exchange", "while-keeping-the-old-site", "while-mirroring", "between-renames", "before-manifest", "half-written-manifest"]
+POINTS = ["before-swap", "after-exchange", "while-keeping-the-old-site", "while-mirroring", "while-linking-the-spare", "between-renames", "before-manifest", "half-written-manifest"]
 
 
 @pytest.mark.parametrize("point", POINTS)
@@ -279,6 +292,8 @@ def test_sigkill_at_exact_points_of_the_swap(site, tmp_path, point):
         modify(content, 200)
         build(Project.at(root))
         assert (Manifest.spare_for(Project.at(root).cache_dir, output) / "site").is_dir()
+    if point == "while-linking-the-spare":  # no last build to start from: the whole site is built
+        Manifest.path_for(Project.at(root).cache_dir, output).unlink()
     previous = tree_digest(output)
     modify(content, 100 + POINTS.index(point))
     env = {**os.environ, "DOSSIER_KILL_POINT": point}
@@ -294,7 +309,7 @@ def test_sigkill_at_exact_points_of_the_swap(site, tmp_path, point):
     new = tree_digest(output)
     assert new != previous
     assert leftovers(output) == []
-    if point == "while-mirroring":  # and what it built is what a clean build makes
+    if point in ("while-mirroring", "while-linking-the-spare"):  # and what it built is what a clean build makes
         clean = tmp_path / "clean"
         __import__("shutil").copytree(content, clean / "content")
         build(Project.at(clean), clean=True)
@@ -307,7 +322,7 @@ def test_sigkill_at_exact_points_of_the_swap(site, tmp_path, point):
         assert state is None and len(waiting) == 1 and ".staging-" in waiting[0], left
     else:
         assert state in (previous, new), f"killed {point}: the output is neither the previous nor the new site"
-        assert state == (new if point in ("after-exchange", "while-keeping-the-old-site", "before-manifest", "half-written-manifest") else previous)
+        assert state == (new if point in ("after-exchange", "while-keeping-the-old-site", "while-linking-the-spare", "before-manifest", "half-written-manifest") else previous)
     STATS["swap kill points"] = int(STATS.get("swap kill points", 0)) + 1
 
 
