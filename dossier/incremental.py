@@ -169,9 +169,13 @@ def _output_intact(project: Project, manifest: Manifest) -> bool:
     return marker.get("build") == manifest.build_id
 
 
-def up_to_date(project: Project, manifest: Manifest, environment: str) -> bool:
-    """Nothing to do: the same inputs, environment and output as last time."""
-    return input_digests(project) == manifest.inputs and environment == manifest.environment and _output_intact(project, manifest)
+def up_to_date(project: Project, manifest: Manifest, environment: str, found: dict[str, str] | None = None) -> bool:
+    """Nothing to do: the same inputs, environment and output as last time.
+    ``found`` receives the digests of the inputs (for the build that follows)."""
+    digests = input_digests(project)
+    if found is not None and digests is not None:
+        found.update(digests)
+    return digests == manifest.inputs and environment == manifest.environment and _output_intact(project, manifest)
 
 
 def usable(project: Project, manifest: Manifest | None, environment: str) -> Manifest | None:

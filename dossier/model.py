@@ -311,11 +311,21 @@ def entity_from_document(doc: Document, kind: str | None, slug: str, schema: Sch
     return Entity(kind or "home", slug, doc.path, values, doc.body, doc), out
 
 
-def load_site(content_dir: Path, root: Path, diags: Diagnostics, cache=None, digests: dict[str, str] | None = None, schema: Schema = SCHEMA) -> Site:
+def load_site(
+    content_dir: Path,
+    root: Path,
+    diags: Diagnostics,
+    cache=None,
+    digests: dict[str, str] | None = None,
+    schema: Schema = SCHEMA,
+    known: dict[str, str] | None = None,
+) -> Site:
     """Discover, parse and validate every file under ``content_dir`` against ``schema``.
 
     ``cache`` (a :class:`~dossier.cache.ContentCache`) skips files whose bytes
-    were seen before; ``digests`` receives each file's SHA-256.
+    were seen before; ``digests`` receives each file's SHA-256. ``known``
+    gives the digests the build found a moment before (the up-to-date
+    check): a file the cache holds by that digest is not read again.
     """
     import hashlib
 
@@ -324,32 +334,24 @@ def load_site(content_dir: Path, root: Path, diags: Diagnostics, cache=None, dig
     site = Site(schema=schema)
     for path, kind in discover(content_dir, diags, root, schema):
         shown = relpath(path, root)
-        try:
-            st = path.stat()
-            if not stat.S_ISREG(st.st_mode):  # a named pipe would block the read forever
-                diags.error(shown, 1, 1, "unreadable", "not a regular file (a named pipe, socket or device): it cannot be read as content")
-                continue
-            size = st.st_size
-            if size > MAX_FILE_BYTES:
-                diags.error(shown, 1, 1, "too-large", f"the file is {size} bytes; the limit is {MAX_FILE_BYTES}")
-                continue
-            raw = path.read_bytes()
-        except OSError as exc:
-            diags.error(shown, 1, 1, "unreadable", f"cannot read the file: {exc.strerror or exc}")
-            continue
         slug = path.stem if kind else "index"
-        digest = hashlib.sha256(raw).hexdigest()
+        digest = known.get(shown) if known else None
+        hit = cache.get(f"doc:{digest}:{kind}:{shown}:{schema.name}") if digest and cache is not None else None
+        if hit is None:
+            raw = _read(path, shown, diags)
+            if raw is None:
+                continue
+            digest = hashlib.sha256(raw).hexdigest()
+            ckey = f"doc:{digest}:{kind}:{shown}:{schema.name}"
+            hit = cache.get(ckey) if cache is not None else None
+            if hit is None:
+                doc = parse_document(shown, raw)
+                hit = entity_from_document(doc, kind, slug, schema)
+                if cache is not None:
+                    cache.put(ckey, hit)
         if digests is not None:
             digests[shown] = digest
-        ckey = f"doc:{digest}:{kind}:{shown}:{schema.name}"
-        hit = cache.get(ckey) if cache is not None else None
-        if hit is not None:
-            entity, found = hit
-        else:
-            doc = parse_document(shown, raw)
-            entity, found = entity_from_document(doc, kind, slug, schema)
-            if cache is not None:
-                cache.put(ckey, (entity, found))
+        entity, found = hit
         diags.extend(found)
         if entity is None:
             continue
@@ -358,6 +360,23 @@ def load_site(content_dir: Path, root: Path, diags: Diagnostics, cache=None, dig
             continue
         site.entities[entity.key] = entity
     return site
+
+
+def _read(path: Path, shown: str, diags: Diagnostics) -> bytes | None:
+    """A content file's bytes, or None with the reason in ``diags``."""
+    try:
+        st = path.stat()
+        if not stat.S_ISREG(st.st_mode):  # a named pipe would block the read forever
+            diags.error(shown, 1, 1, "unreadable", "not a regular file (a named pipe, socket or device): it cannot be read as content")
+            return None
+        size = st.st_size
+        if size > MAX_FILE_BYTES:
+            diags.error(shown, 1, 1, "too-large", f"the file is {size} bytes; the limit is {MAX_FILE_BYTES}")
+            return None
+        return path.read_bytes()
+    except OSError as exc:
+        diags.error(shown, 1, 1, "unreadable", f"cannot read the file: {exc.strerror or exc}")
+        return None
 
 
 def index_variants(site: Site, names: dict[str, list[Entity]]) -> dict[str, list[Entity]]:

@@ -146,15 +146,18 @@ def read_and_resolve(
     cache: ContentCache | None = None,
     digests: dict[str, str] | None = None,
     reporter: Reporter | None = None,
+    known: dict[str, str] | None = None,
 ) -> Resolved:
-    """Every stage up to (not including) writing. Problems go to ``diags``."""
+    """Every stage up to (not including) writing. Problems go to ``diags``;
+    ``digests`` receives the digest of every file read, ``known`` gives
+    those found a moment before (``model.load_site``)."""
     timings = timings if timings is not None else {}
     reporter = reporter or Reporter()
     if not project.content.is_dir():
         diags.error(str(project.content), 1, 1, "folder", "the content folder does not exist")
         return Resolved(Site(), {}, {})
     with stage("read", timings, reporter):
-        site = load_site(project.content, project.root, diags, cache, digests, project.schema)
+        site = load_site(project.content, project.root, diags, cache, digests, project.schema, known)
         reporter.advance(sum(1 for _ in site) + (site.home is not None))
     with stage("markdown", timings, reporter):
         rendered = render_all(site, cache, project.workers())
@@ -269,7 +272,8 @@ def _build(project: Project, check_only: bool, clean: bool, resolve_always: bool
 
     manifest = None if (clean or check_only or not project.use_cache) else incremental.Manifest.load(project.cache_dir, project.output)
     environment = incremental.environment_digest(project) if manifest is not None else ""
-    if manifest is not None and not resolve_always and incremental.up_to_date(project, manifest, environment):
+    known: dict[str, str] = {}  # the inputs' digests, if the up-to-date check found them
+    if manifest is not None and not resolve_always and incremental.up_to_date(project, manifest, environment, known):
         # nothing to read again: the last build's warnings still hold
         diags.extend(manifest.warnings)
         if diags.fails(project.strict):
@@ -282,11 +286,11 @@ def _build(project: Project, check_only: bool, clean: bool, resolve_always: bool
     gc.freeze()
     gc.disable()  # reading and resolving make few cycles and many objects
     inputs: dict[str, str] = {}
-    resolved = read_and_resolve(project, diags, report.timings, cache, inputs, reporter)
+    resolved = read_and_resolve(project, diags, report.timings, cache, inputs, reporter, known)
     gc.enable()
     gc.freeze()
     report.resolved = resolved
-    inputs["git:state"] = incremental.git_state(project)
+    inputs["git:state"] = known["git:state"] if "git:state" in known else incremental.git_state(project)
     if manifest is not None:
         incremental.report_renames(manifest, inputs, resolved, diags)
     notes: list[str] = []

@@ -143,6 +143,34 @@ def test_an_edit_of_bodies_only_takes_the_checks_across_pages_from_the_cache(mak
     assert sum(k.startswith(resolve.CHECKS_ROW) for k in rows(project)) == 1  # the others forgotten
 
 
+def test_the_files_the_up_to_date_check_read_are_not_read_again(project, monkeypatch):
+    from dossier import incremental
+
+    build(project)
+    read = []
+    real_read = model._read
+    monkeypatch.setattr(model, "_read", lambda path, *a: (read.append(path.name), real_read(path, *a))[1])
+    edit(project, "people/otto-bauer.md", "An Austrian", "An Austrian Marxist and")
+    build(project)
+    assert read == ["otto-bauer.md"]  # only the file the cache does not hold
+    # a file changed after the check is built as the check found it, then again
+    real_check = incremental.up_to_date
+
+    def check(*a, **k):
+        answer = real_check(*a, **k)
+        edit(project, "people/lev-sedov.md", "Son of", "The son of")
+        return answer
+
+    monkeypatch.setattr(incremental, "up_to_date", check)
+    edit(project, "people/otto-bauer.md", "Marxist", "social democrat")
+    build(project)
+    page = project.output / "people" / "lev-sedov" / "index.html"
+    assert "Son of" in page.read_text(encoding="utf-8")
+    monkeypatch.setattr(incremental, "up_to_date", real_check)
+    assert not build(project).up_to_date
+    assert "The son of" in page.read_text(encoding="utf-8")
+
+
 def test_save_writes_the_new_entries_and_forgets_the_stale_ones(project):
     build(project, check_only=True)
     before = rows(project)
