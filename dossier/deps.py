@@ -24,7 +24,8 @@ __all__ = ["note", "note_all", "recording", "untracked", "Memo", "face", "body",
 #: the keys the page being rendered has read, or None outside a recording
 reading: set[str] | None = None
 
-#: The key of the network's shape: every entity's fields and references.
+#: The key of the network's shape: its nodes and edges (``network.structure``),
+#: which a capped neighbourhood's choice of nodes depends on.
 SHAPE = "shape:network"
 
 

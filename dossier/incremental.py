@@ -233,8 +233,10 @@ def entity_digests(resolved: Resolved, files: dict[str, str]) -> dict[str, str]:
     - ``links:<key>``: the keys of everything its body and fields refer to;
     - ``kinds:<kind>``: the set of entities of a kind;
     - ``name:<folded>``: the entities claiming a name;
-    - ``shape:network``: every entity's fields and references (the network's shape,
-      which the drawing of a capped neighbourhood depends on: ``deps.SHAPE``).
+    - ``inputs:network``: every entity's fields and references, all the
+      network is made from (``NETWORK_INPUTS``; no page notes it: the network
+      is kept in the content cache under it). The network's shape
+      (``deps.SHAPE``) is added from the network itself (``pipeline``).
     """
     out: dict[str, str] = {}
     dataset = hashlib.sha256()
@@ -258,8 +260,12 @@ def entity_digests(resolved: Resolved, files: dict[str, str]) -> dict[str, str]:
             out[deps.history(key)] = _sha(repr((history.of(path), path in history.dirty, history.available)))
         for folded, claimants in resolved.names.items():
             out[deps.name(folded)] = _sha("\n".join(sorted(c.key for c in claimants)))
-    out[deps.SHAPE] = dataset.hexdigest()
+    out[NETWORK_INPUTS] = dataset.hexdigest()
     return out
+
+
+#: The key of the digest of all the site's network is made from.
+NETWORK_INPUTS = "inputs:network"
 
 
 def shared_keys(digests: dict[str, str], previous: Manifest | None) -> dict[str, str]:

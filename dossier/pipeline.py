@@ -19,6 +19,7 @@ import gc
 import hashlib
 import os
 import time
+from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 
@@ -181,29 +182,32 @@ def _optional(save, notes: list[str], what: str) -> None:
 NETWORK_ROW = "network:"
 
 
-def _keep_network(resolved: Resolved, cache: ContentCache, name: str, made_here: bool):
+def _keep_network(resolved: Resolved, cache: ContentCache, name: str) -> tuple[str, Callable[[], None]]:
     """The whole site's network, which takes seconds to make at thousands of
-    pages, is kept in ``cache`` under ``name``: the digest of the network's
-    shape (every entity's fields and references, all it is made from). A
-    build of the same shape takes it from there. Otherwise it is made when a
-    page first needs it, here when every page will be (``made_here``: then
-    the forked renderers share it instead of each making it). Returns what
-    to call once the pages are written: it puts a network made in this
-    process into the cache."""
+    pages, is kept in ``cache`` under ``name``: the digest of all it is made
+    from (every entity's fields and references). A build of the same inputs
+    takes it from there; any other makes it here, before the renderers fork
+    (they share it). Returns the digest of the network's shape, which pages
+    whose drawing leaves nodes out depend on (``deps.SHAPE``: a new title
+    changes no shape), and what to call once the pages are written: it puts
+    a network made in this process into the cache."""
+    from .network import structure
     from .views import NETWORK, site_graph
 
     kept = cache.get(name)
-    if kept is not None:
-        resolved.memo.give(NETWORK, kept)
-    elif made_here:
-        site_graph(resolved)
+    if isinstance(kept, tuple) and len(kept) == 2:
+        graph, shape = kept
+        resolved.memo.give(NETWORK, graph)
+    else:
+        kept = None
+        graph = site_graph(resolved)
+        shape = structure(graph)
 
     def put() -> None:
-        made = resolved.memo.made(NETWORK)
-        if kept is None and made is not None:
-            cache.put(name, made)
+        if kept is None:
+            cache.put(name, (graph, shape))
 
-    return put
+    return shape, put
 
 
 # The build ----------------------------------------------------------------------
@@ -325,8 +329,9 @@ def _write(project: Project, manifest, environment: str, report: BuildReport, in
 
     environment = environment or incremental.environment_digest(project)
     previous = incremental.usable(project, manifest, environment)
-    keys = incremental.shared_keys(incremental.entity_digests(resolved, inputs), previous)
-    network = _keep_network(resolved, cache, f"{NETWORK_ROW}{keys[deps.SHAPE]}:{project.schema.name}", made_here=previous is None)
+    keys = incremental.entity_digests(resolved, inputs)
+    keys[deps.SHAPE], network = _keep_network(resolved, cache, f"{NETWORK_ROW}{keys[incremental.NETWORK_INPUTS]}:{project.schema.name}")
+    keys = incremental.shared_keys(keys, previous)
     spare = incremental.Manifest.spare_for(project.cache_dir, project.output) if project.use_cache else None
     staging = Staging(project.output, base=project.output if previous else None, spare=spare)
     try:

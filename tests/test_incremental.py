@@ -183,6 +183,54 @@ def test_an_edit_reindexes_only_the_search_shard_of_its_page(make_site, tmp_path
     assert build(project).up_to_date
 
 
+def test_a_capped_neighbourhood_is_drawn_again_when_the_shape_changes_not_a_title(make_site, tmp_path, monkeypatch):
+    """A page whose drawing leaves nodes out chose them by how connected
+    they are across the whole network: it depends on the network's shape
+    (its nodes and edges), not on the titles of pages it does not draw."""
+    from dossier import views
+    from dossier.progress import Reporter
+
+    monkeypatch.setattr(views, "NEIGHBOURHOOD_MAX", 3)  # the hub and two of its five members
+    people = {f"people/{s}.md": f"---\ntitle: {s.upper()}\n---\nA member.\n" for s in "abcde"}
+    root = make_site({
+        "groups/hub.md": "---\ntitle: Hub\nmembers: [a, b, c, d, e]\n---\nA group.\n",
+        "people/zed.md": "---\ntitle: Zed\n---\nNo member.\n",
+        **people,
+    })
+    project = Project.at(root)
+    project.search = False
+    build(project)
+
+    class Heard(Reporter):
+        def __init__(self):
+            self.paths = []
+
+        def rebuilt(self, path, why):
+            self.paths.append(path)
+
+    def rendered() -> list[str]:
+        heard = Heard()
+        build(project, reporter=heard)
+        return heard.paths
+
+    hub = "groups/hub/index.html"
+
+    def drawing() -> str:
+        page = (project.output / hub).read_text(encoding="utf-8")
+        return page[page.index('<svg xmlns="http://www.w3.org/2000/svg" class="dossier-graph net-near"') :].split("</svg>", 1)[0]
+
+    assert "the 2 closest of 5 connections" in drawing() and "people/a/" in drawing() and "people/e/" not in drawing()
+    path = root / "content/people/zed.md"
+    path.write_text(path.read_text(encoding="utf-8").replace("title: Zed", "title: Zedd"), encoding="utf-8")
+    assert hub not in rendered()  # Zed is not in the hub's neighbourhood: a title is no shape
+    # a link makes E the best connected member: the hub draws E now
+    path = root / "content/people/e.md"
+    path.write_text(path.read_text(encoding="utf-8").replace("A member.", "A member, who knew [[Zedd]]."), encoding="utf-8")
+    assert hub in rendered()
+    assert "people/e/" in drawing()
+    assert files(project.output) == clean_copy(project, tmp_path)
+
+
 def test_a_new_view_that_reads_an_entity_it_does_not_link_stays_exact(site, tmp_path, monkeypatch):
     """A view written without a thought for incremental builds: Trotsky's
     page shows Bauer's title without linking to him, and a new file lists

@@ -40,7 +40,7 @@ from __future__ import annotations
 
 from .draw import EDGE_STYLE, KIND_STYLE, SVG_CSS, legend_items, render_svg
 from .export import to_gexf, to_graphml
-from .graph import NODE_KINDS, RELATIONS, build_graph, neighbourhood, overview
+from .graph import NODE_KINDS, RELATIONS, build_graph, neighbourhood, overview, structure
 from .layout import LAYOUT_WEIGHT, layout
 from .table import edge_rows, mention_groups
 
@@ -57,6 +57,7 @@ __all__ = [
     "legend_items",
     "neighbourhood",
     "overview",
+    "structure",
     "edge_rows",
     "mention_groups",
     "to_graphml",

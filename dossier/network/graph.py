@@ -125,6 +125,19 @@ def _sorted_copy(G: nx.MultiDiGraph, nodes: Iterable[str], edges: Iterable[tuple
     return H
 
 
+def structure(G: nx.MultiDiGraph) -> str:
+    """The digest of the network's structure: its nodes and its edges (with
+    their relations), all that :func:`neighbourhood` chooses a capped
+    neighbourhood's nodes by. Not the nodes' titles, dates or summaries, nor
+    the edges' roles and dates: a page shows those of what it draws, and
+    notes them."""
+    import hashlib
+
+    nodes = "\n".join(sorted(G))
+    edges = "\n".join(sorted(f"{u}\0{v}\0{k}\0{r}" for u, v, k, r in G.edges(keys=True, data="relation")))
+    return hashlib.sha256(f"{nodes}\n\n{edges}".encode()).hexdigest()
+
+
 def neighbourhood(G: nx.MultiDiGraph, key: str, radius: int = 1, max_nodes: int | None = None) -> nx.MultiDiGraph:
     """The node ``key`` and the relations reaching it, in both directions.
 
