@@ -34,7 +34,7 @@ from .cache import atomic_pickle, digest_files, generator_version, load_pickle
 from .diagnostics import relpath
 from .model import MAX_FILE_BYTES
 from .project import Project, theme_folder, theme_overrides
-from .resolve import CiteGroup, Link, Resolved
+from .resolve import Resolved
 
 if TYPE_CHECKING:
     from .views import Page
@@ -292,24 +292,10 @@ def _entity_of(key: str) -> str:
     return rest if kind in ("face", "links") else ""
 
 
-def outgoing(resolved: Resolved, key: str) -> set[str]:
-    """Keys of every entity that entity ``key`` refers to, today."""
-    page = resolved.entities.get(key)
-    if page is None:
-        return set()
-    e = page.entity
-    out: set[str] = set()
-    for ref in page.resolved_refs:
-        if isinstance(ref, Link) and ref.target is not None:
-            out.add(ref.target.key)
-        elif isinstance(ref, CiteGroup):
-            out.update(f"sources/{c.key}" for c in ref.cites)
-    if e.kind != "home":
-        for _ref, t in resolved.site.targets(e):
-            out.add(t.key)
-        out.update(f"sources/{fc.cite.key}" for fc in resolved.site.schema.citations(e.kind, e.data))
-        out.update(f"sources/{s}" for s in e.data.get("sources", []))
-    return out
+def outgoing(resolved: Resolved, key: str) -> frozenset[str]:
+    """Keys of every other entity that entity ``key`` refers to, today, by
+    its body or its fields (as ``resolve.Said`` indexed them)."""
+    return resolved.said.refers.get(key, frozenset()) if resolved.said is not None else frozenset()
 
 
 def select_pages(

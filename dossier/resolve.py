@@ -822,6 +822,8 @@ class Said:
         self.linking: dict[str, list[str]] = defaultdict(list)
         #: source key -> the pages that cite it, in key order (body, fields, 'sources')
         self.citing: dict[str, list[str]] = defaultdict(list)
+        #: page key -> every other page it links to or cites (``incremental.outgoing``)
+        self.refers: dict[str, frozenset[str]] = {}
         site = res.site
         for key, page in res.entities.items():
             e = page.entity
@@ -841,6 +843,7 @@ class Said:
                 self.linking[target].append(key)
             for target in cited:
                 self.citing[target].append(key)
+            self.refers[key] = frozenset(linked | cited)
             if cache is not None:  # kept for the next build even if no page reads it in this one
                 cache.keep(_MENTIONS + key)
 
