@@ -94,6 +94,19 @@ class Entity:
         names += [n["name"] for n in fields.get("names", ())]  # a place's names over time
         return names
 
+    @functools.cached_property
+    def folded_names(self) -> tuple[str, ...]:
+        """:attr:`names` folded for matching (``text.fold``), each once, in
+        order: for the site's index of names, which folding is most of. Kept
+        with the entity in the content cache; it notes no dependency, so a
+        page reads :attr:`names` instead."""
+        out: list[str] = []
+        for name in self.names:
+            f = fold(name)
+            if f and f not in out:
+                out.append(f)
+        return tuple(out)
+
     @property
     def variants(self) -> tuple[romanize.Variant, ...]:
         """Spellings generated from the native name (``romanize``): for search,
@@ -395,10 +408,6 @@ def index_names(site: Site) -> dict[str, list[Entity]]:
     """Folded name -> entities that claim it (more than one: ambiguous)."""
     index: dict[str, list[Entity]] = {}
     for e in site:
-        seen = set()
-        for name in e.names:
-            f = fold(name)
-            if f and f not in seen:
-                seen.add(f)
-                index.setdefault(f, []).append(e)
+        for f in e.folded_names:
+            index.setdefault(f, []).append(e)
     return index

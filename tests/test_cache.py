@@ -171,6 +171,16 @@ def test_the_files_the_up_to_date_check_read_are_not_read_again(project, monkeyp
     assert "The son of" in page.read_text(encoding="utf-8")
 
 
+def test_the_names_of_a_page_are_folded_once_and_kept_with_it(project, monkeypatch):
+    build(project, check_only=True)
+    folded = []
+    real = model.fold
+    monkeypatch.setattr(model, "fold", lambda text: (folded.append(text), real(text))[1])
+    edit(project, "people/otto-bauer.md", "An Austrian", "An Austrian Marxist and")
+    build(project, check_only=True)
+    assert folded == ["otto-bauer", "Otto Bauer"]  # the edited page's names only: the others' came with them
+
+
 def test_save_writes_the_new_entries_and_forgets_the_stale_ones(project):
     build(project, check_only=True)
     before = rows(project)
