@@ -62,7 +62,7 @@ class RenderResult:
     rendered: int = 0
     written: int = 0
     #: output path -> (the keys its page read, the digest of its bytes)
-    records: dict[str, tuple[frozenset, str]] = field(default_factory=dict)
+    records: dict[str, tuple[tuple[str, ...], str]] = field(default_factory=dict)  # as ``incremental.Manifest``'s
     changed: list[str] = field(default_factory=list)  # pages written or removed by this build
 
 
@@ -127,7 +127,7 @@ def write_site(
     for path, read, digest, written, seconds in _render_all(selected, renderer, staging, forks, workers):
         reporter.page(path, seconds)
         reporter.advance()
-        result.records[path] = (frozenset(shared.setdefault(k, k) for k in read), digest)
+        result.records[path] = (tuple(sorted(shared.setdefault(k, k) for k in read)), digest)
         result.rendered += 1
         result.written += written
         if written:
