@@ -122,7 +122,7 @@ def _check_roles(person, names, diags: Diagnostics) -> None:
             continue
         group = next(iter(groups.values()))
         field = "leaders" if "leader" in m.group(1).lower() else "members"
-        line, col = person.mark("roles", i) if isinstance(person.doc.meta.get("roles"), list) else person.mark("roles")
+        line, col = person.mark("roles", i)  # (the field's own place when it was not written as a list)
         listed = person.slug in [str(x) for x in group.get(field) or []]
         diags.warning(
             person.path, line, col, "role-is-a-relation",
@@ -199,7 +199,7 @@ def _check_authors(site: Site, source, names, span, diags: Diagnostics) -> None:
                 continue
             author = span(people[0])
             if author.end is not None and author.end_field == "died" and _before(author.end, date):
-                line, col = source.mark("author", i) if isinstance(source.doc.meta.get("author"), list) else source.mark("author")
+                line, col = source.mark("author", i)  # (the field's own place when it was not written as a list)
                 diags.warning(
                     source.path, line, col, "contradiction",
                     f"the source is dated {date.human()}, after its author {author.entity.title} died ({author.end.human()}, {author.at('end')})",

@@ -73,7 +73,7 @@ class Document:
     """One file, read but not yet validated."""
 
     path: str  # as shown in diagnostics (relative to the project)
-    meta: dict[str, Any]
+    meta: dict[str, Any]  # the front matter as read; emptied once it is an entity's data (model)
     marks: dict[KeyPath, tuple[int, int]]  # key path -> (line, column) of the value
     key_marks: dict[KeyPath, tuple[int, int]]  # key path -> (line, column) of the key
     body: str
