@@ -30,6 +30,7 @@ otherwise expand into pages, CSV and JSON of a hundred megabytes).
 from __future__ import annotations
 
 import hashlib
+import pickle
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -74,8 +75,10 @@ class Document:
 
     path: str  # as shown in diagnostics (relative to the project)
     meta: dict[str, Any]  # the front matter as read; emptied once it is an entity's data (model)
-    marks: dict[KeyPath, tuple[int, int]]  # key path -> (line, column) of the value
-    key_marks: dict[KeyPath, tuple[int, int]]  # key path -> (line, column) of the key
+    #: key path -> (line, column) of the value; of the key. Read them by
+    #: :meth:`mark`: a document from the cache holds both as one blob
+    marks: dict[KeyPath, tuple[int, int]]
+    key_marks: dict[KeyPath, tuple[int, int]]
     body: str
     body_line: int  # file line number of the body's first line
     digest: str  # sha256 of the raw bytes
@@ -84,8 +87,20 @@ class Document:
     #: ``meta`` and the marks come from ("" when there is none)
     front: str = ""
 
+    def __getstate__(self) -> dict[str, Any]:
+        # Kept in the content cache with the marks as one blob, unpacked by
+        # the first mark() asked for: a build reads thousands of documents
+        # and asks for the marks of a few (47 MB of dicts at 5,000 pages).
+        state = dict(self.__dict__)
+        if not isinstance(self.marks, bytes):
+            state["marks"] = pickle.dumps((self.marks, self.key_marks), protocol=pickle.HIGHEST_PROTOCOL)
+            state["key_marks"] = None
+        return state
+
     def mark(self, keypath: KeyPath, key: bool = False) -> tuple[int, int]:
         """Where a value (or its key) starts; falls back to its nearest parent."""
+        if isinstance(self.marks, bytes):
+            self.marks, self.key_marks = pickle.loads(self.marks)
         table = self.key_marks if key else self.marks
         kp = tuple(keypath)
         while kp:

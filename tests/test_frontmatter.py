@@ -312,3 +312,21 @@ def test_any_front_matter_gives_diagnostics_never_an_exception(text):
     doc = parse("---\ntitle: A\n" + text + "\n---\n")
     for d in doc.diagnostics:
         assert d.line >= 1 and d.column >= 1
+
+
+def test_a_document_from_the_cache_gives_the_same_places():
+    """The content cache keeps a document's marks as one blob, unpacked when a
+    diagnostic first asks for a place: the places are the same."""
+    import pickle
+
+    raw = b"---\ntitle: A\ntags: [a, b]\nmemberships:\n  - group: g\n    role: r\n---\nBody\n"
+    doc = parse_document("x.md", raw)
+    asked = [(("tags", 1), False), (("memberships", 0, "role"), True), (("memberships", 0, "role"), False), (("memberships", 3), False), (("nothing",), False)]
+    places = [doc.mark(kp, key=key) for kp, key in asked]
+    assert places == [(3, 11), (6, 5), (6, 11), (5, 3), (1, 1)]  # (an item that is not there: its list's place)
+    kept = pickle.loads(pickle.dumps(doc))
+    assert isinstance(kept.marks, bytes)  # not unpacked until asked
+    assert [kept.mark(kp, key=key) for kp, key in asked] == places
+    # kept again, unpacked or not
+    assert [pickle.loads(pickle.dumps(kept)).mark(kp, key=key) for kp, key in asked] == places
+    assert [pickle.loads(pickle.dumps(pickle.loads(pickle.dumps(doc)))).mark(kp, key=key) for kp, key in asked] == places
