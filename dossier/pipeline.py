@@ -351,7 +351,7 @@ def _write(project: Project, manifest, environment: str, report: BuildReport, in
                     if previous is not None:  # only the shards of pages written or removed
                         by_file = {page_file(k): k for k in set(entity_keys) | previous.entity_keys()}
                         changed = {by_file[p] for p in result.changed if p in by_file}
-                    indexed = index_site(staging.path, entity_keys, changed, reporter)
+                    indexed = index_site(staging.path, entity_keys, changed, reporter, project.workers())
                 if indexed:
                     report.timings.update(search_timings)
             build_id = incremental.build_id(inputs, environment)

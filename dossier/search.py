@@ -18,6 +18,7 @@ import os
 import shutil
 from pathlib import Path
 
+from .diagnostics import DossierError
 from .text import fold, transliterate
 
 __all__ = ["index_site", "search_names", "shard_count", "shard_of", "shards", "SearchFailed", "SHARD_PAGES"]
@@ -25,8 +26,8 @@ __all__ = ["index_site", "search_names", "shard_count", "shard_of", "shards", "S
 BUNDLE = "pagefind"
 
 
-class SearchFailed(RuntimeError):
-    pass
+class SearchFailed(DossierError):
+    """Pagefind could not index a shard: the build stops before its swap."""
 
 
 def search_names(names: list[str], generated: list[str] = ()) -> list[str]:
@@ -78,7 +79,7 @@ def page_file(key: str) -> str:
     return "index.html" if key == "index" else f"{key}/index.html"
 
 
-def index_site(site_dir: Path, keys: list[str], changed: set[str] | None = None, reporter=None) -> int:
+def index_site(site_dir: Path, keys: list[str], changed: set[str] | None = None, reporter=None, workers: int = 1) -> int:
     """Index the pages of ``keys`` (entity keys, "index" for the home page)
     with Pagefind, shard by shard, into ``pagefind/<n>/`` (the shards of
     :func:`shards`); returns the number of shards indexed.
@@ -88,10 +89,11 @@ def index_site(site_dir: Path, keys: list[str], changed: set[str] | None = None,
     Each shard is indexed from a folder of hard links to its pages, laid out
     as in the site, so result URLs are the pages' own. Runs Pagefind's own
     command (``python -m pagefind``, from the ``pagefind[bin]`` package),
-    which indexes in parallel; its output is byte-identical for identical
-    pages whatever order they were written in (tests/test_build.py), as long
-    as no ``data-pagefind-filter`` is used. ``reporter`` (``progress``)
-    hears how many shards there are to index and of each one done.
+    ``workers`` shards at a time (one Pagefind keeps little more than one
+    core busy); its output is byte-identical for identical pages whatever
+    order they were written in (tests/test_build.py), as long as no
+    ``data-pagefind-filter`` is used. ``reporter`` (``progress``) hears how
+    many shards there are to index and of each one done.
     """
     import subprocess
     import sys
@@ -113,20 +115,38 @@ def index_site(site_dir: Path, keys: list[str], changed: set[str] | None = None,
     bundle.mkdir(parents=True, exist_ok=True)
     if reporter is not None:
         reporter.total(len(todo))
-    for n in sorted(todo):
+
+    def start(n: int) -> tuple[int, str, subprocess.Popen]:
         out = bundle / str(n)
         shutil.rmtree(out, ignore_errors=True)
         # inside the folder being built: a killed build leaves nothing elsewhere
-        with tempfile.TemporaryDirectory(prefix=f".search-{n}-", dir=site_dir) as tmp:
-            for key in members[n]:
-                source, target = site_dir / page_file(key), Path(tmp) / page_file(key)
-                if source.is_file():
-                    target.parent.mkdir(parents=True, exist_ok=True)
-                    os.link(source, target)
-            cmd = [sys.executable, "-m", "pagefind", "--site", tmp, "--output-path", str(out), "--force-language", "en", "--silent"]
-            proc = subprocess.run(cmd, capture_output=True, text=True)
-        if proc.returncode != 0 or not (out / "pagefind.js").is_file():
-            raise SearchFailed(f"pagefind failed on shard {n} ({proc.returncode}): {(proc.stderr or proc.stdout).strip()}")
-        if reporter is not None:
-            reporter.advance()
+        tmp = tempfile.mkdtemp(prefix=f".search-{n}-", dir=site_dir)
+        for key in members[n]:
+            source, target = site_dir / page_file(key), Path(tmp) / page_file(key)
+            if source.is_file():
+                target.parent.mkdir(parents=True, exist_ok=True)
+                os.link(source, target)
+        cmd = [sys.executable, "-m", "pagefind", "--site", tmp, "--output-path", str(out), "--force-language", "en", "--silent"]
+        return n, tmp, subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+    pending, running = sorted(todo), []
+    try:
+        while pending or running:
+            while pending and len(running) < max(1, workers):
+                running.append(start(pending.pop(0)))
+            n, tmp, proc = running[0]
+            stdout, stderr = proc.communicate()
+            running.pop(0)
+            shutil.rmtree(tmp, ignore_errors=True)
+            if proc.returncode != 0 or not (bundle / str(n) / "pagefind.js").is_file():
+                said = (stderr or stdout).strip()
+                how = f"stopped with exit status {proc.returncode}" + (f" ({said})" if said else "") if proc.returncode else "wrote no index"
+                raise SearchFailed(f"the search index could not be made: Pagefind {how} on shard {n}; the previous output was left as it was")
+            if reporter is not None:
+                reporter.advance()
+    finally:  # a failure, Ctrl-C, SIGTERM: no Pagefind goes on writing
+        for _n, tmp, proc in running:
+            proc.kill()
+            proc.wait()
+            shutil.rmtree(tmp, ignore_errors=True)
     return len(todo)

@@ -231,6 +231,53 @@ def test_a_capped_neighbourhood_is_drawn_again_when_the_shape_changes_not_a_titl
     assert files(project.output) == clean_copy(project, tmp_path)
 
 
+def test_shards_indexed_side_by_side_are_the_shards_indexed_one_by_one(make_site, tmp_path, monkeypatch):
+    from dossier import search
+
+    monkeypatch.setattr(search, "SHARD_PAGES", 1)  # 8 pages: 8 shards, some empty
+    bundles = []
+    for jobs in (1, 3):
+        root = make_site(SITE, root=tmp_path / f"jobs-{jobs}")
+        build(Project.at(root, jobs=jobs), clean=True)
+        out = root / "output" / "pagefind"
+        bundles.append({p.relative_to(out).as_posix(): p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file()})
+        assert len({name.split("/")[0] for name in bundles[-1]}) >= 3
+        assert not [p for p in (root / "output").iterdir() if p.name.startswith(".search-")]  # no folder of links left
+    assert bundles[0] == bundles[1]
+
+
+def test_a_shard_pagefind_fails_on_stops_the_build_in_one_line_and_the_other_shards(make_site, monkeypatch, capsys):
+    import subprocess
+    import sys
+
+    from dossier import cli, search
+    from dossier.output import tree_digest
+
+    monkeypatch.setattr(search, "SHARD_PAGES", 1)
+    root = make_site(SITE)
+    build(Project.at(root, jobs=2))
+    before = tree_digest(root / "output")
+    path = root / "content" / "people" / "otto-bauer.md"
+    path.write_text(path.read_text(encoding="utf-8").replace("unrelated", "wholly unrelated"), encoding="utf-8")
+    (root / "content" / "people" / "ivan-smirnov.md").write_text("---\ntitle: Ivan Smirnov\n---\nLed the group, and [[Otto Bauer]] knew it.\n", encoding="utf-8")
+    real, started = subprocess.Popen, []
+
+    def popen(cmd, *args, **kwargs):
+        if "pagefind" not in cmd:  # git
+            return real(cmd, *args, **kwargs)
+        # the first shard fails at once, the others would take minutes
+        cmd = [sys.executable, "-c", "import sys; sys.stderr.write('disk full'); sys.exit(3)" if not started else "import time; time.sleep(300)"]
+        started.append(real(cmd, *args, **kwargs))
+        return started[-1]
+
+    monkeypatch.setattr(subprocess, "Popen", popen)
+    assert cli.main(["build", "--root", str(root), "--jobs", "2", "--quiet"]) == 1
+    err = capsys.readouterr().err
+    assert "Traceback" not in err and "Pagefind stopped with exit status 3 (disk full) on shard" in err, err
+    assert len(started) == 2 and all(p.poll() is not None for p in started)  # the second was stopped, not left running
+    assert tree_digest(root / "output") == before
+
+
 def test_a_new_view_that_reads_an_entity_it_does_not_link_stays_exact(site, tmp_path, monkeypatch):
     """A view written without a thought for incremental builds: Trotsky's
     page shows Bauer's title without linking to him, and a new file lists
