@@ -73,8 +73,7 @@ class ContentCache:
 
     def get(self, key: str) -> Any:
         value = self.entries.get(key)
-        # (a forked renderer must not use the connection it inherited)
-        if value is None and self._db is not None and self._current and self._pid == os.getpid():
+        if value is None and self._db is not None and self._current and self._own_connection():
             try:
                 row = self._db.execute("SELECT value FROM entries WHERE key = ?", (key,)).fetchone()
                 value = pickle.loads(row[0]) if row is not None else None
@@ -83,6 +82,18 @@ class ContentCache:
         if value is not None:
             self.used.add(key)
         return value
+
+    def _own_connection(self) -> bool:
+        """Whether this process has a connection to read with. A forked
+        renderer must not use the one it inherited (SQLite's rule): it
+        opens its own, and leaves that one alone, never closed there (the
+        file is only read while the renderers run: it is saved before and
+        after). So each renderer reads the rows its pages need."""
+        if self._pid != os.getpid():
+            _INHERITED.append(self._db)
+            self._db, self._current = _open(self.folder / self.FILE) if self.folder is not None else (None, False)
+            self._pid = os.getpid()
+        return self._db is not None and self._current
 
     def put(self, key: str, value: Any) -> None:
         self.entries[key] = value
@@ -143,6 +154,11 @@ class ContentCache:
         if self._db is not None:
             self._db.close()
             self._db = None
+
+
+#: the connections a forked process inherited: kept, so that they are never
+#: closed (nor used) in it
+_INHERITED: list = []
 
 
 def _open(path: Path) -> tuple[sqlite3.Connection | None, bool]:

@@ -117,8 +117,6 @@ def write_site(
             if path in current and path not in chosen:
                 result.records[path] = record
     forks = _forks(selected, workers)
-    if forks:
-        resolved.read_all()
     # one string for each key, whichever pages read it (``digests`` holds
     # the strings of the records kept: ``incremental.shared_keys``): the
     # manifest then holds and pickles 37,000 keys at 5,000 pages, not the

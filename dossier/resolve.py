@@ -229,15 +229,6 @@ class Resolved:
     #: the names' trigrams, for "did you mean" (made at the first broken link)
     name_index: NameIndex | None = field(default=None, repr=False, compare=False)
 
-    def read_all(self) -> None:
-        """Read now what is otherwise read when a page first asks: every
-        body's text and what it says of other pages. For the renderers about
-        to fork, which inherit it: the cache is not theirs to read."""
-        for page in self.entities.values():
-            page.markdown.read()
-        if self.said is not None:
-            self.said.find_all()
-
     def history_of(self, entity: Entity) -> tuple[tuple[Change, ...], bool]:
         """(its changes, newest first; whether it has changes not yet committed)."""
         deps.note(deps.history(entity.key))
@@ -863,12 +854,6 @@ class Said:
                     self.cache.put(_MENTIONS + key, (digest, found))
             self._mentions[key] = found
         return found
-
-    def find_all(self) -> None:
-        """Find what every page says now (before the renderers fork: they
-        inherit it, and the cache is not theirs to read)."""
-        for key in self.res.entities:
-            self.mentions(key)
 
     def backlinks(self, key: str) -> dict[str, Backlink]:
         out: dict[str, Backlink] = {}

@@ -181,6 +181,38 @@ def test_the_names_of_a_page_are_folded_once_and_kept_with_it(project, monkeypat
     assert folded == ["otto-bauer", "Otto Bauer"]  # the edited page's names only: the others' came with them
 
 
+def test_forked_renderers_read_the_rows_their_pages_need_with_their_own_connection(project, monkeypatch, tmp_path):
+    """A page renderer forked from the build reads the cache through a
+    connection it opens (the inherited one is not its to use): it finds the
+    bodies' texts there, and renders none again."""
+    import os
+
+    from dossier import render
+
+    log = tmp_path / "rendered.log"
+    real = pipeline.render_markdown
+
+    def counted(body):
+        with open(log, "a", encoding="utf-8") as fh:  # written by whichever process renders
+            fh.write(f"{os.getpid()}\n")
+        return real(body)
+
+    monkeypatch.setattr(render, "_forks", lambda pages, workers: True)
+    build(project)
+    monkeypatch.setattr(pipeline, "render_markdown", counted)
+    edit(project, "people/lev-sedov.md", "Son of", "The son of")
+    report = build(project)
+    assert log.read_text(encoding="utf-8").split() == [str(os.getpid())]  # the edited body, by the build itself
+    # and the build itself read no other body's text for them
+    assert [k for k, page in report.resolved.entities.items() if page.markdown.text is not None] == ["people/lev-sedov"]
+    page = (project.output / "people" / "leon-trotsky" / "index.html").read_text(encoding="utf-8")
+    assert "The son of <mark>Leon Trotsky</mark>." in page
+    clean = Project.at(project.root, output=tmp_path / "clean")
+    clean.search = False
+    build(clean, clean=True)
+    assert pages(project.output) == pages(clean.output)
+
+
 def test_save_writes_the_new_entries_and_forgets_the_stale_ones(project):
     build(project, check_only=True)
     before = rows(project)
