@@ -207,10 +207,7 @@ def test_forked_renderers_read_the_rows_their_pages_need_with_their_own_connecti
     assert [k for k, page in report.resolved.entities.items() if page.markdown.text is not None] == ["people/lev-sedov"]
     page = (project.output / "people" / "leon-trotsky" / "index.html").read_text(encoding="utf-8")
     assert "The son of <mark>Leon Trotsky</mark>." in page
-    clean = Project.at(project.root, output=tmp_path / "clean")
-    clean.search = False
-    build(clean, clean=True)
-    assert pages(project.output) == pages(clean.output)
+    assert pages(project.output) == clean_pages(project, tmp_path)
 
 
 def test_save_writes_the_new_entries_and_forgets_the_stale_ones(project):
@@ -337,10 +334,15 @@ def test_the_network_is_kept_for_the_builds_of_the_same_shape(project, monkeypat
     sedov = (project.output / "people" / "lev-sedov" / "index.html").read_text(encoding="utf-8")
     assert "Otto Bauer" in sedov
     # and the site is the one a clean build makes
+    assert pages(project.output) == clean_pages(project, tmp_path)
+
+
+def clean_pages(project: Project, tmp_path) -> dict[str, bytes]:
+    """The pages a clean build of the same content writes."""
     clean = Project.at(project.root, output=tmp_path / "clean")
     clean.search = False
     build(clean, clean=True)
-    assert pages(project.output) == pages(clean.output)
+    return pages(clean.output)
 
 
 def pages(out) -> dict[str, bytes]:
