@@ -352,13 +352,13 @@ def load_site(
         shown = relpath(path, root)
         slug = path.stem if kind else "index"
         digest = known.get(shown) if known else None
-        hit = cache.get(f"doc:{digest}:{kind}:{shown}:{schema.name}") if digest and cache is not None else None
+        hit = cache.get(_doc_row(digest, kind, shown, schema)) if digest and cache is not None else None
         if hit is None:
             raw = _read(path, shown, diags)
             if raw is None:
                 continue
             digest = hashlib.sha256(raw).hexdigest()
-            ckey = f"doc:{digest}:{kind}:{shown}:{schema.name}"
+            ckey = _doc_row(digest, kind, shown, schema)
             hit = cache.get(ckey) if cache is not None else None
             if hit is None:
                 doc = parse_document(shown, raw)
@@ -376,6 +376,11 @@ def load_site(
             continue
         site.entities[entity.key] = entity
     return site
+
+
+def _doc_row(digest: str, kind: str | None, shown: str, schema: Schema) -> str:
+    """The content cache's row of a file's validated entity."""
+    return f"doc:{digest}:{kind}:{shown}:{schema.name}"
 
 
 def _read(path: Path, shown: str, diags: Diagnostics) -> bytes | None:
