@@ -137,3 +137,36 @@ def test_real_site_has_no_broken_internal_link_anchor_or_asset(real_site: Path):
     assert stats.internal > 1000
     assert (real_site / "pagefind" / "0" / "pagefind.js").is_file()
     assert not problems, "broken links:\n" + "\n".join(p.format() for p in problems)
+
+
+@pytest.mark.slow
+def test_the_search_bundle_is_what_pagefind_makes_of_the_whole_pages(real_site: Path, tmp_path: Path):
+    """The build gives Pagefind only what it reads of each page
+    (search.search_input); Pagefind run on the finished site's whole pages
+    (those the build indexes) must write the same bundle, byte for byte."""
+    import os
+    import subprocess
+    import sys
+
+    from dossier.search import page_file, search_input
+
+    whole = tmp_path / "whole"
+    cut, sizes = 0, [0, 0]
+    indexed_pages = [page_file(k) for k in build(Project.at(REPO, use_cache=False), check_only=True).resolved.entities]
+    for rel in map(Path, sorted(indexed_pages)):
+        page = real_site / rel
+        (whole / rel).parent.mkdir(parents=True, exist_ok=True)
+        os.link(page, whole / rel)
+        html = page.read_text(encoding="utf-8")
+        indexed = search_input(html)
+        assert indexed is not None, rel  # every indexed page of the real site is cut
+        assert len(indexed) < len(html) and "data-pagefind-ignore=\"all\"" not in indexed, rel
+        cut, sizes = cut + 1, [sizes[0] + len(indexed), sizes[1] + len(html)]
+    assert cut > 100 and sizes[0] < sizes[1] / 2  # less than half the bytes to read
+    subprocess.run([sys.executable, "-m", "pagefind", "--site", str(whole), "--output-path", str(tmp_path / "bundle"), "--force-language", "en", "--silent"], check=True)
+
+    def files(root: Path) -> dict[str, bytes]:
+        return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+
+    made, expected = files(real_site / "pagefind" / "0"), files(tmp_path / "bundle")
+    assert len(made) > cut and made == expected
