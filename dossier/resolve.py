@@ -22,7 +22,7 @@ from .dates import Date, certainly_before, format_range
 from .diagnostics import Diagnostics
 from .history import Change, History
 from .markup import RESERVED_IDS, Ref, Rendered, refs_in, sentence_parts, written_text
-from .model import URL_PREFIX, Entity, Site, index_names, index_variants
+from .model import Entity, Site, index_names, index_variants
 from .schema import Citation, FieldCitation, RecordList, Reference, a_kind, parse_citation
 from .suggest import NameIndex, close_matches
 from .text import fold, is_slug, slugify
@@ -245,6 +245,7 @@ class Resolved:
 
 
 def _line(entity: Entity, ref: Ref) -> tuple[int, int]:
+    """Where a reference is in its file (found only for a diagnostic)."""
     if ref.line:
         return entity.doc.body_line + ref.line - 1, ref.column
     return entity.doc.body_line, 1
@@ -559,37 +560,37 @@ def _resolve_link(res: Resolved, e: Entity, ref: Ref, diags: Diagnostics) -> Lin
     target_text, _, label = ref.inner.partition("|")
     target_text, _, section = target_text.partition("#")
     target_text, label, section = target_text.strip(), label.strip(), section.strip()
-    line, col = _line(e, ref)
     target: Entity | None = None
     by_slug = False
     folder, slash, rest = target_text.partition("/")
-    if slash and folder in res.site.schema.by_folder:
-        kind = next(k for k, f in URL_PREFIX.items() if f == folder)
+    of_folder = res.site.schema.by_folder.get(folder) if slash else None
+    if of_folder is not None:
+        kind = of_folder.name
         target = res.site.get(kind, rest)
         by_slug = True
         if target is None and f"{folder}/{rest}" in res.moved:
             target = res.moved[f"{folder}/{rest}"]
-            diags.warning(e.path, line, col, "moved", f"the link {ref.raw} uses a former address of '{target.title}'", f"write [[{target.key}]]")
+            diags.warning(e.path, *_line(e, ref), "moved", f"the link {ref.raw} uses a former address of '{target.title}'", f"write [[{target.key}]]")
         if target is None:
-            diags.error(e.path, line, col, "link", f"the link {ref.raw} matches no page: there is no {kind} '{rest}'", _suggest(res, rest))
+            diags.error(e.path, *_line(e, ref), "link", f"the link {ref.raw} matches no page: there is no {kind} '{rest}'", _suggest(res, rest))
             return Link(None, label or target_text)
     elif not target_text:
-        diags.error(e.path, line, col, "link", f"the link {ref.raw} names no page")
+        diags.error(e.path, *_line(e, ref), "link", f"the link {ref.raw} names no page")
         return Link(None, label or ref.inner)
     else:
         found = res.names.get(fold(target_text), [])
         if len(found) > 1:
             cands = ", ".join(f"'{c.key}' ({c.title})" for c in found)
-            diags.error(e.path, line, col, "ambiguous-link", f"the link {ref.raw} matches {len(found)} pages: {cands}", "write the type/slug form, e.g. [[" + found[0].key + "]]")
+            diags.error(e.path, *_line(e, ref), "ambiguous-link", f"the link {ref.raw} matches {len(found)} pages: {cands}", "write the type/slug form, e.g. [[" + found[0].key + "]]")
             return Link(None, label or target_text)
         if not found:
             formerly = [t for key, t in res.moved.items() if key.rpartition("/")[2] == target_text.strip()]
             if len(formerly) == 1:
-                diags.warning(e.path, line, col, "moved", f"the link {ref.raw} uses a former slug of '{formerly[0].title}'", f"write [[{formerly[0].key}]] or its title")
+                diags.warning(e.path, *_line(e, ref), "moved", f"the link {ref.raw} uses a former slug of '{formerly[0].title}'", f"write [[{formerly[0].key}]] or its title")
                 return Link(formerly[0], label or formerly[0].title, "", not label)
         if not found:
             hint = _suggest(res, target_text)
-            diags.error(e.path, line, col, "link", f"the link {ref.raw} matches no page", hint)
+            diags.error(e.path, *_line(e, ref), "link", f"the link {ref.raw} matches no page", hint)
             return Link(None, label or target_text)
         target = found[0]
         by_slug = fold(target_text) == fold(target.slug) and target_text == target.slug
@@ -598,7 +599,7 @@ def _resolve_link(res: Resolved, e: Entity, ref: Ref, diags: Diagnostics) -> Lin
         fragment = _find_section(res, target, section)
         if not fragment:
             avail = ", ".join(f"'{t}'" for _, _, t in res.of(target).markdown.headings) or "none"
-            diags.error(e.path, line, col, "link-section", f"the link {ref.raw}: '{target.title}' has no section '{section}'", f"its sections: {avail}")
+            diags.error(e.path, *_line(e, ref), "link-section", f"the link {ref.raw}: '{target.title}' has no section '{section}'", f"its sections: {avail}")
     titled = False
     if not label:
         label = target.title if by_slug else target_text
@@ -619,15 +620,14 @@ def _find_section(res: Resolved, target: Entity, section: str) -> str:
 
 
 def _resolve_cite(res: Resolved, e: Entity, ref: Ref, diags: Diagnostics) -> CiteGroup:
-    line, col = _line(e, ref)
     cites = []
     for part in ref.inner.split(";"):
         cite = parse_citation(part.strip().lstrip("-"))
         if cite is None:
-            diags.error(e.path, line, col, "citation", f"cannot read the citation '{part.strip()}' in {ref.raw}", "write [@source-slug] or [@source-slug, p. 12]")
+            diags.error(e.path, *_line(e, ref), "citation", f"cannot read the citation '{part.strip()}' in {ref.raw}", "write [@source-slug] or [@source-slug, p. 12]")
             continue
         if res.site.get("source", cite.key) is None:
-            diags.error(e.path, line, col, "citation", f"the citation {ref.raw} names '{cite.key}', which is not a source", _source_hint(res.site, cite.key))
+            diags.error(e.path, *_line(e, ref), "citation", f"the citation {ref.raw} names '{cite.key}', which is not a source", _source_hint(res.site, cite.key))
         cites.append(cite)
     return CiteGroup(tuple(cites))
 
