@@ -374,9 +374,11 @@ def _mirror(source: Path, target: Path) -> None:
     :func:`_link_tree` would make of ``source``, touching only what differs:
     a file already linked to the same inode is left as it is, any other is
     linked anew, and what ``source`` no longer has is removed. Its cost is a
-    ``scandir`` of each folder and a ``stat`` of each file (a build that
-    wrote few files changes few links), where ``_link_tree`` makes every
-    folder and link of the site again."""
+    ``scandir`` of each folder (a build that wrote few files changes few
+    links), where ``_link_tree`` makes every folder and link of the site
+    again: on one file system the inode numbers ``scandir`` reads tell the
+    same file, without a ``stat`` of either name."""
+    one_device = os.stat(source).st_dev == os.stat(target).st_dev
     todo = [(os.fspath(source), os.fspath(target))]
     while todo:
         src, dst = todo.pop()
@@ -397,14 +399,21 @@ def _mirror(source: Path, target: Path) -> None:
                     todo.append((entry.path, path))
                     continue
                 if old is not None:
-                    if not old.is_dir(follow_symlinks=False):
-                        a, b = entry.stat(follow_symlinks=False), old.stat(follow_symlinks=False)
-                        if (a.st_ino, a.st_dev) == (b.st_ino, b.st_dev):
-                            continue  # the same file: already linked
+                    if not old.is_dir(follow_symlinks=False) and _same_file(entry, old, one_device):
+                        continue  # already linked
                     _remove_entry(old)
                 os.link(entry.path, path)
         for old in have.values():  # what the site no longer has (its marker too)
             _remove_entry(old)
+
+
+def _same_file(a: os.DirEntry, b: os.DirEntry, one_device: bool) -> bool:
+    """Whether two names are links to one file (``one_device``: both trees
+    are on one file system, where an inode number names one file)."""
+    if one_device:
+        return a.inode() == b.inode()
+    x, y = a.stat(follow_symlinks=False), b.stat(follow_symlinks=False)
+    return (x.st_ino, x.st_dev) == (y.st_ino, y.st_dev)
 
 
 def _carried(entry: os.DirEntry) -> bool:
