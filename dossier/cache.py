@@ -68,11 +68,16 @@ class ContentCache:
         self._db: sqlite3.Connection | None = None
         self._current = False  # the file holds this generator version's entries
         self._pid = os.getpid()  # the process the connection is for
+        self._origin = self._pid  # the process that saves
+        #: entries made in a forked process, to hand back to the one that saves
+        self._made_apart: dict[str, Any] = {}
         if folder is not None:
             self._db, self._current = _open(folder / self.FILE)
 
     def get(self, key: str) -> Any:
         value = self.entries.get(key)
+        if isinstance(value, _Pickled):
+            value = pickle.loads(value)
         if value is None and self._db is not None and self._current and self._own_connection():
             try:
                 row = self._db.execute("SELECT value FROM entries WHERE key = ?", (key,)).fetchone()
@@ -98,6 +103,22 @@ class ContentCache:
     def put(self, key: str, value: Any) -> None:
         self.entries[key] = value
         self.used.add(key)
+        if os.getpid() != self._origin:
+            self._made_apart[key] = value
+
+    def handed_back(self) -> dict[str, bytes]:
+        """The entries a forked process (a renderer) made since it last
+        asked, pickled, for the process that saves (:meth:`take`): without
+        them, what renderers find (what a page's body says of others) would
+        be found again by every later build."""
+        made, self._made_apart = self._made_apart, {}
+        return {key: pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL) for key, value in made.items()}
+
+    def take(self, entries: dict[str, bytes]) -> None:
+        """Entries a forked process made (:meth:`handed_back`), kept as
+        their pickles until they are saved or read."""
+        for key, data in entries.items():
+            self.put(key, _Pickled(data))
 
     def keep(self, key: str) -> None:
         """Keep the row ``key`` at :meth:`save` although this build did not read it."""
@@ -125,7 +146,7 @@ class ContentCache:
             # only misses were put: new entries, or rows that could not be read;
             # pickled one at a time as SQLite takes them (all at once, they
             # were 170 MB more at the peak of a first build at 5,000 pages)
-            rows = ((k, pickle.dumps(v, protocol=pickle.HIGHEST_PROTOCOL)) for k, v in sorted(self.entries.items()))
+            rows = ((k, v if isinstance(v, _Pickled) else pickle.dumps(v, protocol=pickle.HIGHEST_PROTOCOL)) for k, v in sorted(self.entries.items()))
             self.close()
             self.folder.mkdir(parents=True, exist_ok=True)
             if not self._current:
@@ -154,6 +175,10 @@ class ContentCache:
         if self._db is not None:
             self._db.close()
             self._db = None
+
+
+class _Pickled(bytes):
+    """An entry as pickled by the forked process that made it."""
 
 
 #: the connections a forked process inherited: kept, so that they are never

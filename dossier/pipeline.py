@@ -339,7 +339,7 @@ def _write(project: Project, manifest, environment: str, report: BuildReport, in
             with stage("write", report.timings, reporter):
                 renderer = PelicanRenderer(project, staging.path)
                 pages = site_pages(resolved, renderer.options)
-                result = write_site(pages, resolved, renderer, staging, previous, keys, project.workers(), reporter)
+                result = write_site(pages, resolved, renderer, staging, previous, keys, project.workers(), reporter, cache)
             report.pages, report.written, report.renderer = result.rendered, result.written, renderer
             if project.search:
                 from .search import index_site, page_file

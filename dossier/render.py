@@ -92,10 +92,12 @@ def write_site(
     digests: dict[str, str],
     workers: int = 1,
     reporter: Reporter | None = None,
+    cache=None,
 ) -> RenderResult:
     """Render what changed since ``previous`` (everything without it) into
     ``staging``; ``reporter`` hears why each page is rendered, and of each
-    page as it is done (with its time)."""
+    page as it is done (with its time). What forked renderers put into
+    ``cache`` (the content cache) is handed back to it here."""
     from .progress import Reporter
 
     reporter = reporter or Reporter()
@@ -122,7 +124,7 @@ def write_site(
     # manifest then holds and pickles 37,000 keys at 5,000 pages, not the
     # 1.2 million copies forked renderers send back
     shared = {k: k for k in digests}
-    for path, read, digest, written, seconds in _render_all(selected, renderer, staging, forks, workers):
+    for path, read, digest, written, seconds in _render_all(selected, renderer, staging, forks, workers, cache):
         reporter.page(path, seconds)
         reporter.advance()
         result.records[path] = (tuple(sorted(shared.setdefault(k, k) for k in read)), digest)
@@ -152,8 +154,10 @@ def _render_one(i: int) -> tuple[str, frozenset, str, int, float]:
     return page.path, frozenset(read), hashlib.sha256(data).hexdigest(), int(written), time.perf_counter() - t
 
 
-def _render_share(indices: list[int]) -> list[tuple[str, frozenset, str, int, float]]:
-    return [_render_one(i) for i in indices]
+def _render_share(indices: list[int]) -> tuple[list[tuple[str, frozenset, str, int, float]], dict]:
+    """A share's pages, and the cache entries made rendering them."""
+    done = [_render_one(i) for i in indices]
+    return done, (_WORK["cache"].handed_back() if _WORK["cache"] is not None else {})
 
 
 def _forks(pages: list[Page], workers: int) -> bool:
@@ -161,8 +165,8 @@ def _forks(pages: list[Page], workers: int) -> bool:
     return workers > 1 and len(pages) >= 200 and hasattr(os, "fork")
 
 
-def _render_all(pages: list[Page], renderer: Renderer, staging: Staging, forks: bool, workers: int) -> Iterator[tuple[str, frozenset, str, int, float]]:
-    _WORK.update(pages=pages, env=renderer.env, base=renderer.context, staging=staging)
+def _render_all(pages: list[Page], renderer: Renderer, staging: Staging, forks: bool, workers: int, cache=None) -> Iterator[tuple[str, frozenset, str, int, float]]:
+    _WORK.update(pages=pages, env=renderer.env, base=renderer.context, staging=staging, cache=cache)
     try:
         if forks:
             import multiprocessing
@@ -172,7 +176,9 @@ def _render_all(pages: list[Page], renderer: Renderer, staging: Staging, forks: 
             from .interrupt import in_worker
 
             with multiprocessing.get_context("fork").Pool(workers, initializer=in_worker) as pool:  # stopped on leaving
-                for chunk in pool.imap(_render_share, shares):
+                for chunk, made in pool.imap(_render_share, shares):
+                    if cache is not None:
+                        cache.take(made)
                     yield from chunk
         else:
             for i in range(len(pages)):

@@ -210,6 +210,23 @@ def test_forked_renderers_read_the_rows_their_pages_need_with_their_own_connecti
     assert pages(project.output) == clean_pages(project, tmp_path)
 
 
+def test_what_forked_renderers_find_of_the_bodies_is_kept_for_the_next_build(project, counted, monkeypatch, tmp_path):
+    """What a page's body says of others (resolve.Mentions) is found when a
+    page quoting it is rendered: in a forked renderer, the rows it made are
+    handed back to the build, which saves them; a later build finds them."""
+    from dossier import render
+
+    monkeypatch.setattr(render, "_forks", lambda pages, workers: True)
+    build(project)
+    kept = {k.removeprefix("mentions:") for k in rows(project) if k.startswith("mentions:")}
+    assert set(SAYING) <= kept and counted["mentions"] == []  # none found by the build's own process
+    monkeypatch.setattr(render, "_forks", lambda pages, workers: False)
+    edit(project, "people/lev-sedov.md", "Son of", "The son of")
+    build(project)
+    assert counted["mentions"] == ["people/lev-sedov"]  # the edited body's alone
+    assert pages(project.output) == clean_pages(project, tmp_path)
+
+
 def test_save_writes_the_new_entries_and_forgets_the_stale_ones(project):
     build(project, check_only=True)
     before = rows(project)
