@@ -25,6 +25,7 @@ import hashlib
 import json
 import os
 import stat
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -41,6 +42,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "Manifest",
+    "FileStats",
     "environment_digest",
     "input_digests",
     "entity_digests",
@@ -73,6 +75,8 @@ class Manifest:
     #: the memory so, and are only ever searched for the few that changed
     records: dict[str, tuple[tuple[str, ...], str]] = field(default_factory=dict)
     warnings: list = field(default_factory=list)  # the build's warnings (Diagnostic objects)
+    #: what the files looked like when their digests were taken (None: not known)
+    stats: FileStats | None = None
 
     def entity_keys(self) -> set[str]:
         """The keys of the entities the last build had."""
@@ -99,6 +103,34 @@ class Manifest:
 
 # The inputs ---------------------------------------------------------------------
 
+#: How recent a file's last change may be, before the time its status was
+#: taken, for its digest to be trusted by status alone: a file changed in the
+#: same tick of a coarse clock as the look at it could change again unseen.
+RACY_NS = 2_000_000_000
+
+
+@dataclass
+class FileStats:
+    """Each content file's status (inode, size, modification and change
+    times, in nanoseconds) with its digest, as git's index keeps them: a file
+    whose status is the same is not read again to know its digest. Its change
+    time (``st_ctime``) moves with every write and every change of the other
+    times, and cannot be set back; a file whose change time is within
+    :data:`RACY_NS` of ``taken`` is read again ("racily clean" in git)."""
+
+    taken: int  # time.time_ns() just before the files were looked at
+    files: dict[str, tuple[int, int, int, int, str]] = field(default_factory=dict)
+
+    def digest(self, path: str, st: os.stat_result) -> str | None:
+        """The digest of ``path`` if its status says it is unchanged."""
+        known = self.files.get(path)
+        if known is None or known[:4] != (st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns):
+            return None
+        if max(st.st_ctime_ns, st.st_mtime_ns) >= self.taken - RACY_NS:
+            return None
+        return known[4]
+
+
 
 def environment_digest(project: Project) -> str:
     """Everything besides content that shapes the output."""
@@ -116,11 +148,15 @@ def environment_digest(project: Project) -> str:
     return hashlib.sha256("|".join(parts).encode()).hexdigest()
 
 
-def input_digests(project: Project) -> dict[str, str] | None:
+def input_digests(project: Project, known: FileStats | None = None, seen: FileStats | None = None) -> dict[str, str] | None:
     """Digest of every file under content/, cheaply, for the up-to-date check;
-    None when only a full build can judge (it then reports what it finds)."""
+    None when only a full build can judge (it then reports what it finds).
+    A file whose status ``known`` (the last build's) says is unchanged is not
+    read; ``seen`` receives every file's status and digest."""
     out = {}
     failed: list[OSError] = []
+    if seen is not None:
+        seen.taken, seen.files = time.time_ns(), {}
     for dirpath, dirnames, filenames in os.walk(project.content, onerror=failed.append):
         dirnames[:] = [d for d in dirnames if not d.startswith(".")]
         for name in filenames:
@@ -138,10 +174,16 @@ def input_digests(project: Project) -> dict[str, str] | None:
                 return None
             if not name.endswith(".md"):
                 continue  # load_site reads only Markdown; the rest is a warning it repeats
-            try:
-                out[relpath(p, project.root)] = hashlib.sha256(p.read_bytes()).hexdigest()
-            except OSError:
-                return None
+            rel = relpath(p, project.root)
+            digest = known.digest(rel, st) if known is not None else None
+            if digest is None:
+                try:
+                    digest = hashlib.sha256(p.read_bytes()).hexdigest()
+                except OSError:
+                    return None
+            out[rel] = digest
+            if seen is not None:
+                seen.files[rel] = (st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns, digest)
     if failed:  # a folder that cannot be read: the full build reports it
         return None
     # a commit changes the pages' history even when no file changed
@@ -172,10 +214,12 @@ def _output_intact(project: Project, manifest: Manifest) -> bool:
     return marker.get("build") == manifest.build_id
 
 
-def up_to_date(project: Project, manifest: Manifest, environment: str, found: dict[str, str] | None = None) -> bool:
+def up_to_date(project: Project, manifest: Manifest, environment: str, found: dict[str, str] | None = None, seen: FileStats | None = None) -> bool:
     """Nothing to do: the same inputs, environment and output as last time.
-    ``found`` receives the digests of the inputs (for the build that follows)."""
-    digests = input_digests(project)
+    ``found`` receives the digests of the inputs (for the build that follows),
+    ``seen`` the files' status (for its manifest): a file whose status is the
+    one the manifest holds is not read."""
+    digests = input_digests(project, manifest.stats if isinstance(manifest.stats, FileStats) else None, seen)
     if found is not None and digests is not None:
         found.update(digests)
     return digests == manifest.inputs and environment == manifest.environment and _output_intact(project, manifest)

@@ -277,7 +277,8 @@ def _build(project: Project, check_only: bool, clean: bool, resolve_always: bool
     manifest = None if (clean or check_only or not project.use_cache) else incremental.Manifest.load(project.cache_dir, project.output)
     environment = incremental.environment_digest(project) if manifest is not None else ""
     known: dict[str, str] = {}  # the inputs' digests, if the up-to-date check found them
-    if manifest is not None and not resolve_always and incremental.up_to_date(project, manifest, environment, known):
+    seen = incremental.FileStats(0)  # and the files' status, for the next build's check
+    if manifest is not None and not resolve_always and incremental.up_to_date(project, manifest, environment, known, seen):
         # nothing to read again: the last build's warnings still hold
         diags.extend(manifest.warnings)
         if diags.fails(project.strict):
@@ -311,13 +312,15 @@ def _build(project: Project, check_only: bool, clean: bool, resolve_always: bool
     # read and rendered; the rows not used yet are forgotten after writing
     _optional(lambda: cache.save(forget=False), notes, "the content cache")
     try:
-        return _write(project, manifest, environment, report, inputs, cache, notes, reporter, start)
+        stats = incremental.FileStats(seen.taken, {p: st for p, st in seen.files.items() if inputs.get(p) == st[4]}) if seen.taken else None
+        return _write(project, manifest, environment, report, inputs, cache, notes, reporter, start, stats)
     finally:
         cache.close()
 
 
-def _write(project: Project, manifest, environment: str, report: BuildReport, inputs: dict[str, str], cache: ContentCache, notes: list[str], reporter: Reporter, start: float) -> BuildReport:
-    """Render the resolved site into a staging folder, index it, swap it in."""
+def _write(project: Project, manifest, environment: str, report: BuildReport, inputs: dict[str, str], cache: ContentCache, notes: list[str], reporter: Reporter, start: float, stats=None) -> BuildReport:
+    """Render the resolved site into a staging folder, index it, swap it in;
+    ``stats`` (``incremental.FileStats``) goes into the new manifest."""
     from .history import read_history
     from .output import Staging
     from .pelican_plugin import PelicanRenderer
@@ -355,7 +358,7 @@ def _write(project: Project, manifest, environment: str, report: BuildReport, in
                 if indexed:
                     report.timings.update(search_timings)
             build_id = incremental.build_id(inputs, environment)
-            new_manifest = incremental.Manifest(build_id, inputs, keys, environment, result.records, report.diagnostics.warnings)
+            new_manifest = incremental.Manifest(build_id, inputs, keys, environment, result.records, report.diagnostics.warnings, stats)
             staging.commit({"build": build_id})
         report.notes = notes + staging.notes
         _optional(lambda: new_manifest.save(project.cache_dir, project.output), report.notes, "the build manifest")

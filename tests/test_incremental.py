@@ -339,3 +339,55 @@ def test_what_a_page_records_does_not_depend_on_when_its_backlinks_are_assembled
     eager = Manifest.load(site.cache_dir, site.output).records
     assert eager == lazy
     assert any("face:people/leon-trotsky" in keys for keys, _digest in lazy.values())
+
+
+def test_a_file_whose_status_is_unchanged_is_not_read_again(site, monkeypatch, tmp_path):
+    """The up-to-date check reads only the files whose status (inode, size,
+    times) differs from the last build's; a file rewritten to the same size
+    with its modification time put back differs in its change time."""
+    import os
+
+    from dossier import incremental
+
+    monkeypatch.setattr(incremental, "RACY_NS", 0)  # every file here was written a moment ago
+    path = site.content / "people" / "lev-sedov.md"
+    path.write_text(path.read_text(encoding="utf-8").replace("A second paragraph.", "A second paragraph, edited."), encoding="utf-8")
+    assert not build(site).up_to_date  # this build notes every file's status
+    read: list[str] = []
+    real = Path.read_bytes
+
+    def counted(self: Path) -> bytes:
+        if self.suffix == ".md":
+            read.append(self.name)
+        return real(self)
+
+    monkeypatch.setattr(Path, "read_bytes", counted)
+    assert build(site).up_to_date and read == []
+    path = site.content / "people" / "otto-bauer.md"
+    st = os.stat(path)
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("Austrian", "Austriah"), encoding="utf-8")
+    os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns))
+    assert os.stat(path).st_size == st.st_size and os.stat(path).st_mtime_ns == st.st_mtime_ns
+    report = build(site)
+    assert not report.up_to_date and set(read) == {"otto-bauer.md"}
+    assert "Austriah" in (site.output / "people" / "otto-bauer" / "index.html").read_text(encoding="utf-8")
+    assert files(site.output) == clean_copy(site, tmp_path)
+
+
+def test_a_file_changed_just_before_its_status_was_taken_is_read_again(tmp_path):
+    """A change in the same tick of a coarse clock as the look could be
+    followed by another the status would not show ("racily clean")."""
+    import os
+
+    from dossier.incremental import RACY_NS, FileStats
+
+    path = tmp_path / "a.md"
+    path.write_text("text", encoding="utf-8")
+    st = os.stat(path)
+    entry = (st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns, "its digest")
+    changed = max(st.st_ctime_ns, st.st_mtime_ns)
+    assert FileStats(changed + RACY_NS + 1, {"a.md": entry}).digest("a.md", st) == "its digest"
+    assert FileStats(changed + RACY_NS // 2, {"a.md": entry}).digest("a.md", st) is None
+    assert FileStats(changed + RACY_NS + 1, {"a.md": (*entry[:3], st.st_ctime_ns - 1, "its digest")}).digest("a.md", st) is None
+    assert FileStats(changed + RACY_NS + 1, {"b.md": entry}).digest("a.md", st) is None
