@@ -316,27 +316,33 @@ class Staging:
 
     @contextlib.contextmanager
     def _new_spare(self, beside: Path):
-        """The spare folder, made anew and tagged (an earlier spare of ours
-        removed), for the ``with`` block to fill; None where there is to be
+        """A new spare folder, tagged, for the ``with`` block to fill; it
+        then replaces an earlier spare of ours. None where there is to be
         none: no spare asked for, one not ours in the way (left alone:
         noted when a build tries to take it), or another file system than
-        ``beside``'s. A failure removes what was made: it is only a spare."""
+        ``beside``'s. It is made inside the staging folder and renamed into
+        place whole, so that a build killed at any moment leaves no spare
+        without its tag (which no later build could prove its own, nor
+        remove, nor replace): what it left in the staging folder goes with
+        that folder. A failure removes what was made: it is only a spare."""
         spare = self.spare
         made = None
         try:
             if spare is not None:
                 spare.parent.mkdir(parents=True, exist_ok=True)
                 if os.stat(spare.parent).st_dev == os.stat(beside).st_dev and (not os.path.lexists(spare) or _spare_tag(spare) is not None):
-                    if os.path.lexists(spare):
-                        remove_ours(spare)
-                    os.mkdir(spare, 0o755)
-                    _write_tag(spare, self.token)
-                    made = spare
+                    made = self.folder / "spare"
+                    os.mkdir(made, 0o755)
+                    _write_tag(made, self.token, spare.name)
         except OSError:
             self._drop_spare()
             made = None
         try:
             yield made
+            if made is not None:
+                if os.path.lexists(spare):
+                    remove_ours(spare)
+                os.rename(made, spare)
         except OSError:
             self._drop_spare()
 
@@ -428,8 +434,10 @@ def _remove_entry(entry: os.DirEntry) -> None:
         os.unlink(entry.path)
 
 
-def _write_tag(folder: Path, token: str) -> None:
-    tag = {"generator": "dossier", "folder": folder.name, "pid": os.getpid(), "token": token, "started": _started(os.getpid())}
+def _write_tag(folder: Path, token: str, name: str | None = None) -> None:
+    """Tag ``folder`` as made by this build; ``name``: the name it will be
+    renamed to (its own by default)."""
+    tag = {"generator": "dossier", "folder": name or folder.name, "pid": os.getpid(), "token": token, "started": _started(os.getpid())}
     fd = os.open(folder / TAG, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
     with os.fdopen(fd, "w", encoding="utf-8") as fh:
         fh.write(json.dumps(tag, sort_keys=True) + "\n")

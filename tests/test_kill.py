@@ -26,7 +26,7 @@ import pytest
 from conftest import REPO
 
 from dossier.incremental import Manifest
-from dossier.output import MARKER, tree_digest
+from dossier.output import MARKER, _read_tag, tree_digest
 from dossier.pipeline import Project, build
 
 pytestmark = pytest.mark.slow
@@ -226,7 +226,7 @@ HOOKS = textwrap.dedent(
         out._exchange = _exchange
         def rename(a, b):
             # the replaced site is about to move into the spare, made and tagged
-            if armed and str(a) == str(armed[0]) and os.path.basename(os.path.dirname(str(b))).startswith("spare-"):
+            if armed and str(a) == str(armed[0]) and os.path.basename(os.path.dirname(str(b))) == "spare":
                 die()
             return real_rename(a, b)
         os.rename = rename
@@ -255,6 +255,13 @@ HOOKS = textwrap.dedent(
             real_link_tree(source, target)
             die()
         out._link_tree = _link_tree
+    elif point == "before-tagging-the-spare":  # the new spare's folder made, not yet tagged
+        real_write_tag = out._write_tag
+        def _write_tag(folder, token, name=None):
+            if name is not None and name.startswith("spare-"):
+                die()
+            return real_write_tag(folder, token, name)
+        out._write_tag = _write_tag
     elif point == "between-renames":  # no renameat2: the two-rename fallback
         out._exchange = lambda a, b: False
         def rename(a, b):
@@ -279,7 +286,7 @@ HOOKS = textwrap.dedent(
     """
 )
 
-POINTS = ["before-swap", "after-exchange", "while-keeping-the-old-site", "while-mirroring", "while-linking-the-spare", "between-renames", "before-manifest", "half-written-manifest"]
+POINTS = ["before-swap", "after-exchange", "while-keeping-the-old-site", "before-tagging-the-spare", "while-mirroring", "while-linking-the-spare", "between-renames", "before-manifest", "half-written-manifest"]
 
 
 @pytest.mark.parametrize("point", POINTS)
@@ -309,6 +316,9 @@ def test_sigkill_at_exact_points_of_the_swap(site, tmp_path, point):
     new = tree_digest(output)
     assert new != previous
     assert leftovers(output) == []
+    # and it kept a spare of its own for the next build (none is left that no build could take)
+    spare = Manifest.spare_for(Project.at(root).cache_dir, output)
+    assert (spare / "site").is_dir() and _read_tag(spare) is not None, point
     if point in ("while-mirroring", "while-linking-the-spare"):  # and what it built is what a clean build makes
         clean = tmp_path / "clean"
         __import__("shutil").copytree(content, clean / "content")
@@ -322,7 +332,7 @@ def test_sigkill_at_exact_points_of_the_swap(site, tmp_path, point):
         assert state is None and len(waiting) == 1 and ".staging-" in waiting[0], left
     else:
         assert state in (previous, new), f"killed {point}: the output is neither the previous nor the new site"
-        assert state == (new if point in ("after-exchange", "while-keeping-the-old-site", "while-linking-the-spare", "before-manifest", "half-written-manifest") else previous)
+        assert state == (new if point in ("after-exchange", "while-keeping-the-old-site", "before-tagging-the-spare", "while-linking-the-spare", "before-manifest", "half-written-manifest") else previous)
     STATS["swap kill points"] = int(STATS.get("swap kill points", 0)) + 1
 
 
