@@ -391,3 +391,18 @@ def test_a_file_changed_just_before_its_status_was_taken_is_read_again(tmp_path)
     assert FileStats(changed + RACY_NS // 2, {"a.md": entry}).digest("a.md", st) is None
     assert FileStats(changed + RACY_NS + 1, {"a.md": (*entry[:3], st.st_ctime_ns - 1, "its digest")}).digest("a.md", st) is None
     assert FileStats(changed + RACY_NS + 1, {"b.md": entry}).digest("a.md", st) is None
+
+
+def test_the_up_to_date_check_leaves_the_manifest_s_records_unread(site):
+    """A manifest's digests and records (most of its bytes) are unpickled
+    when first read; the up-to-date check reads neither."""
+    from dossier import incremental
+    from dossier.incremental import Manifest
+
+    manifest = Manifest.load(site.cache_dir, site.output)
+    assert "records" not in vars(manifest) and "digests" not in vars(manifest)
+    assert incremental.up_to_date(site, manifest, incremental.environment_digest(site))
+    assert "records" not in vars(manifest) and "digests" not in vars(manifest)
+    # read when asked, as saved
+    assert "people/lev-sedov/index.html" in manifest.records and "people/lev-sedov" in manifest.digests
+    assert build(site).up_to_date
