@@ -97,8 +97,8 @@ def _tags_named(name: str) -> re.Pattern:
     return re.compile(rf"<(/?){name}\b[^>]*>")
 
 
-def _element(html: str, attribute: str, at: int) -> tuple[int, int] | None:
-    """Where the element whose start tag holds ``attribute`` at ``at`` begins
+def _element(html: str, at: int) -> tuple[int, int] | None:
+    """Where the element whose start tag holds the attribute at ``at`` begins
     and ends (after its end tag), counting the elements of the same name
     inside it; None if its tags cannot be found."""
     start = html.rfind("<", 0, at)
@@ -129,7 +129,7 @@ def search_input(html: str) -> str | None:
     at = html.find(_BODY)
     if at < 0 or html.count("data-pagefind-body") != 1:
         return None
-    body = _element(html, _BODY, at)
+    body = _element(html, at)
     if body is None or "data-pagefind-" in html[: body[0]] or html.find("data-pagefind-", body[1]) >= 0:
         return None
     start, end = body
@@ -138,7 +138,7 @@ def search_input(html: str) -> str | None:
     parts = []
     at = html.find(_IGNORED, start, end)
     while at >= 0:
-        ignored = _element(html, _IGNORED, at)
+        ignored = _element(html, at)
         if ignored is None or ignored[1] > end:
             return None
         parts.append(html[start : ignored[0]])
