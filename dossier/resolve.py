@@ -281,8 +281,7 @@ def resolve(site: Site, rendered: dict[str, Rendered], diags: Diagnostics, cache
     for e in everyone:  # a body refused by markup.MAX_MARKDOWN_WORK
         for line, message in getattr(res.of(e).markdown, "problems", ()):
             diags.error(e.path, e.doc.body_line + line - 1, 1, "too-large", message)
-    for e in everyone:
-        resolve_body(res, e, diags)
+    _resolve_bodies(res, everyone, diags, cache)
     _derive_relations(res)
     res.said = Said(res, cache)
     for page in res.entities.values():
@@ -540,7 +539,9 @@ def _check_field_sources(site: Site, diags: Diagnostics) -> None:
 # Body references ---------------------------------------------------------------
 
 
-def resolve_body(res: Resolved, e: Entity, diags: Diagnostics) -> None:
+def resolve_body(res: Resolved, e: Entity, diags: Diagnostics, read: set[tuple] | None = None) -> None:
+    """Resolve the references of ``e``'s body; ``read`` receives what the
+    result depends on besides the body (see :func:`_now`)."""
     page = res.of(e)
     for ref in page.markdown.refs:
         if ref.in_attribute:
@@ -551,12 +552,98 @@ def resolve_body(res: Resolved, e: Entity, diags: Diagnostics) -> None:
             page.resolved_refs.append(Link(None, written_text(ref.kind, ref.inner)) if ref.kind == "link" else CiteGroup(()))
             continue
         if ref.kind == "link":
-            page.resolved_refs.append(_resolve_link(res, e, ref, diags))
+            page.resolved_refs.append(_resolve_link(res, e, ref, diags, read))
         else:
-            page.resolved_refs.append(_resolve_cite(res, e, ref, diags))
+            page.resolved_refs.append(_resolve_cite(res, e, ref, diags, read))
 
 
-def _resolve_link(res: Resolved, e: Entity, ref: Ref, diags: Diagnostics) -> Link:
+#: The content cache's row of every body's resolved references, with what
+#: each resolution read (see :func:`_resolve_bodies`).
+RESOLUTIONS_ROW = "resolutions:"
+
+
+def _resolve_bodies(res: Resolved, everyone: list[Entity], diags: Diagnostics, cache=None) -> None:
+    """Every body's references, resolved again only where what they depend
+    on changed. A resolution depends on the body and on what it read of the
+    rest of the site: the pages a name leads to, whether a ``type/slug``
+    exists, a target's title (when it is the label) or body (when a link
+    names a section), whether a cited source exists (:func:`_now`). ``cache``
+    keeps, in one row, each body's resolution with the digest of its body
+    and the list of what it read, and the value of everything read; a body
+    whose digest is the same and whose every read value is still the same
+    takes its resolution from there. A body whose resolution found a problem
+    is resolved by every build, so that the diagnostic is never lost."""
+    row = f"{RESOLUTIONS_ROW}{res.site.schema.name}"
+    kept = cache.get(row) if cache is not None else None
+    then, before = kept if isinstance(kept, tuple) and len(kept) == 2 else ({}, {})
+    values: dict[tuple, Any] = {}  # what was read -> its value in this build
+
+    def now(what: tuple) -> Any:
+        if what not in values:
+            values[what] = _now(res, what)
+        return values[what]
+
+    kept_pages: dict[str, tuple] = {}
+    changed = False
+    for e in everyone:
+        digest = hashlib.sha256(e.body.encode("utf-8")).digest()
+        was = before.get(e.key)
+        if was is not None and was[0] == digest and all(now(what) == then.get(what, _UNREAD) for what in was[1]):
+            res.of(e).resolved_refs = [_rebuilt(res, r) for r in was[2]]
+            kept_pages[e.key] = was
+            continue
+        changed = True
+        read: set[tuple] = set()
+        found = len(diags)
+        resolve_body(res, e, diags, read)
+        if len(diags) == found:
+            kept_pages[e.key] = (digest, tuple(sorted(read)), tuple(_compact(r) for r in res.of(e).resolved_refs))
+            for what in read:
+                now(what)
+    if cache is not None and (changed or len(kept_pages) != len(before)):
+        cache.put(row, ({what: values[what] for page in kept_pages.values() for what in page[1]}, kept_pages))
+
+
+_UNREAD = object()
+
+
+def _now(res: Resolved, what: tuple) -> Any:
+    """The value in this build of one thing a resolution read:
+    ``("name", folded)``: the keys of the pages claiming the name;
+    ``("key", kind, slug)``: the key of that page, or None;
+    ``("title", key)``: the page's title; ``("body", key)``: the digest of
+    its body (which fixes its sections); ``("source", slug)``: whether
+    that source exists."""
+    kind = what[0]
+    if kind == "name":
+        return tuple(c.key for c in res.names.get(what[1], ()))
+    if kind == "key":
+        target = res.site.get(what[1], what[2])
+        return target.key if target is not None else None
+    if kind == "source":
+        return res.site.get("source", what[1]) is not None
+    page = res.entities.get(what[1])
+    if page is None:
+        return None
+    if kind == "title":
+        return page.entity.title
+    return hashlib.sha256(page.entity.body.encode("utf-8")).digest()
+
+
+def _compact(ref: Link | CiteGroup) -> tuple:
+    if isinstance(ref, Link):
+        return (ref.target.key, ref._label, ref._fragment, ref.titled)
+    return (ref.cites,)
+
+
+def _rebuilt(res: Resolved, kept: tuple) -> Link | CiteGroup:
+    if len(kept) == 1:
+        return CiteGroup(kept[0])
+    key, label, fragment, titled = kept
+    return Link(res.entities[key].entity, label, fragment, titled)
+
+
+def _resolve_link(res: Resolved, e: Entity, ref: Ref, diags: Diagnostics, read: set[tuple] | None = None) -> Link:
     target_text, _, label = ref.inner.partition("|")
     target_text, _, section = target_text.partition("#")
     target_text, label, section = target_text.strip(), label.strip(), section.strip()
@@ -568,6 +655,8 @@ def _resolve_link(res: Resolved, e: Entity, ref: Ref, diags: Diagnostics) -> Lin
         kind = of_folder.name
         target = res.site.get(kind, rest)
         by_slug = True
+        if read is not None:
+            read.add(("key", kind, rest))
         if target is None and f"{folder}/{rest}" in res.moved:
             target = res.moved[f"{folder}/{rest}"]
             diags.warning(e.path, *_line(e, ref), "moved", f"the link {ref.raw} uses a former address of '{target.title}'", f"write [[{target.key}]]")
@@ -579,6 +668,8 @@ def _resolve_link(res: Resolved, e: Entity, ref: Ref, diags: Diagnostics) -> Lin
         return Link(None, label or ref.inner)
     else:
         found = res.names.get(fold(target_text), [])
+        if read is not None:
+            read.add(("name", fold(target_text)))
         if len(found) > 1:
             cands = ", ".join(f"'{c.key}' ({c.title})" for c in found)
             diags.error(e.path, *_line(e, ref), "ambiguous-link", f"the link {ref.raw} matches {len(found)} pages: {cands}", "write the type/slug form, e.g. [[" + found[0].key + "]]")
@@ -596,6 +687,8 @@ def _resolve_link(res: Resolved, e: Entity, ref: Ref, diags: Diagnostics) -> Lin
         by_slug = fold(target_text) == fold(target.slug) and target_text == target.slug
     fragment = ""
     if section:
+        if read is not None:
+            read.add(("body", target.key))
         fragment = _find_section(res, target, section)
         if not fragment:
             avail = ", ".join(f"'{t}'" for _, _, t in res.of(target).markdown.headings) or "none"
@@ -604,6 +697,8 @@ def _resolve_link(res: Resolved, e: Entity, ref: Ref, diags: Diagnostics) -> Lin
     if not label:
         label = target.title if by_slug else target_text
         titled = by_slug
+        if titled and read is not None:
+            read.add(("title", target.key))
         if section:
             label = f"{label} § {section}"
     return Link(target, label, fragment, titled)
@@ -619,13 +714,15 @@ def _find_section(res: Resolved, target: Entity, section: str) -> str:
     return ""
 
 
-def _resolve_cite(res: Resolved, e: Entity, ref: Ref, diags: Diagnostics) -> CiteGroup:
+def _resolve_cite(res: Resolved, e: Entity, ref: Ref, diags: Diagnostics, read: set[tuple] | None = None) -> CiteGroup:
     cites = []
     for part in ref.inner.split(";"):
         cite = parse_citation(part.strip().lstrip("-"))
         if cite is None:
             diags.error(e.path, *_line(e, ref), "citation", f"cannot read the citation '{part.strip()}' in {ref.raw}", "write [@source-slug] or [@source-slug, p. 12]")
             continue
+        if read is not None:
+            read.add(("source", cite.key))
         if res.site.get("source", cite.key) is None:
             diags.error(e.path, *_line(e, ref), "citation", f"the citation {ref.raw} names '{cite.key}', which is not a source", _source_hint(res.site, cite.key))
         cites.append(cite)

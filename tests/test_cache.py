@@ -23,9 +23,10 @@ SITE = {
     "sources/broue-1980.md": "---\ntitle: Trotsky et le bloc\nkind: secondary\nauthor: Pierre Broué\ndate: 1980\n---\nThe article.\n",
 }
 FILES = len(SITE)  # no home page in this site
-#: a file's parsed document, its rendered body and that body's text; and what
-#: the checks across pages found in the front matter
-ROWS = 3 * FILES + 1
+#: a file's parsed document, its rendered body and that body's text; what
+#: the checks across pages found in the front matter, and every body's
+#: resolved references
+ROWS = 3 * FILES + 2
 #: the pages whose bodies link to or cite another: a build keeps what they say of it
 SAYING = ["groups/left-opposition", "people/leon-trotsky", "people/lev-sedov"]
 
@@ -237,8 +238,11 @@ def test_save_writes_the_new_entries_and_forgets_the_stale_ones(project):
     assert len(after) == ROWS
     gone, added = set(before) - set(after), set(after) - set(before)
     assert len(gone) == len(added) == 3 and all("otto-bauer" in k for k in gone if k.startswith("doc:"))
-    # the entries of unchanged files were not rewritten
-    assert all(after[k] == before[k] for k in set(before) & set(after))
+    # the entries of unchanged files were not rewritten; the row of every
+    # body's resolution was, with the new body's
+    site_wide = "resolutions:dossier"
+    assert all(after[k] == before[k] for k in set(before) & set(after) - {site_wide})
+    assert after[site_wide] != before[site_wide]
 
 
 def test_an_unchanged_site_leaves_the_file_alone(project):

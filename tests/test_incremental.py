@@ -406,3 +406,108 @@ def test_the_up_to_date_check_leaves_the_manifest_s_records_unread(site):
     # read when asked, as saved
     assert "people/lev-sedov/index.html" in manifest.records and "people/lev-sedov" in manifest.digests
     assert build(site).up_to_date
+
+
+# Resolution by what it read ------------------------------------------------------
+
+#: a page whose body reads the site in every way a resolution can: a titled
+#: ``type/slug`` link, a name with a section, a plain name and a citation
+READING = {
+    "people/anna.md": "---\ntitle: Anna\n---\nSee [[people/boris]], [[Boris#Early life]] and [[Cyril]] [@src-1930, p. 4].\n",
+    "people/boris.md": "---\ntitle: Boris Petrov\naliases: [Boris]\n---\n## Early life\n\nBorn.\n",
+    "people/kirill.md": "---\ntitle: Cyril\n---\nPlain.\n",
+    "people/dora.md": "---\ntitle: Dora\n---\nUnrelated, but see [[people/kirill|him]].\n",
+    "sources/src-1930.md": "---\ntitle: A memoir\nkind: primary\nauthor: Someone\ndate: 1930\n---\nThe memoir.\n",
+}
+
+
+@pytest.fixture
+def reading(make_site, monkeypatch):
+    """The site above, built once; then the keys of the bodies each build resolves."""
+    from dossier import resolve
+
+    project = Project.at(make_site(READING))
+    project.search = False
+    build(project)
+    resolved: list[str] = []
+    real = resolve.resolve_body
+
+    def counted(res, e, diags, read=None):
+        resolved.append(e.key)
+        return real(res, e, diags, read)
+
+    monkeypatch.setattr(resolve, "resolve_body", counted)
+    return project, resolved
+
+
+def _edit(project: Project, name: str, old: str, new: str) -> None:
+    path = project.content / name
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new), encoding="utf-8")
+
+
+def test_an_edit_resolves_again_only_the_body_edited(reading, tmp_path):
+    project, resolved = reading
+    _edit(project, "people/dora.md", "Unrelated", "Not related")
+    build(project)
+    assert resolved == ["people/dora"]
+    assert files(project.output) == clean_copy(project, tmp_path)
+
+
+def test_a_new_title_resolves_again_the_bodies_showing_it(reading, tmp_path):
+    project, resolved = reading
+    _edit(project, "people/boris.md", "title: Boris Petrov", "title: Boris Ivanov")
+    build(project)
+    assert resolved == ["people/anna"]  # Boris's own body reads nothing
+    assert ">Boris Ivanov</a>" in (project.output / "people" / "anna" / "index.html").read_text(encoding="utf-8")
+    assert files(project.output) == clean_copy(project, tmp_path)
+
+
+@pytest.mark.parametrize(
+    ("change", "code"),
+    [
+        (("people/boris.md", "## Early life", "## Youth"), "link-section"),  # the section linked to is gone
+        (("people/dora.md", "title: Dora", "title: Dora\naliases: [Cyril]"), "ambiguous-link"),  # a second page claims a name
+        (("people/kirill.md", "title: Cyril", "title: Kirill"), "link"),  # no page has the name now
+        (("sources/src-1930.md", "kind: primary", "kind: memoir"), None),  # another error; the citation still holds
+    ],
+)
+def test_what_a_resolution_read_changing_resolves_the_body_again(reading, change, code):
+    from dossier.diagnostics import BuildFailed
+
+    project, resolved = reading
+    _edit(project, *change)
+    with pytest.raises(BuildFailed) as failed:
+        build(project)
+    found = {(d.path, d.code) for d in failed.value.diagnostics.errors}
+    if code is not None:
+        assert ("content/people/anna.md", code) in found
+        assert "people/anna" in resolved
+        # and the next build reports it again: a body whose resolution found
+        # a problem is never taken from the cache
+        resolved.clear()
+        with pytest.raises(BuildFailed) as again:
+            build(project)
+        assert ("content/people/anna.md", code) in {(d.path, d.code) for d in again.value.diagnostics.errors}
+        assert "people/anna" in resolved
+    else:
+        assert "people/anna" not in resolved
+
+
+@pytest.mark.parametrize(
+    ("removed", "page", "code"),
+    [
+        ("people/kirill.md", "people/dora", "link"),  # named by its type/slug alone
+        ("sources/src-1930.md", "people/anna", "citation"),
+    ],
+)
+def test_a_page_or_source_removed_resolves_again_the_bodies_naming_it(reading, removed, page, code):
+    from dossier.diagnostics import BuildFailed
+
+    project, resolved = reading
+    (project.content / removed).unlink()
+    with pytest.raises(BuildFailed) as failed:
+        build(project)
+    assert (f"content/{page}.md", code) in {(d.path, d.code) for d in failed.value.diagnostics.errors}
+    assert page in resolved
