@@ -9,10 +9,12 @@ diagnostics. Plain Python: no Pelican, no templates.
 from __future__ import annotations
 
 import difflib
+import functools
 import hashlib
 import pickle
+import zlib
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -162,7 +164,8 @@ class ResolvedEntity:
 
     entity: Entity
     markdown: Rendered
-    resolved_refs: list[Link | CiteGroup] = field(default_factory=list)
+    #: the body's references as resolved (None: ``later_refs`` gives them)
+    given_refs: list[Link | CiteGroup] | None = field(default_factory=list)
     #: source key -> backlink (None: found when first read, see ``backlinks``)
     given_backlinks: dict[str, Backlink] | None = None
     derived: dict[str, list[Related]] = field(default_factory=dict)  # section title -> items
@@ -171,6 +174,10 @@ class ResolvedEntity:
     #: every reference in another entity's fields that names this one
     referenced_by: list[tuple[Entity, Reference]] = field(default_factory=list)
     said: Said | None = field(default=None, repr=False, compare=False)
+    #: what gives ``given_refs`` when first read (the cache's resolution)
+    later_refs: Callable[[], list[Link | CiteGroup]] | None = field(default=None, repr=False, compare=False)
+    #: (the pages its body links to, the sources it cites), when the cache gave them
+    body_targets: tuple[frozenset[str], frozenset[str]] | None = field(default=None, repr=False, compare=False)
 
     # Found without noting what they were found from: a page notes what it
     # shows of each (Backlink.contexts, CitedBy.sentence), as when they were
@@ -201,6 +208,27 @@ class ResolvedEntity:
     def refs(self) -> list[Link | CiteGroup]:
         deps.note(deps.links(self.entity.key))
         return self.resolved_refs
+
+    @property
+    def resolved_refs(self) -> list[Link | CiteGroup]:
+        """The body's references as resolved (noting nothing: see :attr:`refs`)."""
+        if self.given_refs is None:
+            self.given_refs, self.later_refs = self.later_refs(), None
+        return self.given_refs
+
+    def targets_of_body(self, site: Site) -> tuple[frozenset[str], frozenset[str]]:
+        """The other pages the body links to, and the sources it cites."""
+        if self.body_targets is None:
+            linked: set[str] = set()
+            cited: set[str] = set()
+            for ref in self.resolved_refs:
+                if isinstance(ref, Link):
+                    if ref.target is not None and ref.target.key != self.entity.key:
+                        linked.add(ref.target.key)
+                else:
+                    cited.update(t.key for t in (site.get("source", c.key) for c in ref.cites) if t is not None)
+            self.body_targets = (frozenset(linked), frozenset(cited))
+        return self.body_targets
 
     @property
     def incoming(self) -> list[tuple[Entity, Reference]]:
@@ -562,49 +590,85 @@ def resolve_body(res: Resolved, e: Entity, diags: Diagnostics, read: set[tuple] 
 RESOLUTIONS_ROW = "resolutions:"
 
 
+#: How many rows the kept resolutions are spread over (by a digest of the
+#: page's key), so that an edit rewrites one sixteenth of them.
+_BUCKETS = 16
+
+
+def _bucket(key: str) -> int:
+    return zlib.crc32(key.encode("utf-8")) % _BUCKETS
+
+
 def _resolve_bodies(res: Resolved, everyone: list[Entity], diags: Diagnostics, cache=None) -> None:
     """Every body's references, resolved again only where what they depend
     on changed. A resolution depends on the body and on what it read of the
     rest of the site: the pages a name leads to, whether a ``type/slug``
     exists, a target's title (when it is the label) or body (when a link
-    names a section), whether a cited source exists (:func:`_now`). ``cache``
-    keeps, in one row, each body's resolution with the digest of its body
-    and the list of what it read, and the value of everything read; a body
-    whose digest is the same and whose every read value is still the same
-    takes its resolution from there. A body whose resolution found a problem
-    is resolved by every build, so that the diagnostic is never lost."""
+    names a section), whether a cited source exists (:func:`_now`).
+
+    ``cache`` keeps, in one row, everything the resolutions read, numbered,
+    with its value then; and in :data:`_BUCKETS` more, each body's
+    resolution with the digest of the body and the numbers of what it read.
+    What was read is looked at again once for the whole site; a body whose
+    digest is the same and which read nothing that changed takes its
+    resolution from there: the pages it links to and cites (for
+    :class:`Said`), and its references, made into objects when first read.
+    A body whose resolution found a problem is resolved by every build, so
+    that the diagnostic is never lost."""
     row = f"{RESOLUTIONS_ROW}{res.site.schema.name}"
-    kept = cache.get(row) if cache is not None else None
-    then, before = kept if isinstance(kept, tuple) and len(kept) == 2 else ({}, {})
-    values: dict[tuple, Any] = {}  # what was read -> its value in this build
-
-    def now(what: tuple) -> Any:
-        if what not in values:
-            values[what] = _now(res, what)
-        return values[what]
-
-    kept_pages: dict[str, tuple] = {}
-    changed = False
+    table = cache.get(row) if cache is not None else None
+    whats, values = (list(table[0]), list(table[1])) if isinstance(table, tuple) and len(table) == 2 else ([], [])
+    before: list[dict[str, tuple]] = [{} for _ in range(_BUCKETS)]
+    for i in range(_BUCKETS if whats else 0):
+        kept = cache.get(f"{row}:{i}")
+        if isinstance(kept, dict):
+            before[i] = kept
+    # one look at all that was read: what changed since, by its number
+    changed: set[int] = set()
+    for i, what in enumerate(whats):
+        value = _now(res, what)
+        if value != values[i]:
+            changed.add(i)
+            values[i] = value
+    known = len(whats)
+    numbers: dict[tuple, int] | None = None  # what was read -> its number, when first needed
+    pages: list[dict[str, tuple]] = [{} for _ in range(_BUCKETS)]
     for e in everyone:
+        bucket = _bucket(e.key)
         digest = hashlib.sha256(e.body.encode("utf-8")).digest()
-        was = before.get(e.key)
-        if was is not None and was[0] == digest and all(now(what) == then.get(what, _UNREAD) for what in was[1]):
-            res.of(e).resolved_refs = [_rebuilt(res, r) for r in was[2]]
-            kept_pages[e.key] = was
+        was = before[bucket].get(e.key)
+        page = res.of(e)
+        if was is not None and was[0] == digest and changed.isdisjoint(was[1]):
+            page.given_refs, page.body_targets = None, was[3]
+            page.later_refs = functools.partial(_rebuilt, res.entities, was[2])
+            pages[bucket][e.key] = was
             continue
-        changed = True
         read: set[tuple] = set()
         found = len(diags)
         resolve_body(res, e, diags, read)
-        if len(diags) == found:
-            kept_pages[e.key] = (digest, tuple(sorted(read)), tuple(_compact(r) for r in res.of(e).resolved_refs))
-            for what in read:
-                now(what)
-    if cache is not None and (changed or len(kept_pages) != len(before)):
-        cache.put(row, ({what: values[what] for page in kept_pages.values() for what in page[1]}, kept_pages))
-
-
-_UNREAD = object()
+        if len(diags) > found:
+            continue
+        if numbers is None:
+            numbers = {what: i for i, what in enumerate(whats)}
+        for what in read:
+            if what not in numbers:
+                numbers[what] = len(whats)
+                whats.append(what)
+                values.append(_now(res, what))
+        pages[bucket][e.key] = (digest, tuple(sorted(numbers[what] for what in read)), tuple(_compact(r) for r in page.resolved_refs), page.targets_of_body(res.site))
+    if cache is None:
+        return
+    rewrite = {i for i in range(_BUCKETS) if pages[i] is not before[i] and pages[i] != before[i]}
+    used = set().union(*(read for bucket in pages for _d, read, _r, _t in bucket.values()))
+    if len(used) < len(whats) // 2:  # most of it no body reads now: numbered afresh
+        again = {old: new for new, old in enumerate(sorted(used))}
+        whats, values = [whats[i] for i in sorted(used)], [values[i] for i in sorted(used)]
+        pages = [{key: (d, tuple(map(again.__getitem__, read)), r, t) for key, (d, read, r, t) in bucket.items()} for bucket in pages]
+        rewrite, changed = set(range(_BUCKETS)), {-1}
+    if changed or len(whats) > known or not table:
+        cache.put(row, (tuple(whats), tuple(values)))
+    for i in sorted(rewrite):
+        cache.put(f"{row}:{i}", pages[i])
 
 
 def _now(res: Resolved, what: tuple) -> Any:
@@ -636,11 +700,9 @@ def _compact(ref: Link | CiteGroup) -> tuple:
     return (ref.cites,)
 
 
-def _rebuilt(res: Resolved, kept: tuple) -> Link | CiteGroup:
-    if len(kept) == 1:
-        return CiteGroup(kept[0])
-    key, label, fragment, titled = kept
-    return Link(res.entities[key].entity, label, fragment, titled)
+def _rebuilt(entities: dict[str, ResolvedEntity], kept: tuple[tuple, ...]) -> list[Link | CiteGroup]:
+    """The references :func:`_compact` kept, as objects again."""
+    return [Link(entities[r[0]].entity, r[1], r[2], r[3]) if len(r) == 4 else CiteGroup(r[0]) for r in kept]
 
 
 def _resolve_link(res: Resolved, e: Entity, ref: Ref, diags: Diagnostics, read: set[tuple] | None = None) -> Link:
@@ -915,14 +977,9 @@ class Said:
         site = res.site
         for key, page in res.entities.items():
             e = page.entity
-            linked: set[str] = set()
-            cited: set[str] = set()
-            for ref in page.resolved_refs:
-                if isinstance(ref, Link):
-                    if ref.target is not None and ref.target.key != key:
-                        linked.add(ref.target.key)
-                else:
-                    cited.update(t.key for t in (site.get("source", c.key) for c in ref.cites) if t is not None)
+            body_linked, body_cited = page.targets_of_body(site)
+            linked = set(body_linked)
+            cited = set(body_cited)
             if e.kind != "home":
                 linked.update(t.key for _ref, t in site.targets(e))
                 cited.update(t.key for t in (site.get("source", fc.cite.key) for fc in site.schema.citations(e.kind, e.data)) if t is not None)

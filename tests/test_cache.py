@@ -13,6 +13,7 @@ from dossier import markup, model, network, pipeline, resolve
 from dossier.cache import ContentCache, atomic_pickle, generator_version
 from dossier.diagnostics import BuildFailed
 from dossier.pipeline import Project, build
+from dossier.resolve import _bucket
 from dossier.views import NETWORK
 
 SITE = {
@@ -24,9 +25,9 @@ SITE = {
 }
 FILES = len(SITE)  # no home page in this site
 #: a file's parsed document, its rendered body and that body's text; what
-#: the checks across pages found in the front matter, and every body's
-#: resolved references
-ROWS = 3 * FILES + 2
+#: the checks across pages found in the front matter; what the bodies'
+#: resolutions read, and the rows holding those resolutions
+ROWS = 3 * FILES + 2 + len({_bucket(name.removesuffix(".md")) for name in SITE})
 #: the pages whose bodies link to or cite another: a build keeps what they say of it
 SAYING = ["groups/left-opposition", "people/leon-trotsky", "people/lev-sedov"]
 
@@ -238,11 +239,11 @@ def test_save_writes_the_new_entries_and_forgets_the_stale_ones(project):
     assert len(after) == ROWS
     gone, added = set(before) - set(after), set(after) - set(before)
     assert len(gone) == len(added) == 3 and all("otto-bauer" in k for k in gone if k.startswith("doc:"))
-    # the entries of unchanged files were not rewritten; the row of every
-    # body's resolution was, with the new body's
-    site_wide = "resolutions:dossier"
-    assert all(after[k] == before[k] for k in set(before) & set(after) - {site_wide})
-    assert after[site_wide] != before[site_wide]
+    # the entries of unchanged files were not rewritten; of the rows of
+    # resolutions, the one holding the edited body's was
+    resolution = f"resolutions:dossier:{_bucket('people/otto-bauer')}"
+    assert all(after[k] == before[k] for k in set(before) & set(after) - {resolution})
+    assert after[resolution] != before[resolution]
 
 
 def test_an_unchanged_site_leaves_the_file_alone(project):

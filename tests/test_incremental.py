@@ -511,3 +511,25 @@ def test_a_page_or_source_removed_resolves_again_the_bodies_naming_it(reading, r
         build(project)
     assert (f"content/{page}.md", code) in {(d.path, d.code) for d in failed.value.diagnostics.errors}
     assert page in resolved
+
+
+def test_what_no_body_reads_any_more_is_forgotten_and_the_rest_still_seen(reading):
+    """When most of what the kept resolutions read is read by no body any
+    more, it is numbered afresh; a kept resolution still sees its own."""
+    from dossier import resolve
+    from dossier.cache import ContentCache
+    from dossier.diagnostics import BuildFailed
+
+    project, resolved = reading
+    _edit(project, "people/anna.md", "See [[people/boris]], [[Boris#Early life]] and [[Cyril]] [@src-1930, p. 4].", "No links now [@src-1930].")
+    build(project)
+    cache = ContentCache(project.cache_dir)
+    read, _values = cache.get(f"{resolve.RESOLUTIONS_ROW}dossier")
+    cache.close()
+    assert sorted(read) == [("key", "person", "kirill"), ("source", "src-1930")]
+    (project.content / "people/kirill.md").unlink()
+    resolved.clear()
+    with pytest.raises(BuildFailed) as failed:
+        build(project)
+    assert ("content/people/dora.md", "link") in {(d.path, d.code) for d in failed.value.diagnostics.errors}
+    assert resolved == ["people/dora"]
