@@ -88,6 +88,17 @@ class ContentCache:
             self.used.add(key)
         return value
 
+    def holds(self, prefix: str) -> set[str]:
+        """The keys of the entries starting with ``prefix`` that :meth:`get`
+        would find (read in one query, without their values)."""
+        found = {k for k in self.entries if k.startswith(prefix)}
+        if self._db is not None and self._current and self._own_connection():
+            try:
+                found.update(k for (k,) in self._db.execute("SELECT key FROM entries WHERE key >= ? AND key < ?", (prefix, prefix + "\U0010ffff")))
+            except sqlite3.Error:
+                pass
+        return found
+
     def _own_connection(self) -> bool:
         """Whether this process has a connection to read with. A forked
         renderer must not use the one it inherited (SQLite's rule): it

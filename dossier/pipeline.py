@@ -60,18 +60,20 @@ def _render_chunk(bodies: list[str]) -> list[Rendered]:
 
 
 def render_all(site: Site, cache: ContentCache | None = None, workers: int = 1) -> dict[str, Rendered]:
-    """Markdown of every page: cached by body hash, in parallel when many."""
+    """Markdown of every page: cached by body hash, in parallel when many.
+    A body the cache holds stays there until its page, or a link to one of
+    its sections, first reads it (:class:`LaterRendered`)."""
     entities = list(site) + ([site.home] if site.home is not None else [])
     out: dict[str, Rendered] = {}
     todo: dict[str, list[str]] = {}  # body key -> entity keys
     bodies: dict[str, str] = {}
+    held = cache.holds("md:") if cache is not None else set()
     for e in entities:
         bkey = "md:" + hashlib.sha256(e.body.encode("utf-8")).hexdigest()
-        hit = cache.get(bkey) if cache is not None else None
-        if isinstance(hit, Rendered) and hit.text is None:
-            # its text stays on disk until a page reads it
-            cache.keep(_text_row(bkey))
-            out[e.key] = hit.later(_fetch(cache, _text_row(bkey), e.body))
+        if bkey in held:
+            cache.keep(bkey)
+            cache.keep(_text_row(bkey))  # its text stays on disk until a page reads it
+            out[e.key] = LaterRendered(cache, bkey, e.body)
         else:
             todo.setdefault(bkey, []).append(e.key)
             bodies[bkey] = e.body
@@ -92,14 +94,42 @@ def render_all(site: Site, cache: ContentCache | None = None, workers: int = 1) 
     else:
         rendered = {k: render_markdown(bodies[k]) for k in keys}
     for bkey, r in rendered.items():
-        if r.timed_out:  # not kept: a later build tries again
-            remember_expired(bodies[bkey], r)
-        elif cache is not None:
-            cache.put(bkey, r.kept())
-            cache.put(_text_row(bkey), r.text)
+        _keep(cache, bkey, bodies[bkey], r)
         for ekey in todo[bkey]:
             out[ekey] = r
     return out
+
+
+def _keep(cache: ContentCache | None, bkey: str, body: str, r: Rendered) -> None:
+    """Put a body just rendered into the cache (one that ran out of time, never)."""
+    if r.timed_out:  # not kept: a later build tries again
+        remember_expired(body, r)
+    elif cache is not None:
+        cache.put(bkey, r.kept())
+        cache.put(_text_row(bkey), r.text)
+
+
+class LaterRendered:
+    """A rendered body the content cache holds, read from it when first
+    asked for (its references, headings or text): an edit at 5,000 pages
+    reads a few dozen of them, where reading them all took a second. Should
+    the row be gone or unreadable by then, the body is rendered again."""
+
+    __slots__ = ("_cache", "_key", "_body", "_rendered")
+
+    def __init__(self, cache: ContentCache, key: str, body: str):
+        self._cache, self._key, self._body = cache, key, body
+        self._rendered: Rendered | None = None
+
+    def __getattr__(self, name: str):
+        if self._rendered is None:
+            hit = self._cache.get(self._key)
+            if isinstance(hit, Rendered) and hit.text is None:
+                self._rendered = hit.later(_fetch(self._cache, _text_row(self._key), self._body))
+            else:
+                self._rendered = render_markdown(self._body)
+                _keep(self._cache, self._key, self._body, self._rendered)
+        return getattr(self._rendered, name)
 
 
 def _text_row(body_row: str) -> str:

@@ -306,9 +306,6 @@ def resolve(site: Site, rendered: dict[str, Rendered], diags: Diagnostics, cache
     _add_variants(site, names, diags)
     res.moved = _former_addresses(site, diags)
     _front_matter_checks(site, names, diags, cache)
-    for e in everyone:  # a body refused by markup.MAX_MARKDOWN_WORK
-        for line, message in getattr(res.of(e).markdown, "problems", ()):
-            diags.error(e.path, e.doc.body_line + line - 1, 1, "too-large", message)
     _resolve_bodies(res, everyone, diags, cache)
     _derive_relations(res)
     res.said = Said(res, cache)
@@ -613,8 +610,8 @@ def _resolve_bodies(res: Resolved, everyone: list[Entity], diags: Diagnostics, c
     digest is the same and which read nothing that changed takes its
     resolution from there: the pages it links to and cites (for
     :class:`Said`), and its references, made into objects when first read.
-    A body whose resolution found a problem is resolved by every build, so
-    that the diagnostic is never lost."""
+    A body whose rendering or resolution found a problem is resolved by
+    every build, so that the diagnostic is never lost."""
     row = f"{RESOLUTIONS_ROW}{res.site.schema.name}"
     table = cache.get(row) if cache is not None else None
     whats, values = (list(table[0]), list(table[1])) if isinstance(table, tuple) and len(table) == 2 else ([], [])
@@ -645,6 +642,8 @@ def _resolve_bodies(res: Resolved, everyone: list[Entity], diags: Diagnostics, c
             continue
         read: set[tuple] = set()
         found = len(diags)
+        for line, message in page.markdown.problems:  # a body refused by markup.MAX_MARKDOWN_WORK
+            diags.error(e.path, e.doc.body_line + line - 1, 1, "too-large", message)
         resolve_body(res, e, diags, read)
         if len(diags) > found:
             continue

@@ -533,3 +533,18 @@ def test_what_no_body_reads_any_more_is_forgotten_and_the_rest_still_seen(readin
         build(project)
     assert ("content/people/dora.md", "link") in {(d.path, d.code) for d in failed.value.diagnostics.errors}
     assert resolved == ["people/dora"]
+
+
+def test_a_body_refused_as_too_large_is_reported_by_every_build(make_site, monkeypatch):
+    """Its rendering is kept in the cache, yet its resolution is not: the
+    next build reports it again."""
+    from dossier import markup
+    from dossier.diagnostics import BuildFailed
+
+    monkeypatch.setattr(markup, "MAX_MARKDOWN_WORK", 2_000)
+    project = Project.at(make_site({**READING, "articles/long.md": "---\ntitle: Long\n---\n" + "Trotsky's words in a paragraph. " * 300 + "\n"}))
+    project.search = False
+    for _ in range(2):
+        with pytest.raises(BuildFailed) as failed:
+            build(project)
+        assert [(d.path, d.code) for d in failed.value.diagnostics.errors] == [("content/articles/long.md", "too-large")]
