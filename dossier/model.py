@@ -199,12 +199,22 @@ class Site:
 
     def targets(self, e: Entity) -> Iterator[tuple[Reference, Entity]]:
         """Every reference in ``e``'s fields that names another entity, with it."""
-        for ref in self._references(e):
+        for _i, ref, target in self.numbered_targets(e):
+            yield ref, target
+
+    def numbered_targets(self, e: Entity) -> Iterator[tuple[int, Reference, Entity]]:
+        """:meth:`targets`, each with its reference's place among
+        :meth:`references` (which :meth:`reference` gives back)."""
+        for i, ref in enumerate(self._references(e)):
             target = self.find(ref.slug, ref.kinds)
             if target is None and ref.loose:
                 target = self.place_named(ref.slug)
             if target is not None and target is not e:
-                yield ref, target
+                yield i, ref, target
+
+    def reference(self, e: Entity, i: int) -> Reference:
+        """The ``i``-th of ``e``'s references (see :meth:`numbered_targets`)."""
+        return self._references(e)[i]
 
     def span(self, e: Entity) -> tuple[Any, Any]:
         return self.schema.span(e.kind, e.fields)

@@ -171,13 +171,17 @@ class ResolvedEntity:
     derived: dict[str, list[Related]] = field(default_factory=dict)  # section title -> items
     given_cited_by: list[CitedBy] | None = None  # None: found when first read
     positions: list[Position] = field(default_factory=list)
-    #: every reference in another entity's fields that names this one
-    referenced_by: list[tuple[Entity, Reference]] = field(default_factory=list)
+    #: every reference in another entity's fields that names this one (None: ``later_incoming`` gives them)
+    given_incoming: list[tuple[Entity, Reference]] | None = field(default_factory=list)
     said: Said | None = field(default=None, repr=False, compare=False)
     #: what gives ``given_refs`` when first read (the cache's resolution)
     later_refs: Callable[[], list[Link | CiteGroup]] | None = field(default=None, repr=False, compare=False)
     #: (the pages its body links to, the sources it cites), when the cache gave them
     body_targets: tuple[frozenset[str], frozenset[str]] | None = field(default=None, repr=False, compare=False)
+    #: what gives ``given_incoming`` when first read (the cache's relations)
+    later_incoming: Callable[[], list[tuple[Entity, Reference]]] | None = field(default=None, repr=False, compare=False)
+    #: (the pages its fields name, the sources they cite), when the cache gave them
+    field_targets: tuple[frozenset[str], frozenset[str]] | None = field(default=None, repr=False, compare=False)
 
     # Found without noting what they were found from: a page notes what it
     # shows of each (Backlink.contexts, CitedBy.sentence), as when they were
@@ -235,6 +239,27 @@ class ResolvedEntity:
         if deps.reading is not None:
             deps.reading.update(holder.face_key for holder, _ref in self.referenced_by)
         return self.referenced_by
+
+    @property
+    def referenced_by(self) -> list[tuple[Entity, Reference]]:
+        """:attr:`incoming`, noting nothing."""
+        if self.given_incoming is None:
+            self.given_incoming, self.later_incoming = self.later_incoming(), None
+        return self.given_incoming
+
+    def targets_of_fields(self, site: Site) -> tuple[frozenset[str], frozenset[str]]:
+        """The other pages the fields name, and the sources they cite
+        (their values', and the page's ``sources``)."""
+        if self.field_targets is None:
+            e = self.entity
+            if e.kind == "home":
+                self.field_targets = (frozenset(), frozenset())
+            else:
+                linked = {t.key for _ref, t in site.targets(e)}
+                cited = {t.key for t in (site.get("source", fc.cite.key) for fc in site.schema.citations(e.kind, e.data)) if t is not None}
+                cited.update(t.key for t in (site.get("source", slug) for slug in e.get("sources", [])) if t is not None)
+                self.field_targets = (frozenset(linked), frozenset(cited))
+        return self.field_targets
 
 
 @dataclass
@@ -307,7 +332,7 @@ def resolve(site: Site, rendered: dict[str, Rendered], diags: Diagnostics, cache
     res.moved = _former_addresses(site, diags)
     _front_matter_checks(site, names, diags, cache)
     _resolve_bodies(res, everyone, diags, cache)
-    _derive_relations(res)
+    _relations(res, cache)
     res.said = Said(res, cache)
     for page in res.entities.values():
         page.said = res.said
@@ -346,15 +371,21 @@ def _front_matter_checks(site: Site, names: dict[str, list[Entity]], diags: Diag
 
 
 def _checks_row(site: Site) -> str:
-    """The cache row of the front matter checks of ``site``: the digest of
-    every page's address, file and front matter; "" when a page's front
-    matter is not known by its digest (a page not read from a file)."""
+    """The cache row of the front matter checks of ``site``."""
+    digest = _front_digest(site)
+    return CHECKS_ROW + digest if digest else ""
+
+
+def _front_digest(site: Site) -> str:
+    """The digest of every page's address, file and front matter, and of
+    the schema; "" when a page's front matter is not known by its digest
+    (a page not read from a file)."""
     h = hashlib.sha256(site.schema.name.encode())
     for e in site:
         if not e.doc.front:
             return ""
         h.update(f"\0{e.key}\0{e.kind}\0{e.path}\0{e.doc.front}".encode())
-    return CHECKS_ROW + h.hexdigest()
+    return h.hexdigest()
 
 
 def _check_identity(site: Site, names: dict[str, list[Entity]], diags: Diagnostics) -> None:
@@ -843,12 +874,70 @@ def _record_value(ref: Reference, rec: dict, name: str) -> str:
     return label(value) if label else str(value)
 
 
-def _derive_relations(res: Resolved) -> None:
-    """Each relation's inverse, as its declaration says (schema.Relation)."""
+#: The start of the content cache's row of the relations derived from the front matter.
+RELATIONS_ROW = "relations:"
+
+
+def _relations(res: Resolved, cache=None) -> None:
+    """The inverse relations, the references naming each page, the debate
+    positions each person took and what each page's fields name and cite:
+    all of it follows from the front matter as written (and the schema), so
+    ``cache`` keeps it under the digest of every page's front matter, as it
+    does the checks across pages; an edit of bodies takes it from there,
+    and the references themselves are found for the pages that read them."""
+    digest = _front_digest(res.site)
+    row = f"{RELATIONS_ROW}{digest}" if digest and cache is not None else ""
+    kept = cache.get(row) if row else None
+    if isinstance(kept, tuple) and len(kept) == 4:
+        _apply_relations(res, *kept)
+        return
+    numbers = _derive_relations(res)
+    if row:
+        cache.put(row, _kept_relations(res, numbers))
+
+
+def _kept_relations(res: Resolved, incoming: dict[str, list[tuple[str, int]]]) -> tuple:
+    """What :func:`_apply_relations` makes the derived relations from again;
+    ``incoming``: each page's references from others, by their holder's key
+    and number (:meth:`Site.numbered_targets`)."""
+    derived, positions, targets = {}, {}, {}
+    for key, page in res.entities.items():
+        if page.derived:
+            derived[key] = {title: tuple((r.entity.key, r.said, r.sort, r.given) for r in items) for title, items in page.derived.items()}
+        if page.positions:
+            positions[key] = tuple((p.holder.key, p.debate, p.holder.get("debates")[p.debate]["positions"].index(p.said)) for p in page.positions)
+        targets[key] = page.targets_of_fields(res.site)
+    return derived, {key: tuple(found) for key, found in incoming.items()}, positions, targets
+
+
+def _apply_relations(res: Resolved, derived: dict, incoming: dict, positions: dict, targets: dict) -> None:
     site = res.site
+    ents = res.entities
+    for key, page in ents.items():
+        page.field_targets = targets.get(key)
+        kept = incoming.get(key)
+        if kept:
+            page.given_incoming = None
+            page.later_incoming = functools.partial(_incoming, site, ents, kept)
+    for key, sections in derived.items():
+        ents[key].derived = {title: [Related(ents[h].entity, said, sort, given) for h, said, sort, given in items] for title, items in sections.items()}
+    for key, kept in positions.items():
+        ents[key].positions = [Position(ents[h].entity, d, ents[h].entity.get("debates")[d]["positions"][j]) for h, d, j in kept]
+
+
+def _incoming(site: Site, entities: dict[str, ResolvedEntity], kept: tuple) -> list[tuple[Entity, Reference]]:
+    return [(entities[h].entity, site.reference(entities[h].entity, i)) for h, i in kept]
+
+
+def _derive_relations(res: Resolved) -> dict[str, list[tuple[str, int]]]:
+    """Each relation's inverse, as its declaration says (schema.Relation).
+    Returns each page's references from others, by holder and number."""
+    site = res.site
+    numbers: dict[str, list[tuple[str, int]]] = defaultdict(list)
     for holder in site:
-        for ref, target in site.targets(holder):
+        for i, ref, target in site.numbered_targets(holder):
             res.of(target).referenced_by.append((holder, ref))
+            numbers[target.key].append((holder.key, i))
             rel = ref.relation
             if rel is None or not rel.inverse:
                 continue
@@ -865,6 +954,7 @@ def _derive_relations(res: Resolved) -> None:
     for page in res.entities.values():
         for items in page.derived.values():
             items.sort(key=lambda r: (r.sort, r.entity.key))
+    return numbers
 
 
 # Backlinks ---------------------------------------------------------------------
@@ -977,12 +1067,9 @@ class Said:
         for key, page in res.entities.items():
             e = page.entity
             body_linked, body_cited = page.targets_of_body(site)
-            linked = set(body_linked)
-            cited = set(body_cited)
-            if e.kind != "home":
-                linked.update(t.key for _ref, t in site.targets(e))
-                cited.update(t.key for t in (site.get("source", fc.cite.key) for fc in site.schema.citations(e.kind, e.data)) if t is not None)
-                cited.update(t.key for t in (site.get("source", slug) for slug in e.get("sources", [])) if t is not None)
+            field_linked, field_cited = page.targets_of_fields(site)
+            linked = body_linked | field_linked
+            cited = body_cited | field_cited
             for target in linked:
                 self.linking[target].append(key)
             for target in cited:

@@ -25,9 +25,10 @@ SITE = {
 }
 FILES = len(SITE)  # no home page in this site
 #: a file's parsed document, its rendered body and that body's text; what
-#: the checks across pages found in the front matter; what the bodies'
-#: resolutions read, and the rows holding those resolutions
-ROWS = 3 * FILES + 2 + len({_bucket(name.removesuffix(".md")) for name in SITE})
+#: the checks across pages found in the front matter, and the relations
+#: derived from it; what the bodies' resolutions read, and the rows holding
+#: those resolutions
+ROWS = 3 * FILES + 3 + len({_bucket(name.removesuffix(".md")) for name in SITE})
 #: the pages whose bodies link to or cite another: a build keeps what they say of it
 SAYING = ["groups/left-opposition", "people/leon-trotsky", "people/lev-sedov"]
 
@@ -422,3 +423,41 @@ def test_two_files_with_the_same_body_share_its_row_and_each_shows_it(make_site)
     edit(project, "people/a.md", "title: A", "title: A2")
     assert not build(project).notes
     assert "The same words, linking" in (project.output / "people" / "b" / "index.html").read_text(encoding="utf-8")
+
+
+def _what_was_derived(res) -> dict:
+    """Everything resolution derived for each page of ``res``, by keys and values."""
+    out = {}
+    for key, page in res.entities.items():
+        out[key] = (
+            {title: [(r.entity.key, r.said, r.sort, r.given) for r in items] for title, items in page.derived.items()},
+            [(holder.key, ref.field, ref.keypath, ref.slug) for holder, ref in page.referenced_by],
+            [(p.holder.key, p.debate, p.said) for p in page.positions],
+            page.targets_of_fields(res.site),
+            [(type(r).__name__, getattr(r.target, "key", None), r._label, r._fragment, r.titled) if hasattr(r, "titled") else r.cites for r in page.resolved_refs],
+            page.targets_of_body(res.site),
+        )
+    return out
+
+
+def test_what_the_cache_gives_of_a_resolution_is_what_resolving_finds(tmp_path):
+    """On the project's own content (relations, records, debates, sections,
+    citations of every kind): the relations and the bodies' resolutions
+    taken from the cache are those a build without a cache derives."""
+    import shutil
+
+    from conftest import REPO
+    from dossier.diagnostics import Diagnostics
+
+    root = tmp_path / "site"
+    shutil.copytree(REPO / "content", root / "content")
+    fresh = pipeline.read_and_resolve(Project.at(root), Diagnostics())
+    for _ in range(2):  # the second time from the rows the first one kept
+        cache = ContentCache(tmp_path / "cache")
+        kept = pipeline.read_and_resolve(Project.at(root), Diagnostics(), cache=cache)
+        cache.save()
+        if _ == 1:
+            assert kept.entities[next(iter(kept.entities))].later_refs is not None  # (taken from the cache)
+            assert sum(p.later_incoming is not None for p in kept.entities.values()) > 50
+        assert _what_was_derived(kept) == _what_was_derived(fresh)
+        cache.close()
