@@ -39,6 +39,12 @@ def body(key: str) -> str:
     return sys.intern(key)
 
 
+def said(key: str) -> str:
+    """The key of what an entity's body says of other pages: the sentences
+    their backlinks and "Cited by" quote (``resolve.Mentions``)."""
+    return sys.intern("said:" + key)
+
+
 def links(key: str) -> str:
     """The key of what an entity's body and fields refer to."""
     return sys.intern("links:" + key)

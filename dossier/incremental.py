@@ -9,9 +9,9 @@ bytes. The next build
 - skips everything when no input and no part of the environment changed and
   the output is the one the manifest describes (:func:`up_to_date`);
 - otherwise reads and resolves the site, computes the keys again and renders
-  only the pages whose recorded keys changed, the new pages, and the pages a
-  changed entity now refers to (it may give them a backlink or a derived
-  relation: :func:`select_pages`);
+  only the pages whose recorded keys changed, the new pages, and the pages
+  an entity now refers to when what it refers to changed (it may give them
+  a backlink or a derived relation: :func:`select_pages`);
 - writes only the files whose bytes differ, so that its output is
   byte-identical to a clean build's (tests/test_incremental.py).
 
@@ -302,6 +302,8 @@ def entity_digests(resolved: Resolved, files: dict[str, str]) -> dict[str, str]:
     - ``<key>``: the entity's file (its body above all);
     - ``face:<key>``: its fields, what pages linking to it show;
     - ``links:<key>``: the keys of everything its body and fields refer to;
+    - ``said:<key>``: what its body says of other pages (the sentences
+      their backlinks and "Cited by" quote: ``resolve.said_digest``);
     - ``kinds:<kind>``: the set of entities of a kind;
     - ``name:<folded>``: the entities claiming a name;
     - ``inputs:network``: every entity's fields and references, all the
@@ -320,6 +322,7 @@ def entity_digests(resolved: Resolved, files: dict[str, str]) -> dict[str, str]:
             out[deps.body(key)] = files.get(e.path, "")
             out[deps.face(key)] = face
             out[deps.links(key)] = _sha(refs)
+            out[deps.said(key)] = resolved.entities[key].said_digest
             by_kind.setdefault(e.kind, []).append(key)
             dataset.update(f"{key}\0{face}\0{refs}\0".encode())
         for kind in resolved.site.schema.kinds:
@@ -355,14 +358,6 @@ def changed_keys(previous: Manifest, digests: dict[str, str]) -> set[str]:
     return {k for k in keys if digests.get(k) != previous.digests.get(k)}
 
 
-def _entity_of(key: str) -> str:
-    """The entity a key is about ('' for one about no single entity)."""
-    kind, sep, rest = key.partition(":")
-    if not sep:
-        return key
-    return rest if kind in ("face", "links") else ""
-
-
 def outgoing(resolved: Resolved, key: str) -> frozenset[str]:
     """Keys of every other entity that entity ``key`` refers to, today, by
     its body or its fields (as ``resolve.Said`` indexed them)."""
@@ -378,8 +373,8 @@ def select_pages(
 ) -> list[Page]:
     """The pages an incremental build renders (all of them without ``previous``):
     the new ones, those whose recorded keys changed, and the pages of the
-    entities a changed entity refers to (it may give them a backlink or a
-    derived relation they did not read before).
+    entities referred to by an entity whose references changed (it may give
+    them a backlink or a derived relation they did not read before).
 
     ``reasons``, when given, is filled with why each selected page is
     rendered (page path -> a phrase naming the input that changed)."""
@@ -393,8 +388,11 @@ def select_pages(
         if reasons is not None:
             reasons.update((p.path, "a new page") for p in selected)
         return selected
+    # a page that read nothing of a changed entity may still gain from it a
+    # backlink, a "Cited by" or a derived relation: only if what the entity
+    # refers to changed (new, removed, or its links or fields name others)
     touched: dict[str, str] = {}  # entity key -> the changed entity that touches it
-    for entity in sorted({_entity_of(k) for k in changed} - {""}):
+    for entity in sorted(k.removeprefix("links:") for k in changed if k.startswith("links:")):
         touched.setdefault(entity, entity)
         for other in sorted(outgoing(resolved, entity)):
             touched.setdefault(other, entity)
@@ -434,6 +432,8 @@ def describe_key(key: str, resolved: Resolved, previous: Manifest | None = None)
         return f"the fields of {_file_of(rest, resolved, previous)} changed"
     if kind == "links":
         return f"what {_file_of(rest, resolved, previous)} links to changed"
+    if kind == "said":
+        return f"what {_file_of(rest, resolved, previous)} says of other pages changed"
     if kind == "kinds":
         return f"a {rest} was added or removed"
     if kind == "name":

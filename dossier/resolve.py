@@ -65,10 +65,10 @@ class CiteGroup:
 
 
 def _note_shown(source: Entity, in_body: bool, shows: Iterable[str]) -> None:
-    """A quoted sentence depends on its page's body (or, for a field, its
-    fields) and on the titles it shows of other pages."""
+    """A quoted sentence depends on what its page's body says of others
+    (or, for a field, on its fields) and on the titles it shows of other pages."""
     if deps.reading is not None:
-        deps.reading.add(deps.body(source.key) if in_body else source.face_key)
+        deps.reading.add(deps.said(source.key) if in_body else source.face_key)
         deps.reading.update(deps.face(k) for k in shows)
 
 
@@ -178,6 +178,8 @@ class ResolvedEntity:
     later_refs: Callable[[], list[Link | CiteGroup]] | None = field(default=None, repr=False, compare=False)
     #: (the pages its body links to, the sources it cites), when the cache gave them
     body_targets: tuple[frozenset[str], frozenset[str]] | None = field(default=None, repr=False, compare=False)
+    #: the digest of what the body says of other pages (:func:`said_digest`)
+    said_digest: str = field(default="", repr=False, compare=False)
     #: what gives ``given_incoming`` when first read (the cache's relations)
     later_incoming: Callable[[], list[tuple[Entity, Reference]]] | None = field(default=None, repr=False, compare=False)
     #: (the pages its fields name, the sources they cite), when the cache gave them
@@ -331,9 +333,9 @@ def resolve(site: Site, rendered: dict[str, Rendered], diags: Diagnostics, cache
     _add_variants(site, names, diags)
     res.moved = _former_addresses(site, diags)
     _front_matter_checks(site, names, diags, cache)
-    _resolve_bodies(res, everyone, diags, cache)
+    said = _resolve_bodies(res, everyone, diags, cache)
     _relations(res, cache)
-    res.said = Said(res, cache)
+    res.said = Said(res, cache, said)
     for page in res.entities.values():
         page.said = res.said
     _check_cited(res, diags, res.said)
@@ -627,7 +629,7 @@ def _bucket(key: str) -> int:
     return zlib.crc32(key.encode("utf-8")) % _BUCKETS
 
 
-def _resolve_bodies(res: Resolved, everyone: list[Entity], diags: Diagnostics, cache=None) -> None:
+def _resolve_bodies(res: Resolved, everyone: list[Entity], diags: Diagnostics, cache=None) -> dict[str, Mentions]:
     """Every body's references, resolved again only where what they depend
     on changed. A resolution depends on the body and on what it read of the
     rest of the site: the pages a name leads to, whether a ``type/slug``
@@ -642,7 +644,9 @@ def _resolve_bodies(res: Resolved, everyone: list[Entity], diags: Diagnostics, c
     resolution from there: the pages it links to and cites (for
     :class:`Said`), and its references, made into objects when first read.
     A body whose rendering or resolution found a problem is resolved by
-    every build, so that the diagnostic is never lost."""
+    every build, so that the diagnostic is never lost. A body resolved here
+    is also read for what it says of other pages (:class:`Mentions`), kept
+    with its resolution by its digest; returns what they say."""
     row = f"{RESOLUTIONS_ROW}{res.site.schema.name}"
     table = cache.get(row) if cache is not None else None
     whats, values = (list(table[0]), list(table[1])) if isinstance(table, tuple) and len(table) == 2 else ([], [])
@@ -659,6 +663,7 @@ def _resolve_bodies(res: Resolved, everyone: list[Entity], diags: Diagnostics, c
             changed.add(i)
             values[i] = value
     known = len(whats)
+    found_said: dict[str, Mentions] = {}  # what the bodies resolved here say of others
     numbers: dict[tuple, int] | None = None  # what was read -> its number, when first needed
     pages: list[dict[str, tuple]] = [{} for _ in range(_BUCKETS)]
     for e in everyone:
@@ -667,7 +672,7 @@ def _resolve_bodies(res: Resolved, everyone: list[Entity], diags: Diagnostics, c
         was = before[bucket].get(e.key)
         page = res.of(e)
         if was is not None and was[0] == digest and changed.isdisjoint(was[1]):
-            page.given_refs, page.body_targets = None, was[3]
+            page.given_refs, page.body_targets, page.said_digest = None, was[3], was[4]
             page.later_refs = functools.partial(_rebuilt, res.entities, was[2])
             pages[bucket][e.key] = was
             continue
@@ -676,6 +681,11 @@ def _resolve_bodies(res: Resolved, everyone: list[Entity], diags: Diagnostics, c
         for line, message in page.markdown.problems:  # a body refused by markup.MAX_MARKDOWN_WORK
             diags.error(e.path, e.doc.body_line + line - 1, 1, "too-large", message)
         resolve_body(res, e, diags, read)
+        # what the body says of others, found now: its digest is one of the keys
+        # pages depend on (the pages quoting it), and the renderers find it made
+        said = body_mentions(page)
+        page.said_digest = said_digest(said)
+        found_said[e.key] = said
         if len(diags) > found:
             continue
         if numbers is None:
@@ -685,20 +695,21 @@ def _resolve_bodies(res: Resolved, everyone: list[Entity], diags: Diagnostics, c
                 numbers[what] = len(whats)
                 whats.append(what)
                 values.append(_now(res, what))
-        pages[bucket][e.key] = (digest, tuple(sorted(numbers[what] for what in read)), tuple(_compact(r) for r in page.resolved_refs), page.targets_of_body(res.site))
+        pages[bucket][e.key] = (digest, tuple(sorted(numbers[what] for what in read)), tuple(_compact(r) for r in page.resolved_refs), page.targets_of_body(res.site), page.said_digest)
     if cache is None:
-        return
+        return found_said
     rewrite = {i for i in range(_BUCKETS) if pages[i] is not before[i] and pages[i] != before[i]}
-    used = set().union(*(read for bucket in pages for _d, read, _r, _t in bucket.values()))
+    used = set().union(*(was[1] for bucket in pages for was in bucket.values()))
     if len(used) < len(whats) // 2:  # most of it no body reads now: numbered afresh
         again = {old: new for new, old in enumerate(sorted(used))}
         whats, values = [whats[i] for i in sorted(used)], [values[i] for i in sorted(used)]
-        pages = [{key: (d, tuple(map(again.__getitem__, read)), r, t) for key, (d, read, r, t) in bucket.items()} for bucket in pages]
+        pages = [{key: (d, tuple(map(again.__getitem__, read)), *rest) for key, (d, read, *rest) in bucket.items()} for bucket in pages]
         rewrite, changed = set(range(_BUCKETS)), {-1}
     if changed or len(whats) > known or not table:
         cache.put(row, (tuple(whats), tuple(values)))
     for i in sorted(rewrite):
         cache.put(f"{row}:{i}", pages[i])
+    return found_said
 
 
 def _now(res: Resolved, what: tuple) -> Any:
@@ -1044,6 +1055,14 @@ def body_mentions(page: ResolvedEntity) -> Mentions:
     return out
 
 
+def said_digest(said: Mentions) -> str:
+    """A digest of what a body says of other pages (the same for the same
+    sentences, links and citations, in any process)."""
+    links = [(target, parts, sorted(shows)) for target, parts, shows in said.links]
+    cites = [(slug, locator, text, sorted(shows), anchor) for slug, locator, text, shows, anchor in said.cites]
+    return hashlib.sha256(repr((links, cites)).encode("utf-8")).hexdigest()
+
+
 class Said:
     """What the pages say of each other: each page's backlinks and each
     source's "Cited by", found for a page when its page first reads them, so
@@ -1053,10 +1072,14 @@ class Said:
     (:class:`Mentions`) comes from ``cache`` (anything with ``get``, ``put``
     and ``keep``: the content cache) when its inputs are unchanged."""
 
-    def __init__(self, res: Resolved, cache=None):
+    def __init__(self, res: Resolved, cache=None, found: dict[str, Mentions] | None = None):
         self.res = res
         self.cache = cache
         self._mentions: dict[str, Mentions] = {}
+        for key, said in (found or {}).items():  # found while resolving: kept for the next build
+            self._mentions[key] = said
+            if cache is not None and (said.links or said.cites):  # a body that says nothing is never asked
+                cache.put(_MENTIONS + key, (mentions_digest(res.entities[key]), said))
         #: page key -> the pages that link to it, in key order (by body or fields)
         self.linking: dict[str, list[str]] = defaultdict(list)
         #: source key -> the pages that cite it, in key order (body, fields, 'sources')
@@ -1075,7 +1098,7 @@ class Said:
             for target in cited:
                 self.citing[target].append(key)
             self.refers[key] = frozenset(linked | cited)
-            if cache is not None:  # kept for the next build even if no page reads it in this one
+            if cache is not None and key not in self._mentions:  # kept for the next build even if no page reads it in this one
                 cache.keep(_MENTIONS + key)
 
     def mentions(self, key: str) -> Mentions:

@@ -548,3 +548,35 @@ def test_a_body_refused_as_too_large_is_reported_by_every_build(make_site, monke
         with pytest.raises(BuildFailed) as failed:
             build(project)
         assert [(d.path, d.code) for d in failed.value.diagnostics.errors] == [("content/articles/long.md", "too-large")]
+
+
+def test_an_edit_outside_the_sentences_quoted_elsewhere_renders_its_page_alone(site, tmp_path):
+    """Sedov's body links to Trotsky and Smirnov, whose pages quote the
+    sentences with those links: an edit of another sentence changes nothing
+    they show, so only his own page is rendered (and the pages that list
+    every page's words: none in this site)."""
+    from dossier.progress import Reporter
+
+    class Why(Reporter):
+        def __init__(self):
+            super().__init__()
+            self.why: dict[str, str] = {}
+
+        def rebuilt(self, path, reason):
+            self.why[path] = reason
+
+    path = site.content / "people" / "lev-sedov.md"
+    path.write_text(path.read_text(encoding="utf-8").replace("A second paragraph.", "A second paragraph, edited."), encoding="utf-8")
+    told = Why()
+    report = build(site, reporter=told)
+    assert sorted(told.why) == ["people/lev-sedov/index.html"], told.why
+    assert report.pages == 1
+    # the sentence quoted on Trotsky's page: his page too
+    path.write_text(path.read_text(encoding="utf-8").replace("Son of [[Leon Trotsky]].", "The son of [[Leon Trotsky]]."), encoding="utf-8")
+    told = Why()
+    before = files(site.output)
+    build(site, reporter=told)
+    assert "what content/people/lev-sedov.md says of other pages changed" in told.why["people/leon-trotsky/index.html"]
+    # (Smirnov's page as well, since what a body says is one key; its bytes are the same)
+    assert {k for k, v in files(site.output).items() if before.get(k) != v} == {"people/lev-sedov/index.html", "people/leon-trotsky/index.html"}
+    assert files(site.output) == clean_copy(site, tmp_path)
