@@ -303,7 +303,7 @@ def entity_digests(resolved: Resolved, files: dict[str, str]) -> dict[str, str]:
     - ``face:<key>``: its fields, what pages linking to it show;
     - ``links:<key>``: the keys of everything its body and fields refer to;
     - ``said:<key>``: what its body says of other pages (the sentences
-      their backlinks and "Cited by" quote: ``resolve.said_digest``);
+      their backlinks and "Cited by" quote: ``resolve.mentions_digest``);
     - ``kinds:<kind>``: the set of entities of a kind;
     - ``name:<folded>``: the entities claiming a name;
     - ``inputs:network``: every entity's fields and references, all the

@@ -10,6 +10,7 @@ substituted into the HTML by :func:`substitute`.
 
 from __future__ import annotations
 
+import hashlib
 import html as htmllib
 import re
 from collections.abc import Callable
@@ -80,6 +81,8 @@ class Rendered:
     headings: list[tuple[int, str, str]] = field(default_factory=list)  # (level, id, text)
     problems: list[tuple[int, str]] = field(default_factory=list)  # (body line, message): not rendered
     timed_out: bool = False  # stopped by MARKDOWN_SECONDS: not kept in the cache
+    #: the digest of the sentences that link or cite (what other pages may quote)
+    quoted: str = ""
     #: what gives the text when it is first read (never kept in the cache)
     fetch: Callable[[], tuple[str, list[str]]] | None = field(default=None, repr=False, compare=False)
 
@@ -505,7 +508,16 @@ def _render(body: str) -> Rendered:
         where = pos[kind].get(raw)
         line, col = where.pop() if where else (0, 0)  # reversed below: pop(0) was quadratic
         refs.append(Ref(kind, raw, inner, line, col, len(refs) in in_attribute))
-    return Rendered((html, split_sentences(html)), refs, list(ext.headings))
+    sentences = split_sentences(html)
+    return Rendered((html, sentences), refs, list(ext.headings), quoted=quoted_digest(sentences))
+
+
+def quoted_digest(sentences: list[str]) -> str:
+    """The digest of the sentences holding a placeholder: all that other
+    pages' backlinks and "Cited by" may quote of a body (with its resolved
+    references: ``resolve.Mentions``)."""
+    quoted = [s for s in sentences if PLACEHOLDER_RE.search(s)]
+    return hashlib.sha256("\0".join(quoted).encode("utf-8", "surrogatepass")).hexdigest()
 
 
 _TAG_SPLIT_RE = re.compile(r"(<[^>]*>)")

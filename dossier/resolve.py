@@ -178,7 +178,7 @@ class ResolvedEntity:
     later_refs: Callable[[], list[Link | CiteGroup]] | None = field(default=None, repr=False, compare=False)
     #: (the pages its body links to, the sources it cites), when the cache gave them
     body_targets: tuple[frozenset[str], frozenset[str]] | None = field(default=None, repr=False, compare=False)
-    #: the digest of what the body says of other pages (:func:`said_digest`)
+    #: the digest of what the body says of other pages (:func:`mentions_digest`), when resolved
     said_digest: str = field(default="", repr=False, compare=False)
     #: what gives ``given_incoming`` when first read (the cache's relations)
     later_incoming: Callable[[], list[tuple[Entity, Reference]]] | None = field(default=None, repr=False, compare=False)
@@ -333,9 +333,9 @@ def resolve(site: Site, rendered: dict[str, Rendered], diags: Diagnostics, cache
     _add_variants(site, names, diags)
     res.moved = _former_addresses(site, diags)
     _front_matter_checks(site, names, diags, cache)
-    said = _resolve_bodies(res, everyone, diags, cache)
+    _resolve_bodies(res, everyone, diags, cache)
     _relations(res, cache)
-    res.said = Said(res, cache, said)
+    res.said = Said(res, cache)
     for page in res.entities.values():
         page.said = res.said
     _check_cited(res, diags, res.said)
@@ -629,7 +629,7 @@ def _bucket(key: str) -> int:
     return zlib.crc32(key.encode("utf-8")) % _BUCKETS
 
 
-def _resolve_bodies(res: Resolved, everyone: list[Entity], diags: Diagnostics, cache=None) -> dict[str, Mentions]:
+def _resolve_bodies(res: Resolved, everyone: list[Entity], diags: Diagnostics, cache=None) -> None:
     """Every body's references, resolved again only where what they depend
     on changed. A resolution depends on the body and on what it read of the
     rest of the site: the pages a name leads to, whether a ``type/slug``
@@ -644,9 +644,8 @@ def _resolve_bodies(res: Resolved, everyone: list[Entity], diags: Diagnostics, c
     resolution from there: the pages it links to and cites (for
     :class:`Said`), and its references, made into objects when first read.
     A body whose rendering or resolution found a problem is resolved by
-    every build, so that the diagnostic is never lost. A body resolved here
-    is also read for what it says of other pages (:class:`Mentions`), kept
-    with its resolution by its digest; returns what they say."""
+    every build, so that the diagnostic is never lost. With its resolution
+    is kept the digest of what the body says of other pages (:func:`mentions_digest`)."""
     row = f"{RESOLUTIONS_ROW}{res.site.schema.name}"
     table = cache.get(row) if cache is not None else None
     whats, values = (list(table[0]), list(table[1])) if isinstance(table, tuple) and len(table) == 2 else ([], [])
@@ -663,7 +662,6 @@ def _resolve_bodies(res: Resolved, everyone: list[Entity], diags: Diagnostics, c
             changed.add(i)
             values[i] = value
     known = len(whats)
-    found_said: dict[str, Mentions] = {}  # what the bodies resolved here say of others
     numbers: dict[tuple, int] | None = None  # what was read -> its number, when first needed
     pages: list[dict[str, tuple]] = [{} for _ in range(_BUCKETS)]
     for e in everyone:
@@ -681,11 +679,7 @@ def _resolve_bodies(res: Resolved, everyone: list[Entity], diags: Diagnostics, c
         for line, message in page.markdown.problems:  # a body refused by markup.MAX_MARKDOWN_WORK
             diags.error(e.path, e.doc.body_line + line - 1, 1, "too-large", message)
         resolve_body(res, e, diags, read)
-        # what the body says of others, found now: its digest is one of the keys
-        # pages depend on (the pages quoting it), and the renderers find it made
-        said = body_mentions(page)
-        page.said_digest = said_digest(said)
-        found_said[e.key] = said
+        page.said_digest = mentions_digest(page)
         if len(diags) > found:
             continue
         if numbers is None:
@@ -696,20 +690,27 @@ def _resolve_bodies(res: Resolved, everyone: list[Entity], diags: Diagnostics, c
                 whats.append(what)
                 values.append(_now(res, what))
         pages[bucket][e.key] = (digest, tuple(sorted(numbers[what] for what in read)), tuple(_compact(r) for r in page.resolved_refs), page.targets_of_body(res.site), page.said_digest)
-    if cache is None:
-        return found_said
+    if cache is not None:
+        table_changed = bool(changed) or len(whats) > known or not table
+        _keep_resolutions(cache, row, whats, values, table_changed, before, pages)
+
+
+def _keep_resolutions(cache, row: str, whats: list[tuple], values: list, table_changed: bool, before: list[dict], pages: list[dict]) -> None:
+    """Put into ``cache`` the rows of :func:`_resolve_bodies` that changed:
+    the table of what was read (``whats``, ``values``) and the buckets of
+    resolutions (``pages``, against ``before``). When most of what the
+    table holds is read by no body any more, it is numbered afresh."""
     rewrite = {i for i in range(_BUCKETS) if pages[i] is not before[i] and pages[i] != before[i]}
     used = set().union(*(was[1] for bucket in pages for was in bucket.values()))
-    if len(used) < len(whats) // 2:  # most of it no body reads now: numbered afresh
+    if len(used) < len(whats) // 2:
         again = {old: new for new, old in enumerate(sorted(used))}
         whats, values = [whats[i] for i in sorted(used)], [values[i] for i in sorted(used)]
         pages = [{key: (d, tuple(map(again.__getitem__, read)), *rest) for key, (d, read, *rest) in bucket.items()} for bucket in pages]
-        rewrite, changed = set(range(_BUCKETS)), {-1}
-    if changed or len(whats) > known or not table:
+        rewrite, table_changed = set(range(_BUCKETS)), True
+    if table_changed:
         cache.put(row, (tuple(whats), tuple(values)))
     for i in sorted(rewrite):
         cache.put(f"{row}:{i}", pages[i])
-    return found_said
 
 
 def _now(res: Resolved, what: tuple) -> Any:
@@ -987,19 +988,21 @@ _MENTIONS = "mentions:"
 
 
 def mentions_digest(page: ResolvedEntity) -> str:
-    """A digest of everything :func:`body_mentions` reads: the page's key,
-    its body (which fixes its sentences) and each resolved reference (the
-    page it leads to, its label, whether the label is that page's title;
-    the sources and locators of a citation)."""
+    """A digest of everything :func:`body_mentions` reads but the body's
+    sentences that link or cite nothing: the page's key, the sentences that
+    do (``Rendered.quoted``, found where the body was rendered) and each
+    resolved reference (the page it leads to, its label, whether the label
+    is that page's title; the sources and locators of a citation). An edit
+    elsewhere in the body leaves it as it was. It is also the digest of the
+    key ``said:<key>`` (``incremental.entity_digests``)."""
     refs = []
     for ref in page.resolved_refs:
         if isinstance(ref, Link):
             refs.append(("link", ref.target.key if ref.target is not None else None, ref._label, ref.titled))
         else:
             refs.append(("cite", tuple((c.key, c.locator) for c in ref.cites)))
-    e = page.entity
     # a pickle of strings, None and booleans in tuples is the same bytes for the same values
-    data = pickle.dumps((e.key, hashlib.sha256(e.body.encode("utf-8")).digest(), refs), protocol=4)
+    data = pickle.dumps((page.entity.key, page.markdown.quoted, refs), protocol=4)
     return hashlib.sha256(data).hexdigest()
 
 
@@ -1055,14 +1058,6 @@ def body_mentions(page: ResolvedEntity) -> Mentions:
     return out
 
 
-def said_digest(said: Mentions) -> str:
-    """A digest of what a body says of other pages (the same for the same
-    sentences, links and citations, in any process)."""
-    links = [(target, parts, sorted(shows)) for target, parts, shows in said.links]
-    cites = [(slug, locator, text, sorted(shows), anchor) for slug, locator, text, shows, anchor in said.cites]
-    return hashlib.sha256(repr((links, cites)).encode("utf-8")).hexdigest()
-
-
 class Said:
     """What the pages say of each other: each page's backlinks and each
     source's "Cited by", found for a page when its page first reads them, so
@@ -1072,14 +1067,10 @@ class Said:
     (:class:`Mentions`) comes from ``cache`` (anything with ``get``, ``put``
     and ``keep``: the content cache) when its inputs are unchanged."""
 
-    def __init__(self, res: Resolved, cache=None, found: dict[str, Mentions] | None = None):
+    def __init__(self, res: Resolved, cache=None):
         self.res = res
         self.cache = cache
         self._mentions: dict[str, Mentions] = {}
-        for key, said in (found or {}).items():  # found while resolving: kept for the next build
-            self._mentions[key] = said
-            if cache is not None and (said.links or said.cites):  # a body that says nothing is never asked
-                cache.put(_MENTIONS + key, (mentions_digest(res.entities[key]), said))
         #: page key -> the pages that link to it, in key order (by body or fields)
         self.linking: dict[str, list[str]] = defaultdict(list)
         #: source key -> the pages that cite it, in key order (body, fields, 'sources')
@@ -1098,7 +1089,7 @@ class Said:
             for target in cited:
                 self.citing[target].append(key)
             self.refers[key] = frozenset(linked | cited)
-            if cache is not None and key not in self._mentions:  # kept for the next build even if no page reads it in this one
+            if cache is not None:  # kept for the next build even if no page reads it in this one
                 cache.keep(_MENTIONS + key)
 
     def mentions(self, key: str) -> Mentions:
@@ -1106,7 +1097,7 @@ class Said:
         found = self._mentions.get(key)
         if found is None:
             page = self.res.entities[key]
-            digest = mentions_digest(page)
+            digest = page.said_digest or mentions_digest(page)
             # one row a page, holding the digest of what it was found from
             kept = self.cache.get(_MENTIONS + key) if self.cache is not None else None
             if isinstance(kept, tuple) and len(kept) == 2 and kept[0] == digest and isinstance(kept[1], Mentions):

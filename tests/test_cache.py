@@ -24,13 +24,13 @@ SITE = {
     "sources/broue-1980.md": "---\ntitle: Trotsky et le bloc\nkind: secondary\nauthor: Pierre Broué\ndate: 1980\n---\nThe article.\n",
 }
 FILES = len(SITE)  # no home page in this site
-#: the pages whose bodies link to or cite another: a build keeps what they say of it
-SAYING = ["groups/left-opposition", "people/leon-trotsky", "people/lev-sedov"]
 #: a file's parsed document, its rendered body and that body's text; what
 #: the checks across pages found in the front matter, and the relations
 #: derived from it; what the bodies' resolutions read, and the rows holding
-#: those resolutions; what the bodies that link or cite say of other pages
-ROWS = 3 * FILES + 3 + len(SAYING) + len({_bucket(name.removesuffix(".md")) for name in SITE})
+#: those resolutions
+ROWS = 3 * FILES + 3 + len({_bucket(name.removesuffix(".md")) for name in SITE})
+#: the pages whose bodies link to or cite another: a build keeps what they say of it
+SAYING = ["groups/left-opposition", "people/leon-trotsky", "people/lev-sedov"]
 
 
 @pytest.fixture
@@ -77,25 +77,23 @@ def edit(project: Project, name: str, old: str, new: str) -> None:
 
 def test_an_edit_parses_and_renders_only_the_edited_file(project, counted):
     build(project, check_only=True)
-    # what each body says of others is found where it is resolved
-    assert counted == {"parse": FILES, "markdown": FILES, "mentions": sorted(k.removesuffix(".md") for k in SITE)}
+    assert counted == {"parse": FILES, "markdown": FILES, "mentions": []}  # no page is shown: none is quoted
     edit(project, "people/otto-bauer.md", "An Austrian", "An Austrian Marxist and")
     counted.update(parse=0, markdown=0, mentions=[])
     build(project, check_only=True)
-    assert counted == {"parse": 1, "markdown": 1, "mentions": ["people/otto-bauer"]}
+    assert counted == {"parse": 1, "markdown": 1, "mentions": []}
 
 
 def test_a_build_finds_what_a_body_says_of_other_pages_once(project, counted):
     build(project)
-    # found where each body is resolved; kept for the bodies that say something
-    assert sorted(counted["mentions"]) == sorted(k.removesuffix(".md") for k in SITE)
+    assert sorted(counted["mentions"]) == SAYING
     assert sum(k.startswith("mentions:") for k in rows(project)) == len(SAYING)
-    # Bauer's body links nowhere: found again for it alone, and kept nowhere
+    # Bauer's body links nowhere: his edit is quoted on no page
     edit(project, "people/otto-bauer.md", "An Austrian", "An Austrian Marxist and")
     counted.update(mentions=[])
     build(project)
-    assert counted["mentions"] == ["people/otto-bauer"]
-    # Sedov's is quoted on Trotsky's page: found again, the others kept
+    assert counted["mentions"] == []
+    # Sedov's is quoted on Trotsky's page: found again for it, the others kept
     edit(project, "people/lev-sedov.md", "Son of", "The son of")
     counted.update(mentions=[])
     build(project)
@@ -224,26 +222,19 @@ def _text_read(rendered) -> bool:
 
 
 def test_what_forked_renderers_find_of_the_bodies_is_kept_for_the_next_build(project, counted, monkeypatch, tmp_path):
-    """What a page's body says of others (resolve.Mentions) is found where
-    the body is resolved; a row of it the cache lost is found again when a
+    """What a page's body says of others (resolve.Mentions) is found when a
     page quoting it is rendered: in a forked renderer, the rows it made are
     handed back to the build, which saves them; a later build finds them."""
     from dossier import render
 
-    build(project)
-    with sqlite3.connect(project.cache_dir / ContentCache.FILE) as db:
-        db.execute("DELETE FROM entries WHERE key LIKE 'mentions:%'")
     monkeypatch.setattr(render, "_forks", lambda pages, workers: True)
-    edit(project, "groups/left-opposition.md", "title: Left Opposition", "title: The Left Opposition\naliases: [Left Opposition]")
-    counted.update(mentions=[])
-    build(project)  # Trotsky's page quotes Sedov's body, which was not resolved again
-    assert counted["mentions"] == []  # none found by the build's own process
-    kept = {k.removeprefix("mentions:") for k in rows(project) if k.startswith("mentions:")}
-    assert {"people/lev-sedov"} <= kept
-    monkeypatch.setattr(render, "_forks", lambda pages, workers: False)
-    edit(project, "people/otto-bauer.md", "An Austrian", "An Austrian Marxist and")
     build(project)
-    assert counted["mentions"] == ["people/otto-bauer"]  # the edited body's alone
+    kept = {k.removeprefix("mentions:") for k in rows(project) if k.startswith("mentions:")}
+    assert set(SAYING) <= kept and counted["mentions"] == []  # none found by the build's own process
+    monkeypatch.setattr(render, "_forks", lambda pages, workers: False)
+    edit(project, "people/lev-sedov.md", "Son of", "The son of")
+    build(project)
+    assert counted["mentions"] == ["people/lev-sedov"]  # the edited body's alone
     assert pages(project.output) == clean_pages(project, tmp_path)
 
 
@@ -278,7 +269,7 @@ def test_another_generator_versions_cache_is_not_used(project, counted):
         db.execute("UPDATE meta SET value = 'an-older-one' WHERE name = 'generator'")
     counted.update(parse=0, markdown=0, mentions=[])
     build(project, check_only=True)
-    assert counted == {"parse": FILES, "markdown": FILES, "mentions": sorted(k.removesuffix(".md") for k in SITE)}
+    assert counted == {"parse": FILES, "markdown": FILES, "mentions": []}
     with sqlite3.connect(project.cache_dir / ContentCache.FILE) as db:
         assert db.execute("SELECT value FROM meta WHERE name = 'generator'").fetchone() == (generator_version(),)
     assert len(rows(project)) == ROWS
@@ -293,7 +284,8 @@ def test_a_damaged_file_is_made_again(project, counted, damage):
     counted.update(parse=0, markdown=0, mentions=[])
     report = build(project)
     assert not report.notes
-    assert counted == {"parse": FILES, "markdown": FILES, "mentions": sorted(k.removesuffix(".md") for k in SITE)}
+    # (only Bauer's page was rendered: it quotes no other page)
+    assert counted == {"parse": FILES, "markdown": FILES, "mentions": []}
     kept = rows(project)
     assert len(kept) == ROWS + 1 and sum(k.startswith("network:") for k in kept) == 1  # and the site's network
     assert (project.output / "people" / "otto-bauer" / "index.html").read_bytes() != page
@@ -469,3 +461,22 @@ def test_what_the_cache_gives_of_a_resolution_is_what_resolving_finds(tmp_path):
             assert sum(p.later_incoming is not None for p in kept.entities.values()) > 50
         assert _what_was_derived(kept) == _what_was_derived(fresh)
         cache.close()
+
+
+def test_an_edit_outside_the_sentences_quoted_elsewhere_keeps_what_the_body_says(project, counted):
+    """What a body says of others is kept by the digest of the sentences
+    that link or cite (and their references): a sentence added that links
+    nowhere finds nothing again, and the page quoting the body is not
+    rendered again."""
+    build(project)
+    trotsky = project.output / "people" / "leon-trotsky" / "index.html"
+    stamp = trotsky.stat().st_mtime_ns
+    edit(project, "groups/left-opposition.md", "The opposition of [[Leon Trotsky]].\n", "The opposition of [[Leon Trotsky]].\n\nIt was founded in 1923.\n")
+    counted.update(mentions=[])
+    report = build(project)
+    assert counted["mentions"] == [] and report.pages == 1
+    assert trotsky.stat().st_mtime_ns == stamp
+    edit(project, "groups/left-opposition.md", "The opposition of", "The opposition led by")
+    build(project)
+    assert counted["mentions"] == ["groups/left-opposition"]
+    assert "The opposition led by <mark>Leon Trotsky</mark>." in trotsky.read_text(encoding="utf-8")
