@@ -178,7 +178,8 @@ class ResolvedEntity:
     later_refs: Callable[[], list[Link | CiteGroup]] | None = field(default=None, repr=False, compare=False)
     #: (the pages its body links to, the sources it cites), when the cache gave them
     body_targets: tuple[frozenset[str], frozenset[str]] | None = field(default=None, repr=False, compare=False)
-    #: the digest of what the body says of other pages (:func:`mentions_digest`), when resolved
+    #: the digest of what the body says of other pages, but for the titles
+    #: it shows (``said:<key>``: :func:`mentions_digest`)
     said_digest: str = field(default="", repr=False, compare=False)
     #: what gives ``given_incoming`` when first read (the cache's relations)
     later_incoming: Callable[[], list[tuple[Entity, Reference]]] | None = field(default=None, repr=False, compare=False)
@@ -645,7 +646,8 @@ def _resolve_bodies(res: Resolved, everyone: list[Entity], diags: Diagnostics, c
     :class:`Said`), and its references, made into objects when first read.
     A body whose rendering or resolution found a problem is resolved by
     every build, so that the diagnostic is never lost. With its resolution
-    is kept the digest of what the body says of other pages (:func:`mentions_digest`)."""
+    is kept the digest of what the body says of other pages (the key
+    ``said:<key>``: :func:`mentions_digest` without titles)."""
     row = f"{RESOLUTIONS_ROW}{res.site.schema.name}"
     table = cache.get(row) if cache is not None else None
     whats, values = (list(table[0]), list(table[1])) if isinstance(table, tuple) and len(table) == 2 else ([], [])
@@ -679,7 +681,7 @@ def _resolve_bodies(res: Resolved, everyone: list[Entity], diags: Diagnostics, c
         for line, message in page.markdown.problems:  # a body refused by markup.MAX_MARKDOWN_WORK
             diags.error(e.path, e.doc.body_line + line - 1, 1, "too-large", message)
         resolve_body(res, e, diags, read)
-        page.said_digest = mentions_digest(page)
+        page.said_digest = mentions_digest(page, titles=False)
         if len(diags) > found:
             continue
         if numbers is None:
@@ -987,18 +989,25 @@ class Mentions:
 _MENTIONS = "mentions:"
 
 
-def mentions_digest(page: ResolvedEntity) -> str:
+def mentions_digest(page: ResolvedEntity, titles: bool = True) -> str:
     """A digest of everything :func:`body_mentions` reads but the body's
     sentences that link or cite nothing: the page's key, the sentences that
     do (``Rendered.quoted``, found where the body was rendered) and each
     resolved reference (the page it leads to, its label, whether the label
     is that page's title; the sources and locators of a citation). An edit
-    elsewhere in the body leaves it as it was. It is also the digest of the
-    key ``said:<key>`` (``incremental.entity_digests``)."""
+    elsewhere in the body leaves it as it was.
+
+    Without ``titles``, the labels that are their target's title are left
+    out: the digest of the key ``said:<key>`` (``incremental.entity_digests``),
+    which the pages quoting the body depend on. A quoted sentence that shows
+    a title notes that page's fields itself (:func:`_note_shown`), so a new
+    title renders again the pages quoting the sentences that show it, not
+    every page quoting the body."""
     refs = []
     for ref in page.resolved_refs:
         if isinstance(ref, Link):
-            refs.append(("link", ref.target.key if ref.target is not None else None, ref._label, ref.titled))
+            label = ref._label if titles or not ref.titled else None
+            refs.append(("link", ref.target.key if ref.target is not None else None, label, ref.titled))
         else:
             refs.append(("cite", tuple((c.key, c.locator) for c in ref.cites)))
     # a pickle of strings, None and booleans in tuples is the same bytes for the same values
@@ -1097,7 +1106,7 @@ class Said:
         found = self._mentions.get(key)
         if found is None:
             page = self.res.entities[key]
-            digest = page.said_digest or mentions_digest(page)
+            digest = mentions_digest(page)
             # one row a page, holding the digest of what it was found from
             kept = self.cache.get(_MENTIONS + key) if self.cache is not None else None
             if isinstance(kept, tuple) and len(kept) == 2 and kept[0] == digest and isinstance(kept[1], Mentions):

@@ -580,3 +580,28 @@ def test_an_edit_outside_the_sentences_quoted_elsewhere_renders_its_page_alone(s
     # (Smirnov's page as well, since what a body says is one key; its bytes are the same)
     assert {k for k, v in files(site.output).items() if before.get(k) != v} == {"people/lev-sedov/index.html", "people/leon-trotsky/index.html"}
     assert files(site.output) == clean_copy(site, tmp_path)
+
+
+def test_a_new_title_renders_the_pages_quoting_a_sentence_that_shows_it(make_site):
+    """Anna's body shows Boris's title in one sentence and names Cyril in
+    another: Boris's new title changes the sentence Boris's page quotes, not
+    the one Cyril's page quotes."""
+    from dossier.progress import Reporter
+
+    class Why(Reporter):
+        def __init__(self):
+            super().__init__()
+            self.why: dict[str, str] = {}
+
+        def rebuilt(self, path, reason):
+            self.why[path] = reason
+
+    project = Project.at(make_site({**READING, "people/anna.md": "---\ntitle: Anna\n---\nShe knew [[people/boris]] well. She also met [[Cyril]].\n"}))
+    project.search = False
+    build(project)
+    _edit(project, "people/boris.md", "title: Boris Petrov", "title: Boris Ivanov")
+    told = Why()
+    build(project, reporter=told)
+    assert "people/anna/index.html" in told.why and "people/boris/index.html" in told.why
+    assert "people/kirill/index.html" not in told.why, told.why["people/kirill/index.html"]
+    assert "She knew <mark>Boris Ivanov</mark> well." in (project.output / "people" / "boris" / "index.html").read_text(encoding="utf-8")
