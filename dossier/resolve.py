@@ -1088,7 +1088,6 @@ class Said:
         self.refers: dict[str, frozenset[str]] = {}
         site = res.site
         for key, page in res.entities.items():
-            e = page.entity
             body_linked, body_cited = page.targets_of_body(site)
             field_linked, field_cited = page.targets_of_fields(site)
             linked = body_linked | field_linked

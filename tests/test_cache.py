@@ -447,6 +447,7 @@ def test_what_the_cache_gives_of_a_resolution_is_what_resolving_finds(tmp_path):
     import shutil
 
     from conftest import REPO
+
     from dossier.diagnostics import Diagnostics
 
     root = tmp_path / "site"

@@ -9,6 +9,7 @@ import pytest
 
 from dossier.output import tree_digest
 from dossier.pipeline import Project, build
+from dossier.progress import Reporter
 
 SITE = {
     "people/leon-trotsky.md": "---\ntitle: Leon Trotsky\nborn: 1879-11-07\nmemberships:\n  - group: left-opposition\n    role: leader\n---\nHe led the [[Left Opposition]] with [[Lev Sedov]] [@broue-1980].\n",
@@ -550,21 +551,22 @@ def test_a_body_refused_as_too_large_is_reported_by_every_build(make_site, monke
         assert [(d.path, d.code) for d in failed.value.diagnostics.errors] == [("content/articles/long.md", "too-large")]
 
 
+class Why(Reporter):
+    """A reporter keeping why each page was rendered (page path -> reason)."""
+
+    def __init__(self):
+        super().__init__()
+        self.why: dict[str, str] = {}
+
+    def rebuilt(self, path, reason):
+        self.why[path] = reason
+
+
 def test_an_edit_outside_the_sentences_quoted_elsewhere_renders_its_page_alone(site, tmp_path):
     """Sedov's body links to Trotsky and Smirnov, whose pages quote the
     sentences with those links: an edit of another sentence changes nothing
     they show, so only his own page is rendered (and the pages that list
     every page's words: none in this site)."""
-    from dossier.progress import Reporter
-
-    class Why(Reporter):
-        def __init__(self):
-            super().__init__()
-            self.why: dict[str, str] = {}
-
-        def rebuilt(self, path, reason):
-            self.why[path] = reason
-
     path = site.content / "people" / "lev-sedov.md"
     path.write_text(path.read_text(encoding="utf-8").replace("A second paragraph.", "A second paragraph, edited."), encoding="utf-8")
     told = Why()
@@ -586,16 +588,6 @@ def test_a_new_title_renders_the_pages_quoting_a_sentence_that_shows_it(make_sit
     """Anna's body shows Boris's title in one sentence and names Cyril in
     another: Boris's new title changes the sentence Boris's page quotes, not
     the one Cyril's page quotes."""
-    from dossier.progress import Reporter
-
-    class Why(Reporter):
-        def __init__(self):
-            super().__init__()
-            self.why: dict[str, str] = {}
-
-        def rebuilt(self, path, reason):
-            self.why[path] = reason
-
     project = Project.at(make_site({**READING, "people/anna.md": "---\ntitle: Anna\n---\nShe knew [[people/boris]] well. She also met [[Cyril]].\n"}))
     project.search = False
     build(project)
