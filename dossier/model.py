@@ -8,6 +8,7 @@ Nothing here resolves references between entities (see ``resolve.py``).
 from __future__ import annotations
 
 import functools
+import hashlib
 import os
 import stat
 from collections.abc import Iterator
@@ -93,6 +94,13 @@ class Entity:
             names.append(fields["native_name"])
         names += [n["name"] for n in fields.get("names", ())]  # a place's names over time
         return names
+
+    @functools.cached_property
+    def body_digest(self) -> bytes:
+        """The SHA-256 of the body: the key of its rendering in the content
+        cache and what a resolution of it, or of a link to its sections, is
+        kept by. It notes no dependency (a page reads ``ResolvedEntity.rendered``)."""
+        return hashlib.sha256(self.body.encode("utf-8")).digest()
 
     @functools.cached_property
     def folded_names(self) -> tuple[str, ...]:

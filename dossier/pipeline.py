@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import contextlib
 import gc
-import hashlib
 import os
 import time
 from collections.abc import Callable
@@ -69,7 +68,7 @@ def render_all(site: Site, cache: ContentCache | None = None, workers: int = 1) 
     bodies: dict[str, str] = {}
     held = cache.holds("md:") if cache is not None else set()
     for e in entities:
-        bkey = "md:" + hashlib.sha256(e.body.encode("utf-8")).hexdigest()
+        bkey = "md:" + e.body_digest.hex()
         if bkey in held:
             cache.keep(bkey)
             cache.keep(_text_row(bkey))  # its text stays on disk until a page reads it

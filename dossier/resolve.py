@@ -333,9 +333,10 @@ def resolve(site: Site, rendered: dict[str, Rendered], diags: Diagnostics, cache
     _check_identity(site, names, diags)
     _add_variants(site, names, diags)
     res.moved = _former_addresses(site, diags)
-    _front_matter_checks(site, names, diags, cache)
+    front = _front_digest(site)  # what the checks and the relations are kept by
+    _front_matter_checks(site, names, diags, cache, front)
     _resolve_bodies(res, everyone, diags, cache)
-    _relations(res, cache)
+    _relations(res, cache, front)
     res.said = Said(res, cache)
     for page in res.entities.values():
         page.said = res.said
@@ -349,14 +350,14 @@ def resolve(site: Site, rendered: dict[str, Rendered], diags: Diagnostics, cache
 CHECKS_ROW = "checks:"
 
 
-def _front_matter_checks(site: Site, names: dict[str, list[Entity]], diags: Diagnostics, cache=None) -> None:
+def _front_matter_checks(site: Site, names: dict[str, list[Entity]], diags: Diagnostics, cache=None, front: str = "") -> None:
     """The checks of the fields across pages (relations, dates, places,
     cycles, contradictions, field sources). What they find depends on the
     front matter alone, as written (positions included), and on the schema;
-    so ``cache`` keeps it under the digest of every page's front matter, and
-    an edit of bodies only (the common edit: 2 s of checks at 5,000 pages)
-    takes it from there."""
-    row = _checks_row(site)
+    so ``cache`` keeps it under ``front``, the digest of every page's front
+    matter (:func:`_front_digest`; "" keeps nothing), and an edit of bodies
+    only (the common edit: 2 s of checks at 5,000 pages) takes it from there."""
+    row = CHECKS_ROW + front if front else ""
     kept = cache.get(row) if cache is not None and row else None
     if isinstance(kept, tuple):
         diags.extend(kept)
@@ -371,12 +372,6 @@ def _front_matter_checks(site: Site, names: dict[str, list[Entity]], diags: Diag
     diags.extend(found.items)
     if cache is not None and row:
         cache.put(row, tuple(found.items))
-
-
-def _checks_row(site: Site) -> str:
-    """The cache row of the front matter checks of ``site``."""
-    digest = _front_digest(site)
-    return CHECKS_ROW + digest if digest else ""
 
 
 def _front_digest(site: Site) -> str:
@@ -668,7 +663,7 @@ def _resolve_bodies(res: Resolved, everyone: list[Entity], diags: Diagnostics, c
     pages: list[dict[str, tuple]] = [{} for _ in range(_BUCKETS)]
     for e in everyone:
         bucket = _bucket(e.key)
-        digest = hashlib.sha256(e.body.encode("utf-8")).digest()
+        digest = e.body_digest
         was = before[bucket].get(e.key)
         page = res.of(e)
         if was is not None and was[0] == digest and changed.isdisjoint(was[1]):
@@ -702,7 +697,7 @@ def _keep_resolutions(cache, row: str, whats: list[tuple], values: list, table_c
     the table of what was read (``whats``, ``values``) and the buckets of
     resolutions (``pages``, against ``before``). When most of what the
     table holds is read by no body any more, it is numbered afresh."""
-    rewrite = {i for i in range(_BUCKETS) if pages[i] is not before[i] and pages[i] != before[i]}
+    rewrite = {i for i in range(_BUCKETS) if pages[i] != before[i]}
     used = set().union(*(was[1] for bucket in pages for was in bucket.values()))
     if len(used) < len(whats) // 2:
         again = {old: new for new, old in enumerate(sorted(used))}
@@ -735,7 +730,7 @@ def _now(res: Resolved, what: tuple) -> Any:
         return None
     if kind == "title":
         return page.entity.title
-    return hashlib.sha256(page.entity.body.encode("utf-8")).digest()
+    return page.entity.body_digest
 
 
 def _compact(ref: Link | CiteGroup) -> tuple:
@@ -892,15 +887,14 @@ def _record_value(ref: Reference, rec: dict, name: str) -> str:
 RELATIONS_ROW = "relations:"
 
 
-def _relations(res: Resolved, cache=None) -> None:
+def _relations(res: Resolved, cache=None, front: str = "") -> None:
     """The inverse relations, the references naming each page, the debate
     positions each person took and what each page's fields name and cite:
     all of it follows from the front matter as written (and the schema), so
-    ``cache`` keeps it under the digest of every page's front matter, as it
+    ``cache`` keeps it under ``front`` (:func:`_front_digest`), as it
     does the checks across pages; an edit of bodies takes it from there,
     and the references themselves are found for the pages that read them."""
-    digest = _front_digest(res.site)
-    row = f"{RELATIONS_ROW}{digest}" if digest and cache is not None else ""
+    row = f"{RELATIONS_ROW}{front}" if front and cache is not None else ""
     kept = cache.get(row) if row else None
     if isinstance(kept, tuple) and len(kept) == 4:
         _apply_relations(res, *kept)
