@@ -37,6 +37,7 @@ import shutil
 import signal
 import stat
 import threading
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from .diagnostics import UnsafeOutputPath
@@ -216,11 +217,39 @@ class Staging:
                     return False
             except OSError:
                 pass
+        return self._put(full, (data,), compare=False)
+
+    def write_text(self, relpath: str, text: str | Iterable[str], only_if_changed: bool = False) -> tuple[bool, str]:
+        """Write ``text`` in UTF-8, given whole or in pieces (written as they
+        come: a file of the whole site is never held whole); as :meth:`write`
+        otherwise. Returns (whether written, the SHA-256 of its bytes)."""
+        if isinstance(text, str):
+            data = text.encode("utf-8")
+            return self.write(relpath, data, only_if_changed), hashlib.sha256(data).hexdigest()
+        digest = hashlib.sha256()
+
+        def encoded() -> Iterator[bytes]:
+            for piece in text:
+                data = piece.encode("utf-8")
+                digest.update(data)
+                yield data
+
+        written = self._put(self.target(relpath), encoded(), compare=only_if_changed)
+        return written, digest.hexdigest()
+
+    def _put(self, full: Path, pieces: Iterable[bytes], compare: bool) -> bool:
+        """Write ``pieces`` to a temporary file beside ``full``, then put it
+        in place; with ``compare``, a file already holding those bytes is
+        left alone. A failure leaves nothing behind. True if written."""
         full.parent.mkdir(parents=True, exist_ok=True)
         tmp = full.with_name(f".{full.name}.tmp")
         try:
             with open(tmp, "wb") as fh:
-                fh.write(data)
+                for data in pieces:
+                    fh.write(data)
+            if compare and _same_bytes(tmp, full):
+                tmp.unlink()
+                return False
             os.replace(tmp, full)
         except BaseException:
             with contextlib.suppress(OSError):
@@ -350,6 +379,16 @@ class Staging:
         with contextlib.suppress(OSError):
             if self.spare is not None and _spare_tag(self.spare) is not None:
                 remove_ours(self.spare)
+
+
+def _same_bytes(a: Path, b: Path) -> bool:
+    """Whether two files hold the same bytes (False if ``b`` cannot be read)."""
+    import filecmp
+
+    try:
+        return filecmp.cmp(a, b, shallow=False)
+    except OSError:
+        return False
 
 
 def _link_tree(source: Path, target: Path) -> None:

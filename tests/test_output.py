@@ -536,3 +536,41 @@ def test_clean_removes_the_spare(make_site, capsys):
     assert Manifest.spare_for(project.cache_dir, project.output).is_dir()
     assert main(["clean", "--root", str(root)]) == 0
     assert not project.cache_dir.exists()
+
+
+def test_a_file_given_in_pieces_is_written_as_they_come_and_left_alone_when_the_same(tmp_path):
+    import hashlib
+
+    out = tmp_path / "output"
+    made: list[int] = []
+
+    def pieces(text: str):
+        for i in range(0, len(text), 4):
+            made.append(i)
+            yield text[i : i + 4]
+
+    text = "<graphml>Зиновьев & Grünstein</graphml>\n"
+    with Staging(out) as staging:
+        assert staging.write_text("data/a.xml", pieces(text)) == (True, hashlib.sha256(text.encode()).hexdigest())
+        assert staging.write_text("data/b.xml", text) == (True, hashlib.sha256(text.encode()).hexdigest())
+        first = (staging.path / "data/a.xml").stat().st_ino
+        # the same bytes again: the file is left as it was
+        assert staging.write_text("data/a.xml", pieces(text), only_if_changed=True)[0] is False
+        assert (staging.path / "data/a.xml").stat().st_ino == first
+        assert staging.write_text("data/a.xml", pieces(text + "more"), only_if_changed=True)[0] is True
+        assert sorted(p.name for p in (staging.path / "data").iterdir()) == ["a.xml", "b.xml"]  # no piece left over
+        staging.commit()
+    assert (out / "data/a.xml").read_text(encoding="utf-8") == text + "more"
+    assert (out / "data/b.xml").read_text(encoding="utf-8") == text
+    assert len(made) > 3
+
+
+def test_a_file_whose_pieces_fail_leaves_nothing_behind(tmp_path):
+    def pieces():
+        yield "<a>"
+        raise RuntimeError("the network could not be read")
+
+    with Staging(tmp_path / "output") as staging:
+        with pytest.raises(RuntimeError):
+            staging.write_text("data/a.xml", pieces())
+        assert list((staging.path / "data").iterdir()) == []  # neither the file nor its pieces so far
