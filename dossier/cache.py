@@ -123,6 +123,8 @@ class ContentCache:
         them, what renderers find (what a page's body says of others) would
         be found again by every later build."""
         made, self._made_apart = self._made_apart, {}
+        for key in made:  # the saving process holds them now, not this one too
+            self.entries.pop(key, None)
         return {key: pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL) for key, value in made.items()}
 
     def take(self, entries: dict[str, bytes]) -> None:

@@ -72,18 +72,18 @@ class Ref:
 class Rendered:
     """A rendered body: its HTML with placeholders, the references they stand
     for, its headings and its sentences. The HTML and the sentences may be
-    left on disk until first read (:meth:`kept`, :meth:`later`): a build
-    needs every page's references, but only the text of the pages it renders
-    or quotes."""
+    left on disk, read each time they are asked for (:meth:`kept`,
+    :meth:`later`): a build needs every page's references, but only the text
+    of the pages it renders or quotes, and only one page's at a time."""
 
-    text: tuple[str, list[str]] | None  # (html, its sentences: split_sentences(html)); None until read
+    text: tuple[str, list[str]] | None  # (html, its sentences: split_sentences(html)); None: left on disk
     refs: list[Ref]
     headings: list[tuple[int, str, str]] = field(default_factory=list)  # (level, id, text)
     problems: list[tuple[int, str]] = field(default_factory=list)  # (body line, message): not rendered
     timed_out: bool = False  # stopped by MARKDOWN_SECONDS: not kept in the cache
     #: the digest of the sentences that link or cite (what other pages may quote)
     quoted: str = ""
-    #: what gives the text when it is first read (never kept in the cache)
+    #: what gives the text, each time it is read, when it is not held (never kept in the cache)
     fetch: Callable[[], tuple[str, list[str]]] | None = field(default=None, repr=False, compare=False)
 
     @property
@@ -94,14 +94,12 @@ class Rendered:
     def sentences(self) -> list[str]:
         return self._text()[1]
 
-    def read(self) -> None:
-        """Read the text now, if it was left on disk."""
-        self._text()
-
     def _text(self) -> tuple[str, list[str]]:
-        if self.text is None:
-            self.text, self.fetch = self.fetch(), None
-        return self.text
+        if self.text is not None:
+            return self.text
+        # read again each time, never kept: a build holds no more text at
+        # once than the page it is writing shows (see ``pipeline``)
+        return self.fetch()
 
     def kept(self) -> Rendered:
         """This without its text, as the cache keeps it beside the text."""

@@ -31,7 +31,7 @@ from .model import Site, load_site
 from .progress import Reporter
 from .project import CACHE_DIR, Project, theme_folder
 from .render import Renderer, write_site
-from .resolve import Resolved, resolve
+from .resolve import Resolved, held, resolve
 
 __all__ = ["Project", "read_and_resolve", "build", "BuildReport", "theme_folder", "CACHE_DIR"]
 
@@ -128,7 +128,25 @@ class LaterRendered:
             else:
                 self._rendered = render_markdown(self._body)
                 _keep(self._cache, self._key, self._body, self._rendered)
+            held(self)
         return getattr(self._rendered, name)
+
+    def forget(self) -> None:
+        """Let go of the row read (read again when next asked for)."""
+        self._rendered = None
+
+
+def _leave_texts(resolved: Resolved, cache: ContentCache) -> None:
+    """Once the cache holds them on disk, let go of the texts of the bodies
+    rendered by this build (a first build's, about 10 KB a page): each page
+    reads its own from there while it is written, as when the cache gave it."""
+    if cache.folder is None or cache.entries:  # none on disk, or the save failed
+        return
+    for page in resolved.entities.values():
+        r = page.markdown
+        if isinstance(r, Rendered) and r.text is not None and not r.timed_out:
+            bkey = "md:" + page.entity.body_digest.hex()
+            r.text, r.fetch = None, _fetch(cache, _text_row(bkey), page.entity.body)
 
 
 def _text_row(body_row: str) -> str:
@@ -340,6 +358,7 @@ def _build(project: Project, check_only: bool, clean: bool, resolve_always: bool
     # saved before writing, so that a failure there does not lose what was
     # read and rendered; the rows not used yet are forgotten after writing
     _optional(lambda: cache.save(forget=False), notes, "the content cache")
+    _leave_texts(resolved, cache)
     try:
         stats = incremental.FileStats(seen.taken, {p: st for p, st in seen.files.items() if inputs.get(p) == st[4]}) if seen.taken else None
         return _write(project, manifest, environment, report, inputs, cache, notes, reporter, start, stats)

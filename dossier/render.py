@@ -16,16 +16,16 @@ page's recorded dependencies (see ``incremental``).
 
 from __future__ import annotations
 
-import hashlib
 import os
 import time
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
 from . import deps
 from .incremental import select_pages
+from .resolve import forget_read
 
 if TYPE_CHECKING:
     import jinja2
@@ -66,8 +66,9 @@ class RenderResult:
     changed: list[str] = field(default_factory=list)  # pages written or removed by this build
 
 
-def render_page(page: Page, env: jinja2.Environment, base_context: dict[str, Any]) -> tuple[str, set[str]]:
-    """Render one page: (its text, the keys of everything it read)."""
+def render_page(page: Page, env: jinja2.Environment, base_context: dict[str, Any]) -> tuple[str | Iterable[str], set[str]]:
+    """Render one page: (its text, the keys of everything it read). A file
+    that is not a page may give its text in pieces, made as they are read."""
     with deps.recording() as read:
         context = page.make()
         if not page.template:
@@ -148,10 +149,14 @@ _WORK: dict = {}
 def _render_one(i: int) -> tuple[str, frozenset, str, int, float]:
     page = _WORK["pages"][i]
     t = time.perf_counter()
-    html, read = render_page(page, _WORK["env"], _WORK["base"])
-    data = html.encode("utf-8")
-    written = _WORK["staging"].write(page.path, data, only_if_changed=True)
-    return page.path, frozenset(read), hashlib.sha256(data).hexdigest(), int(written), time.perf_counter() - t
+    try:
+        # a file given in pieces is made as it is written: what it reads is noted too
+        with deps.recording() as read:
+            text, _read = render_page(page, _WORK["env"], _WORK["base"])
+            written, digest = _WORK["staging"].write_text(page.path, text, only_if_changed=True)
+    finally:  # what the page read of others is read again by the next that needs it
+        forget_read()
+    return page.path, frozenset(read), digest, int(written), time.perf_counter() - t
 
 
 def _render_share(indices: list[int]) -> tuple[list[tuple[str, frozenset, str, int, float]], dict]:

@@ -156,6 +156,24 @@ class Position:
         return self.said
 
 
+# What the pages being written have read that can be read or found again:
+# let go of after each page (:func:`forget_read`), so that writing holds what
+# one page needs, not what every page written so far did.
+_HELD: list = []
+
+
+def held(value) -> None:
+    """Note ``value`` (anything with ``forget()``) as holding what a page read."""
+    _HELD.append(value)
+
+
+def forget_read() -> None:
+    """Let go of all that :func:`held` noted since the last call."""
+    for value in _HELD:
+        value.forget()
+    _HELD.clear()
+
+
 @dataclass
 class ResolvedEntity:
     """What resolution found for one entity: its rendered body and resolved
@@ -196,6 +214,7 @@ class ResolvedEntity:
         if self.given_backlinks is None:
             with deps.untracked():
                 self.given_backlinks = self.said.backlinks(self.entity.key) if self.said is not None else {}
+            held(self)
         return self.given_backlinks
 
     @property
@@ -204,6 +223,7 @@ class ResolvedEntity:
         if self.given_cited_by is None:
             with deps.untracked():
                 self.given_cited_by = self.said.cited_by(self.entity.key) if self.said is not None else []
+            held(self)
         return self.given_cited_by
 
     @property
@@ -220,8 +240,19 @@ class ResolvedEntity:
     def resolved_refs(self) -> list[Link | CiteGroup]:
         """The body's references as resolved (noting nothing: see :attr:`refs`)."""
         if self.given_refs is None:
-            self.given_refs, self.later_refs = self.later_refs(), None
+            self.given_refs = self.later_refs()
+            held(self)
         return self.given_refs
+
+    def forget(self) -> None:
+        """Let go of what was found for a page's reading and can be found
+        again: its backlinks and "Cited by", the references the cache gave."""
+        if self.said is not None:
+            self.given_backlinks = self.given_cited_by = None
+        if self.later_refs is not None:
+            self.given_refs = None
+        if self.later_incoming is not None:
+            self.given_incoming = None
 
     def targets_of_body(self, site: Site) -> tuple[frozenset[str], frozenset[str]]:
         """The other pages the body links to, and the sources it cites."""
@@ -247,7 +278,8 @@ class ResolvedEntity:
     def referenced_by(self) -> list[tuple[Entity, Reference]]:
         """:attr:`incoming`, noting nothing."""
         if self.given_incoming is None:
-            self.given_incoming, self.later_incoming = self.later_incoming(), None
+            self.given_incoming = self.later_incoming()
+            held(self)
         return self.given_incoming
 
     def targets_of_fields(self, site: Site) -> tuple[frozenset[str], frozenset[str]]:
@@ -1061,6 +1093,12 @@ def body_mentions(page: ResolvedEntity) -> Mentions:
     return out
 
 
+#: How many pages' :class:`Mentions` a build holds at once, the most
+#: recently read: each is read by every page its body links to, and held
+#: all, they grew with the site (about 11 KB a page, 100 MB at 9,000 pages).
+MENTIONS_HELD = 1024
+
+
 class Said:
     """What the pages say of each other: each page's backlinks and each
     source's "Cited by", found for a page when its page first reads them, so
@@ -1073,6 +1111,7 @@ class Said:
     def __init__(self, res: Resolved, cache=None):
         self.res = res
         self.cache = cache
+        #: the pages' mentions read last (at most :data:`MENTIONS_HELD`)
         self._mentions: dict[str, Mentions] = {}
         #: page key -> the pages that link to it, in key order (by body or fields)
         self.linking: dict[str, list[str]] = defaultdict(list)
@@ -1096,7 +1135,7 @@ class Said:
 
     def mentions(self, key: str) -> Mentions:
         """What the body of page ``key`` says of other pages."""
-        found = self._mentions.get(key)
+        found = self._mentions.pop(key, None)
         if found is None:
             page = self.res.entities[key]
             digest = mentions_digest(page)
@@ -1108,7 +1147,9 @@ class Said:
                 found = body_mentions(page)
                 if self.cache is not None:
                     self.cache.put(_MENTIONS + key, (digest, found))
-            self._mentions[key] = found
+        self._mentions[key] = found  # the most recently read last
+        if len(self._mentions) > MENTIONS_HELD:
+            del self._mentions[next(iter(self._mentions))]
         return found
 
     def backlinks(self, key: str) -> dict[str, Backlink]:

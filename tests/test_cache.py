@@ -203,11 +203,19 @@ def test_forked_renderers_read_the_rows_their_pages_need_with_their_own_connecti
     monkeypatch.setattr(render, "_forks", lambda pages, workers: True)
     build(project)
     monkeypatch.setattr(pipeline, "render_markdown", counted)
+    texts: list[tuple[int, str]] = []  # (process, body) of each text read from the cache
+    real_fetch = pipeline._fetch
+
+    def fetch(cache, key, body):
+        inner = real_fetch(cache, key, body)
+        return lambda: (texts.append((os.getpid(), body.split(".")[0])), inner())[1]
+
+    monkeypatch.setattr(pipeline, "_fetch", fetch)
     edit(project, "people/lev-sedov.md", "Son of", "The son of")
-    report = build(project)
+    build(project)
     assert log.read_text(encoding="utf-8").split() == [str(os.getpid())]  # the edited body, by the build itself
-    # and the build itself read no other body's text for them
-    assert [k for k, page in report.resolved.entities.items() if _text_read(page.markdown)] == ["people/lev-sedov"]
+    # and the build itself read no body's text: the renderers did
+    assert texts == []
     page = (project.output / "people" / "leon-trotsky" / "index.html").read_text(encoding="utf-8")
     assert "The son of <mark>Leon Trotsky</mark>." in page
     assert pages(project.output) == clean_pages(project, tmp_path)
@@ -397,11 +405,14 @@ def test_a_bodys_text_is_read_only_for_the_pages_that_show_it(project, monkeypat
 
     monkeypatch.setattr(pipeline, "_fetch", fetch)
     build(project)
+    read.clear()  # a first build reads back every text it rendered (see below)
     # Sedov's new words are quoted on Trotsky's page, which is rendered again
     # from its kept text; Sedov's own was rendered anew; nobody else's is read
     edit(project, "people/lev-sedov.md", "Son of", "The son of")
     report = build(project)
-    assert read == ["He led the [[Left Opposition]] [@broue-1980]"]
+    # Sedov's, rendered by this build, is read back from the cache each time
+    # it is asked for (his page; what it says, for Trotsky's): texts are not held
+    assert sorted(read) == ["He led the [[Left Opposition]] [@broue-1980]", "The son of [[people/leon-trotsky]]", "The son of [[people/leon-trotsky]]"]
     # after the build (the devserver's previews) a text is still there: rendered again, the same
     bauer = report.resolved.of(report.resolved.site.get("person", "otto-bauer")).markdown
     assert not _text_read(bauer)
@@ -481,3 +492,71 @@ def test_an_edit_outside_the_sentences_quoted_elsewhere_keeps_what_the_body_says
     build(project)
     assert counted["mentions"] == ["groups/left-opposition"]
     assert "The opposition led by <mark>Leon Trotsky</mark>." in trotsky.read_text(encoding="utf-8")
+
+
+def test_a_first_build_leaves_the_texts_it_rendered_on_disk_once_saved(project, monkeypatch):
+    """A body rendered by this build is in memory until the cache holds it;
+    then each page reads its own text from there, as a later build would."""
+    report = build(project)
+    bodies = [page.markdown for page in report.resolved.entities.values()]
+    assert bodies and all(isinstance(r, markup.Rendered) and r.text is None for r in bodies)
+    page = (project.output / "people" / "lev-sedov" / "index.html").read_text(encoding="utf-8")
+    assert "Son of <a" in page
+    # a cache that could not be saved holds nothing on disk: the texts stay
+    def refuse(self, forget=True):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(ContentCache, "save", refuse)
+    (project.content / "people" / "otto-bauer.md").write_text("---\ntitle: Otto Bauer\n---\nAn Austrian Marxist.\n", encoding="utf-8")
+    report = build(project, clean=True)
+    bauer = report.resolved.of(report.resolved.site.get("person", "otto-bauer")).markdown
+    assert bauer.text is not None and "An Austrian Marxist." in bauer.html
+
+
+def _held(resolved) -> list[str]:
+    """The pages whose backlinks, "Cited by", references or cached body are held."""
+    out = []
+    for key, page in resolved.entities.items():
+        body = object.__getattribute__(page.markdown, "_rendered") if isinstance(page.markdown, pipeline.LaterRendered) else None
+        if page.given_backlinks is not None or page.given_cited_by is not None or body is not None or (page.later_refs is not None and page.given_refs is not None):
+            out.append(key)
+    return out
+
+
+def test_writing_holds_what_one_page_read_not_what_every_page_did(project, monkeypatch, tmp_path):
+    """What a page read of others (their backlinks and "Cited by", the
+    references and bodies the cache gave) is let go of once it is written,
+    and found again by the next page that needs it: the same pages as when
+    all of it is held."""
+    from dossier import render
+
+    build(project)
+    report = build(project, clean=True)  # every body and resolution from the cache
+    assert _held(report.resolved) == [] and resolve._HELD == []
+    let_go = pages(project.output)
+    monkeypatch.setattr(render, "forget_read", lambda: None)
+    report = build(project, clean=True)
+    assert "people/leon-trotsky" in _held(report.resolved)  # what the check above would have seen
+    resolve._HELD.clear()
+    assert pages(project.output) == let_go
+
+
+def test_the_mentions_held_at_once_are_bounded(project, monkeypatch):
+    """What each body says of others is held for the pages read last, at
+    most MENTIONS_HELD of them; the others are read again from the cache."""
+    report = build(project)
+    assert len(report.resolved.said._mentions) == len(SAYING)
+    held_all = pages(project.output)
+    monkeypatch.setattr(resolve, "MENTIONS_HELD", 1)
+    report = build(project, clean=True)
+    assert len(report.resolved.said._mentions) == 1
+    assert pages(project.output) == held_all
+
+
+def test_what_a_forked_renderer_hands_back_it_no_longer_holds(tmp_path):
+    cache = ContentCache(tmp_path)
+    cache._origin = -1  # as in a renderer forked from the build
+    cache.put("mentions:people/lev-sedov", ("digest", "what it says"))
+    made = cache.handed_back()
+    assert set(made) == {"mentions:people/lev-sedov"}
+    assert cache.entries == {} and cache.get("mentions:people/lev-sedov") is None
