@@ -44,6 +44,7 @@ import datetime as _dt
 import io
 import json
 import uuid
+from collections.abc import Iterator
 from typing import Any
 from xml.sax.saxutils import escape as xml_escape
 from xml.sax.saxutils import quoteattr
@@ -58,6 +59,7 @@ from .xmlchars import xml_safe
 __all__ = [
     "dataset",
     "dataset_json",
+    "iter_dataset_json",
     "csv_tables",
     "json_ld",
     "json_ld_script",
@@ -232,7 +234,26 @@ def inert_json(text: str) -> str:
 
 
 def dataset_json(resolved) -> str:
-    return inert_json(json.dumps(dataset(resolved), sort_keys=True, ensure_ascii=False, indent=1)) + "\n"
+    return "".join(iter_dataset_json(resolved))
+
+
+#: The size of the pieces :func:`iter_dataset_json` gives (characters, about).
+_PIECE = 65536
+
+
+def iter_dataset_json(resolved) -> Iterator[str]:
+    """:func:`dataset_json` in pieces of about 64 KB: the JSON text of the
+    whole site is never held whole (21 MB at N = 5,000)."""
+    batch: list[str] = []
+    size = 0
+    for token in json.JSONEncoder(sort_keys=True, ensure_ascii=False, indent=1).iterencode(dataset(resolved)):
+        batch.append(token)
+        size += len(token)
+        if size >= _PIECE:
+            yield inert_json("".join(batch))  # escapes characters one by one: pieces cut anywhere
+            batch, size = [], 0
+    batch.append("\n")
+    yield inert_json("".join(batch))
 
 
 # CSV ----------------------------------------------------------------------------

@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 import re
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -831,8 +831,9 @@ def _fixed(path: str, url: str, template: str, make: Callable[[], dict[str, Any]
     return Page(path, url, template, make)
 
 
-def _raw(path: str, produce: Callable[[], str]) -> Page:
-    """A file that is not a page (JSON, CSV, XML, CSS): written as it is."""
+def _raw(path: str, produce: Callable[[], str | Iterable[str]]) -> Page:
+    """A file that is not a page (JSON, CSV, XML, CSS): written as it is,
+    or as its pieces come (``produce`` may give them one by one)."""
     return Page(path, path, "", lambda: {"raw": produce()})
 
 
@@ -880,7 +881,7 @@ def _data_files(resolved: Resolved, options: dict[str, str]) -> list[Page]:
         return opendata.atom_feed(articles, site_name=options.get("site_name", ""), site_url=site_url, feed_url="feeds/articles.atom.xml", edition=edition(resolved, options))
 
     names = opendata.csv_names(site.schema)
-    out = [_raw("data/dossier.json", lambda: opendata.dataset_json(resolved))]
+    out = [_raw("data/dossier.json", lambda: opendata.iter_dataset_json(resolved))]
     out += [_raw(f"data/{name}", lambda name=name: table(name)) for name in names]
     files = [{"name": "dossier.json", "what": _DATA_FILES["dossier.json"]}]
     files += [{"name": name, "what": f"{name[:-4].capitalize()}, one row each (CSV)."} for name in names]
@@ -895,8 +896,8 @@ def _data_files(resolved: Resolved, options: dict[str, str]) -> list[Page]:
     out.append(_raw("data/bibliography.json", lambda: opendata.inert_json(citing.csl_json_text([citing.csl_json(key, ref) for key, ref in sources()]))))
     out.append(_raw("data/bibliography.bib", lambda: "\n".join(citing.bibtex(key, ref) for key, ref in sources())))
     out.append(_raw("data/bibliography.ris", lambda: "".join(citing.ris(ref) for _key, ref in sources())))
-    out.append(_raw("data/network.graphml", lambda: network.to_graphml(whole_network(resolved))))
-    out.append(_raw("data/network.gexf", lambda: network.to_gexf(whole_network(resolved))))
+    out.append(_raw("data/network.graphml", lambda: network.iter_graphml(whole_network(resolved))))
+    out.append(_raw("data/network.gexf", lambda: network.iter_gexf(whole_network(resolved))))
     out.append(_raw("assets/figures.css", lambda: timeline.TIMELINE_CSS + "\n" + network.SVG_CSS))
     out.append(_raw(PREVIEWS_FILE, lambda: previews_json(resolved)))
     url = "graph/"

@@ -532,3 +532,12 @@ def test_csv_cells_that_a_spreadsheet_would_run_start_with_a_quote_and_the_json_
 
 def test_inert_cell():
     assert [opendata.inert_cell(c) for c in ["=1", "+1", "-1", "@a", "\tx", "\rx", "a=1", "", "'=1"]] == ["'=1", "'+1", "'-1", "'@a", "'\tx", "'\rx", "a=1", "", "'=1"]
+
+
+@pytest.mark.parametrize("piece", [65536, 100, 1])
+def test_the_dataset_given_in_pieces_is_the_json_of_the_whole(resolved, piece, monkeypatch):
+    monkeypatch.setattr(opendata, "_PIECE", piece)
+    pieces = list(opendata.iter_dataset_json(resolved))
+    whole = opendata.inert_json(json.dumps(opendata.dataset(resolved), sort_keys=True, ensure_ascii=False, indent=1)) + "\n"
+    assert "".join(pieces) == whole and "\\u003c" in whole  # (escapes made in every piece)
+    assert piece == 65536 or len(pieces) > len(whole) // max(piece, 1000)

@@ -39,7 +39,7 @@ written out in Python, with a bounded amount of work.)
 from __future__ import annotations
 
 from .draw import EDGE_STYLE, KIND_STYLE, SVG_CSS, legend_items, render_svg
-from .export import to_gexf, to_graphml
+from .export import iter_gexf, iter_graphml, to_gexf, to_graphml
 from .graph import NODE_KINDS, RELATIONS, build_graph, neighbourhood, overview, structure
 from .layout import LAYOUT_WEIGHT, layout
 from .table import edge_rows, mention_groups
@@ -62,4 +62,6 @@ __all__ = [
     "mention_groups",
     "to_graphml",
     "to_gexf",
+    "iter_graphml",
+    "iter_gexf",
 ]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from typing import Any
 
 import networkx as nx
@@ -61,28 +62,56 @@ def _attr(value: str) -> str:
 
 def _export_items(G: nx.MultiDiGraph):
     """What :func:`_export_copy` would hold, without building it: (nodes
-    with their attributes, edges with theirs), both in the copy's order."""
-    nodes = []
-    for n in sorted(G):
-        attrs = {str(k): _safe(v) for k, v in G.nodes[n].items()}
-        attrs.setdefault("label", str(attrs.get("title", n)))
-        nodes.append((n, attrs))
-    edges = []
-    for i, (u, v, k, d) in enumerate(sorted(G.edges(keys=True, data=True), key=lambda t: (t[0], t[1], str(t[2])))):
-        attrs = {str(a): _safe(x) for a, x in d.items()}
-        for a in EDGE_ATTRS:
-            attrs.setdefault(a, "")
-        attrs["id"] = f"e{i}"
-        edges.append((u, v, k, attrs))
+    with their attributes, edges with theirs), both in the copy's order,
+    made as they are read (the writers below go through them twice)."""
+
+    def nodes():
+        for n in sorted(G):
+            attrs = {str(k): _safe(v) for k, v in G.nodes[n].items()}
+            attrs.setdefault("label", str(attrs.get("title", n)))
+            yield n, attrs
+
+    def edges():
+        for i, (u, v, k, d) in enumerate(sorted(G.edges(keys=True, data=True), key=lambda t: (t[0], t[1], str(t[2])))):
+            attrs = {str(a): _safe(x) for a, x in d.items()}
+            for a in EDGE_ATTRS:
+                attrs.setdefault(a, "")
+            attrs["id"] = f"e{i}"
+            yield u, v, k, attrs
+
     return nodes, edges
 
 
-def _all_text(nodes, edges) -> bool:
-    """The fast writers below handle text attributes only (all the network
-    has); anything else goes through networkx."""
-    return all(isinstance(n, str) and all(isinstance(v, str) for v in a.values()) for n, a in nodes) and all(
-        isinstance(k, str) and all(isinstance(v, str) for v in a.values()) for _u, _v, k, a in edges
-    )
+def _text_node(n, attrs: dict) -> bool:
+    """Whether a node has a text key and text attributes only: the fast
+    writers below handle those (all the network has); anything else goes
+    through networkx."""
+    return isinstance(n, str) and all(isinstance(v, str) for v in attrs.values())
+
+
+def _text_edge(edge: tuple) -> bool:
+    """The same of an edge (its key, its attributes)."""
+    return isinstance(edge[2], str) and all(isinstance(v, str) for v in edge[3].values())
+
+
+#: Lines written at once: a file of the whole network is written piece by
+#: piece, never held whole (at N = 5,000 the GEXF is 56 MB, and as one
+#: string with its lines it took 250 MB at the peak of the process writing it).
+_LINES = 2000
+
+
+def _pieces(lines) -> Iterator[str]:
+    """``lines``, each ending in a newline, a few thousand at a time, with the
+    characters XML forbids replaced (:func:`xml_safe`: each line is whole
+    elements, so no replacement spans two pieces)."""
+    batch: list[str] = []
+    for line in lines:
+        batch.append(line)
+        if len(batch) == _LINES:
+            yield xml_safe("\n".join(batch) + "\n")
+            batch = []
+    if batch:
+        yield xml_safe("\n".join(batch) + "\n")
 
 
 def to_graphml(G: nx.MultiDiGraph) -> str:
@@ -91,43 +120,65 @@ def to_graphml(G: nx.MultiDiGraph) -> str:
     Node ids are entity keys; node data: kind, title, url, dates, summary and
     label (= title); edges carry relation, label, role and dates, and ids
     ``e0``, ``e1`` … in sorted order. Read it back with
-    ``networkx.read_graphml(f, force_multigraph=True)``.
-
-    Written as a stream, byte for byte what ``networkx.generate_graphml``
-    writes (tests/test_network.py), without its element tree: at N = 5,000
-    that tree took 8 s and half a gigabyte.
+    ``networkx.read_graphml(f, force_multigraph=True)``. In pieces:
+    :func:`iter_graphml`.
     """
+    return "".join(iter_graphml(G))
+
+
+def iter_graphml(G: nx.MultiDiGraph) -> Iterator[str]:
+    """:func:`to_graphml`'s text in pieces: byte for byte what
+    ``networkx.generate_graphml`` writes (tests/test_network.py), without its
+    element tree (at N = 5,000 that tree took 8 s and half a gigabyte)."""
     nodes, edges = _export_items(G)
-    if G.graph or not _all_text(nodes, edges):
-        H = _export_copy(G)
-        return xml_safe(_XML_DECL + "\n".join(nx.generate_graphml(H, encoding="utf-8", prettyprint=True, edge_id_from_attribute="id")) + "\n")
-    keys: dict[tuple[str, str], str] = {}
+    keys: dict[tuple[str, str], str] = {}  # in the order they are first used
 
     def key(name: str, scope: str) -> str:
         if (name, scope) not in keys:
             keys[(name, scope)] = f"d{len(keys)}"
         return keys[(name, scope)]
 
+    fast = not G.graph
+    for n, attrs in nodes():
+        fast = fast and _text_node(n, attrs)
+        for a in attrs:
+            key(a, "node")
+    for edge in edges():
+        fast = fast and _text_edge(edge)
+        for a in edge[3]:
+            key(a, "edge")
+    if not fast:
+        H = _export_copy(G)
+        yield xml_safe(_XML_DECL + "\n".join(nx.generate_graphml(H, encoding="utf-8", prettyprint=True, edge_id_from_attribute="id")) + "\n")
+        return
+
     def data(k: str, value: str) -> str:
         return f'      <data key="{k}">{_text(value)}</data>' if value else f'      <data key="{k}" />'
 
-    body = ['  <graph edgedefault="directed">']
-    for n, attrs in nodes:
-        body.append(f'    <node id="{_attr(n)}">' if attrs else f'    <node id="{_attr(n)}" />')
-        if attrs:
-            body += [data(key(a, "node"), v) for a, v in attrs.items()]
-            body.append("    </node>")
-    for u, v, _k, attrs in edges:
-        body.append(f'    <edge source="{_attr(u)}" target="{_attr(v)}" id="{_attr(attrs["id"])}">')
-        body += [data(key(a, "edge"), x) for a, x in attrs.items()]
-        body.append("    </edge>")
-    body.append("  </graph>")
-    head = [
-        '<graphml xmlns="http://graphml.graphdrawing.org/xmlns" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" '
-        'xsi:schemaLocation="http://graphml.graphdrawing.org/xmlns http://graphml.graphdrawing.org/xmlns/1.0/graphml.xsd">'
-    ]
-    head += [f'  <key id="{i}" for="{scope}" attr.name="{_attr(name)}" attr.type="string" />' for (name, scope), i in reversed(keys.items())]
-    return xml_safe(_XML_DECL + "\n".join(head + body + ["</graphml>"]) + "\n")
+    def lines():
+        yield (
+            '<graphml xmlns="http://graphml.graphdrawing.org/xmlns" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" '
+            'xsi:schemaLocation="http://graphml.graphdrawing.org/xmlns http://graphml.graphdrawing.org/xmlns/1.0/graphml.xsd">'
+        )
+        for (name, scope), i in reversed(keys.items()):
+            yield f'  <key id="{i}" for="{scope}" attr.name="{_attr(name)}" attr.type="string" />'
+        yield '  <graph edgedefault="directed">'
+        for n, attrs in nodes():
+            yield f'    <node id="{_attr(n)}">' if attrs else f'    <node id="{_attr(n)}" />'
+            if attrs:
+                for a, v in attrs.items():
+                    yield data(keys[(a, "node")], v)
+                yield "    </node>"
+        for u, v, _k, attrs in edges():
+            yield f'    <edge source="{_attr(u)}" target="{_attr(v)}" id="{_attr(attrs["id"])}">'
+            for a, x in attrs.items():
+                yield data(keys[(a, "edge")], x)
+            yield "    </edge>"
+        yield "  </graph>"
+        yield "</graphml>"
+
+    yield _XML_DECL
+    yield from _pieces(lines())
 
 
 def to_gexf(G: nx.MultiDiGraph, pos: dict[str, tuple[float, float]] | None = None, lastmodified: str | None = None) -> str:
@@ -136,14 +187,16 @@ def to_gexf(G: nx.MultiDiGraph, pos: dict[str, tuple[float, float]] | None = Non
 
     networkx stamps today's date into ``<meta lastmodifieddate>``; that would
     make builds differ from day to day, so it is replaced by
-    ``lastmodified`` (``YYYY-MM-DD``) or dropped. Written as a stream, byte
-    for byte what ``networkx.generate_gexf`` writes otherwise (see
-    :func:`to_graphml`).
+    ``lastmodified`` (``YYYY-MM-DD``) or dropped. In pieces: :func:`iter_gexf`.
     """
+    return "".join(iter_gexf(G, pos, lastmodified))
+
+
+def iter_gexf(G: nx.MultiDiGraph, pos: dict[str, tuple[float, float]] | None = None, lastmodified: str | None = None) -> Iterator[str]:
+    """:func:`to_gexf`'s text in pieces: byte for byte what
+    ``networkx.generate_gexf`` writes (see :func:`iter_graphml`)."""
     stamp = f' lastmodifieddate="{lastmodified}"' if lastmodified and re.fullmatch(r"\d{4}-\d{2}-\d{2}", lastmodified) else ""
     nodes, edges = _export_items(G)
-    if G.graph or not _all_text(nodes, edges):
-        return _to_gexf_networkx(G, pos, stamp)
     ids: dict[tuple[str, str], str] = {}
     order: dict[str, list[str]] = {}  # class -> attribute declarations, in order
 
@@ -153,56 +206,77 @@ def to_gexf(G: nx.MultiDiGraph, pos: dict[str, tuple[float, float]] | None = Non
             order.setdefault(cls, []).append(f'      <attribute id="{ids[(title, cls)]}" title="{_attr(title)}" type="string" />')
         return ids[(title, cls)]
 
+    def node_values(attrs: dict) -> dict:
+        return {k: v for k, v in attrs.items() if k != "label"}
+
+    def edge_values(k, attrs: dict) -> dict:
+        values = {a: x for a, x in attrs.items() if a not in ("id", "label")}
+        values["networkx_key"] = k
+        return values
+
+    fast = not G.graph
+    for n, attrs in nodes():
+        fast = fast and _text_node(n, attrs)
+        for a in node_values(attrs):
+            attr_id(a, "node")
+    for edge in edges():
+        fast = fast and _text_edge(edge)
+        for a in edge_values(edge[2], edge[3]):
+            attr_id(a, "edge")
+    if not fast:
+        yield _to_gexf_networkx(G, pos, stamp)
+        return
+
     def attvalues(values: dict[str, str], cls: str) -> list[str]:
         if not values:
             return []
         out = ["        <attvalues>"]
-        out += [f'          <attvalue for="{attr_id(k, cls)}" value="{_attr(v)}" />' for k, v in values.items()]
+        out += [f'          <attvalue for="{ids[(k, cls)]}" value="{_attr(v)}" />' for k, v in values.items()]
         out.append("        </attvalues>")
         return out
 
-    body = ["    <nodes>"]
-    for n, attrs in nodes:
-        attrs = dict(attrs)
-        label = attrs.pop("label", n)
-        inner = []
-        fill = KIND_STYLE.get(str(attrs.get("kind")), {}).get("fill", "#595959")
-        inner.append(f'        <viz:color r="{int(fill[1:3], 16)}" g="{int(fill[3:5], 16)}" b="{int(fill[5:7], 16)}" a="1.0" />')
-        if pos is not None and n in pos:
-            x, y = round(pos[n][0] * 1000, 1), round(-pos[n][1] * 1000, 1)
-            inner.append(f'        <viz:position x="{x}" y="{y}" z="0.0" />')
-        inner += attvalues(attrs, "node")
-        body.append(f'      <node id="{_attr(n)}" label="{_attr(label)}">')
-        body += inner
-        body.append("      </node>")
-    body.append("    </nodes>")
-    body.append("    <edges>")
-    for u, v, k, attrs in edges:
-        attrs = dict(attrs)
-        edge_id, label = attrs.pop("id"), attrs.pop("label", None)
-        attrs["networkx_key"] = k
-        head = f'      <edge source="{_attr(u)}" target="{_attr(v)}" id="{_attr(edge_id)}"'
-        head += f' label="{_attr(label)}"' if label is not None else ""
-        values = attvalues(attrs, "edge")
-        body += [head + ">", *values, "      </edge>"] if values else [head + " />"]
-    body.append("    </edges>")
-    declared = []
-    for cls in sorted(order, key=lambda c: -list(order).index(c)):  # the later class first, as networkx inserts it
-        declared += [f'    <attributes mode="static" class="{cls}">', *order[cls], "    </attributes>"]
-    lines = [
-        '<gexf xmlns:viz="http://www.gexf.net/1.2draft/viz" xmlns="http://www.gexf.net/1.2draft" '
-        'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" '
-        'xsi:schemaLocation="http://www.gexf.net/1.2draft http://www.gexf.net/1.2draft/gexf.xsd" version="1.2">',
-        f"  <meta{stamp}>",
-        "    <creator>Dossier (networkx)</creator>",
-        "  </meta>",
-        '  <graph defaultedgetype="directed" mode="static" name="">',
-        *declared,
-        *body,
-        "  </graph>",
-        "</gexf>",
-    ]
-    return xml_safe(_XML_DECL + "\n".join(lines) + "\n")
+    def lines():
+        yield (
+            '<gexf xmlns:viz="http://www.gexf.net/1.2draft/viz" xmlns="http://www.gexf.net/1.2draft" '
+            'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" '
+            'xsi:schemaLocation="http://www.gexf.net/1.2draft http://www.gexf.net/1.2draft/gexf.xsd" version="1.2">'
+        )
+        yield f"  <meta{stamp}>"
+        yield "    <creator>Dossier (networkx)</creator>"
+        yield "  </meta>"
+        yield '  <graph defaultedgetype="directed" mode="static" name="">'
+        for cls in sorted(order, key=lambda c: -list(order).index(c)):  # the later class first, as networkx inserts it
+            yield f'    <attributes mode="static" class="{cls}">'
+            yield from order[cls]
+            yield "    </attributes>"
+        yield "    <nodes>"
+        for n, attrs in nodes():
+            fill = KIND_STYLE.get(str(attrs.get("kind")), {}).get("fill", "#595959")
+            yield f'      <node id="{_attr(n)}" label="{_attr(attrs.get("label", n))}">'
+            yield f'        <viz:color r="{int(fill[1:3], 16)}" g="{int(fill[3:5], 16)}" b="{int(fill[5:7], 16)}" a="1.0" />'
+            if pos is not None and n in pos:
+                x, y = round(pos[n][0] * 1000, 1), round(-pos[n][1] * 1000, 1)
+                yield f'        <viz:position x="{x}" y="{y}" z="0.0" />'
+            yield from attvalues(node_values(attrs), "node")
+            yield "      </node>"
+        yield "    </nodes>"
+        yield "    <edges>"
+        for u, v, k, attrs in edges():
+            head = f'      <edge source="{_attr(u)}" target="{_attr(v)}" id="{_attr(attrs["id"])}"'
+            head += f' label="{_attr(attrs["label"])}"' if "label" in attrs else ""
+            values = attvalues(edge_values(k, attrs), "edge")
+            if values:
+                yield head + ">"
+                yield from values
+                yield "      </edge>"
+            else:
+                yield head + " />"
+        yield "    </edges>"
+        yield "  </graph>"
+        yield "</gexf>"
+
+    yield _XML_DECL
+    yield from _pieces(lines())
 
 
 def _to_gexf_networkx(G: nx.MultiDiGraph, pos, stamp: str) -> str:
