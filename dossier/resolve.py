@@ -1093,9 +1093,13 @@ def body_mentions(page: ResolvedEntity) -> Mentions:
     return out
 
 
-#: How many pages' :class:`Mentions` a build holds at once, the most
-#: recently read: each is read by every page its body links to, and held
+#: How many pages' :class:`Mentions` a build holds at once as objects, the
+#: most recently read: each is read by every page its body links to, and held
 #: all, they grew with the site (about 11 KB a page, 100 MB at 9,000 pages).
+#: One let go is kept as its pickle (about 3 KB a page) until read again:
+#: found again instead, from its rendered body and resolved references, the
+#: pages linking to it were read back for it about ten times a build
+#: (at N = 5,000, 12 s more of writing; bench/RESULTS.md).
 MENTIONS_HELD = 1024
 
 
@@ -1113,6 +1117,8 @@ class Said:
         self.cache = cache
         #: the pages' mentions read last (at most :data:`MENTIONS_HELD`)
         self._mentions: dict[str, Mentions] = {}
+        #: the pickles of those let go, read again without being found again
+        self._let_go: dict[str, bytes] = {}
         #: page key -> the pages that link to it, in key order (by body or fields)
         self.linking: dict[str, list[str]] = defaultdict(list)
         #: source key -> the pages that cite it, in key order (body, fields, 'sources')
@@ -1136,6 +1142,8 @@ class Said:
     def mentions(self, key: str) -> Mentions:
         """What the body of page ``key`` says of other pages."""
         found = self._mentions.pop(key, None)
+        if found is None and key in self._let_go:
+            found = pickle.loads(self._let_go[key])
         if found is None:
             page = self.res.entities[key]
             digest = mentions_digest(page)
@@ -1149,7 +1157,10 @@ class Said:
                     self.cache.put(_MENTIONS + key, (digest, found))
         self._mentions[key] = found  # the most recently read last
         if len(self._mentions) > MENTIONS_HELD:
-            del self._mentions[next(iter(self._mentions))]
+            oldest = next(iter(self._mentions))
+            let_go = self._mentions.pop(oldest)
+            if oldest not in self._let_go:
+                self._let_go[oldest] = pickle.dumps(let_go, protocol=pickle.HIGHEST_PROTOCOL)
         return found
 
     def backlinks(self, key: str) -> dict[str, Backlink]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pickle
 import sqlite3
+from collections import Counter
 
 import pytest
 
@@ -543,14 +544,22 @@ def test_writing_holds_what_one_page_read_not_what_every_page_did(project, monke
 
 def test_the_mentions_held_at_once_are_bounded(project, monkeypatch):
     """What each body says of others is held for the pages read last, at
-    most MENTIONS_HELD of them; the others are read again from the cache."""
+    most MENTIONS_HELD of them; the others are kept as their pickles, and
+    each body's is found once a build however often it is let go."""
     report = build(project)
     assert len(report.resolved.said._mentions) == len(SAYING)
     held_all = pages(project.output)
     monkeypatch.setattr(resolve, "MENTIONS_HELD", 1)
+    found = Counter()  # what a body's mentions are checked against (read with them from the cache)
+    digest = resolve.mentions_digest
+    monkeypatch.setattr(resolve, "mentions_digest", lambda page, titles=True: (titles and found.update([page.entity.key])) or digest(page, titles))
     report = build(project, clean=True)
-    assert len(report.resolved.said._mentions) == 1
+    said = report.resolved.said
+    assert len(said._mentions) == 1
     assert pages(project.output) == held_all
+    assert found and max(found.values()) == 1
+    assert len(said._let_go) >= len(SAYING) - 1  # read more than once each: let go and read again
+    assert all(isinstance(v, bytes) for v in said._let_go.values())
 
 
 def test_what_a_forked_renderer_hands_back_it_no_longer_holds(tmp_path):
