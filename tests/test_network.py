@@ -648,7 +648,27 @@ def test_streamed_exports_are_byte_for_byte_what_networkx_writes(G, lines, monke
         for pos in (None, N.layout(graph)):
             assert N.to_gexf(graph, pos, "2024-01-31") == export._to_gexf_networkx(graph, pos, ' lastmodifieddate="2024-01-31"')
             assert N.to_gexf(graph, pos) == export._to_gexf_networkx(graph, pos, "")
-    # anything but text attributes goes through networkx itself
+    # the site's network is written by the writers here, not by networkx
+    def boom(*args, **kwargs):
+        raise AssertionError("written by networkx")
+
+    with monkeypatch.context() as m:
+        m.setattr(nx, "generate_graphml", boom)
+        m.setattr(export, "_to_gexf_networkx", boom)
+        for graph in (G, tricky):
+            N.to_graphml(graph), N.to_gexf(graph, N.layout(graph), "2024-01-31")
+    # attributes that only some nodes and edges have are declared in the order first used
+    shaped = tricky.copy()
+    shaped.nodes["people/p2"]["note"] = "only here"
+    shaped.add_edge("people/p2", "people/p3", key="mention", note="x", relation="mention", id="given", networkx_key="k")
+    shaped.add_edge("people/p3", "groups/g", key="member", weight="heavy")
+    assert N.to_graphml(shaped) == _networkx_graphml(shaped)
+    assert N.to_gexf(shaped, None, "2024-01-31") == export._to_gexf_networkx(shaped, None, ' lastmodifieddate="2024-01-31"')
+    # anything but text attributes goes through networkx itself, a key that is not text too
+    numbered = tricky.copy()
+    numbered.add_edge("people/p0", "people/p1")
+    assert N.to_graphml(numbered) == _networkx_graphml(numbered)
+    assert N.to_gexf(numbered, None, "2024-01-31") == export._to_gexf_networkx(numbered, None, ' lastmodifieddate="2024-01-31"')
     odd = tricky.copy()
     odd.nodes["groups/g"]["size"] = 3
     assert N.to_graphml(odd) == _networkx_graphml(odd)

@@ -63,35 +63,54 @@ def _attr(value: str) -> str:
 def _export_items(G: nx.MultiDiGraph):
     """What :func:`_export_copy` would hold, without building it: (nodes
     with their attributes, edges with theirs), both in the copy's order,
-    made as they are read (the writers below go through them twice)."""
+    made as they are read, and the shapes of both (:func:`_shapes`), which
+    the writers below read first to declare the attributes."""
+    ordered_nodes = sorted(G)
+    ordered_edges = sorted(G.edges(keys=True, data=True), key=lambda t: (t[0], t[1], str(t[2])))
 
     def nodes():
-        for n in sorted(G):
+        for n in ordered_nodes:
             attrs = {str(k): _safe(v) for k, v in G.nodes[n].items()}
             attrs.setdefault("label", str(attrs.get("title", n)))
             yield n, attrs
 
     def edges():
-        for i, (u, v, k, d) in enumerate(sorted(G.edges(keys=True, data=True), key=lambda t: (t[0], t[1], str(t[2])))):
+        for i, (u, v, k, d) in enumerate(ordered_edges):
             attrs = {str(a): _safe(x) for a, x in d.items()}
             for a in EDGE_ATTRS:
                 attrs.setdefault(a, "")
             attrs["id"] = f"e{i}"
             yield u, v, k, attrs
 
-    return nodes, edges
+    def shapes():
+        node_names = _shapes(((n, G.nodes[n]) for n in ordered_nodes), ("label",))
+        edge_names = _shapes(((k, d) for _u, _v, k, d in ordered_edges), (*EDGE_ATTRS, "id"))
+        return node_names, edge_names
+
+    return nodes, edges, shapes
 
 
-def _text_node(n, attrs: dict) -> bool:
-    """Whether a node has a text key and text attributes only: the fast
-    writers below handle those (all the network has); anything else goes
-    through networkx."""
-    return isinstance(n, str) and all(isinstance(v, str) for v in attrs.values())
-
-
-def _text_edge(edge: tuple) -> bool:
-    """The same of an edge (its key, its attributes)."""
-    return isinstance(edge[2], str) and all(isinstance(v, str) for v in edge[3].values())
+def _shapes(items, added: tuple[str, ...]) -> tuple[list[list[str]], bool]:
+    """Of the nodes or edges ``items`` ((id or key, attributes) pairs): the
+    attribute names of each new shape, in the order they are first used as
+    :func:`_export_items` makes them (its own, then ``added``), and whether
+    all are what the fast writers below handle (a text id or key, no value
+    that stays a number: the network has nothing else; anything else goes
+    through networkx). Read without making the values, which the
+    declarations do not need."""
+    seen: set[tuple] = set()
+    out: list[list[str]] = []
+    text = True
+    for key, attrs in items:
+        text = text and isinstance(key, str) and not any(isinstance(v, (int, float)) and not isinstance(v, bool) for v in attrs.values())
+        shape = tuple(attrs)
+        if shape not in seen:
+            seen.add(shape)
+            names = dict.fromkeys(str(a) for a in shape)
+            for a in added:
+                names.setdefault(a)
+            out.append(list(names))
+    return out, text
 
 
 #: Lines written at once: a file of the whole network is written piece by
@@ -130,7 +149,7 @@ def iter_graphml(G: nx.MultiDiGraph) -> Iterator[str]:
     """:func:`to_graphml`'s text in pieces: byte for byte what
     ``networkx.generate_graphml`` writes (tests/test_network.py), without its
     element tree (at N = 5,000 that tree took 8 s and half a gigabyte)."""
-    nodes, edges = _export_items(G)
+    nodes, edges, shapes = _export_items(G)
     keys: dict[tuple[str, str], str] = {}  # in the order they are first used
 
     def key(name: str, scope: str) -> str:
@@ -138,14 +157,13 @@ def iter_graphml(G: nx.MultiDiGraph) -> Iterator[str]:
             keys[(name, scope)] = f"d{len(keys)}"
         return keys[(name, scope)]
 
-    fast = not G.graph
-    for n, attrs in nodes():
-        fast = fast and _text_node(n, attrs)
-        for a in attrs:
+    (node_names, node_text), (edge_names, edge_text) = shapes()
+    fast = not G.graph and node_text and edge_text
+    for names in node_names:
+        for a in names:
             key(a, "node")
-    for edge in edges():
-        fast = fast and _text_edge(edge)
-        for a in edge[3]:
+    for names in edge_names:
+        for a in names:
             key(a, "edge")
     if not fast:
         H = _export_copy(G)
@@ -181,6 +199,13 @@ def iter_graphml(G: nx.MultiDiGraph) -> Iterator[str]:
     yield from _pieces(lines())
 
 
+#: What networkx's GEXF writer takes from a node's or an edge's attributes
+#: into the element itself (a parent, a weight, a time, a drawing): the
+#: network has none, and one who has them is written by networkx.
+_GEXF_NODE_OWN = frozenset({"id", "pid", "start", "end", "viz", "parents", "slices", "spells"})
+_GEXF_EDGE_OWN = frozenset({"weight", "type", "start", "end", "viz", "slices", "spells"})
+
+
 def to_gexf(G: nx.MultiDiGraph, pos: dict[str, tuple[float, float]] | None = None, lastmodified: str | None = None) -> str:
     """The network as GEXF 1.2 (for Gephi): labels are titles, nodes are
     coloured by kind and, with ``pos`` (from :func:`layout`), placed.
@@ -196,7 +221,7 @@ def iter_gexf(G: nx.MultiDiGraph, pos: dict[str, tuple[float, float]] | None = N
     """:func:`to_gexf`'s text in pieces: byte for byte what
     ``networkx.generate_gexf`` writes (see :func:`iter_graphml`)."""
     stamp = f' lastmodifieddate="{lastmodified}"' if lastmodified and re.fullmatch(r"\d{4}-\d{2}-\d{2}", lastmodified) else ""
-    nodes, edges = _export_items(G)
+    nodes, edges, shapes = _export_items(G)
     ids: dict[tuple[str, str], str] = {}
     order: dict[str, list[str]] = {}  # class -> attribute declarations, in order
 
@@ -214,14 +239,17 @@ def iter_gexf(G: nx.MultiDiGraph, pos: dict[str, tuple[float, float]] | None = N
         values["networkx_key"] = k
         return values
 
-    fast = not G.graph
-    for n, attrs in nodes():
-        fast = fast and _text_node(n, attrs)
-        for a in node_values(attrs):
-            attr_id(a, "node")
-    for edge in edges():
-        fast = fast and _text_edge(edge)
-        for a in edge_values(edge[2], edge[3]):
+    (node_names, node_text), (edge_names, edge_text) = shapes()
+    fast = not G.graph and node_text and edge_text
+    # an attribute networkx writes as part of the element, not as a value
+    fast = fast and not any(_GEXF_NODE_OWN.intersection(names) for names in node_names)
+    fast = fast and not any(_GEXF_EDGE_OWN.intersection(names) for names in edge_names)
+    for names in node_names:
+        for a in names:
+            if a != "label":
+                attr_id(a, "node")
+    for names in edge_names:
+        for a in [*(a for a in names if a not in ("id", "label")), *(() if "networkx_key" in names else ("networkx_key",))]:
             attr_id(a, "edge")
     if not fast:
         yield _to_gexf_networkx(G, pos, stamp)
