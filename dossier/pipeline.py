@@ -137,16 +137,16 @@ class LaterRendered:
 
 
 def _leave_texts(resolved: Resolved, cache: ContentCache) -> None:
-    """Once the cache holds them on disk, let go of the texts of the bodies
-    rendered by this build (a first build's, about 10 KB a page): each page
-    reads its own from there while it is written, as when the cache gave it."""
+    """Once the cache holds them on disk, let go of the bodies rendered by
+    this build (a first build's: their text, about 10 KB a page, and their
+    sentences, headings and references): each is read back from there when
+    a page needs it, as when the cache gave it (:class:`LaterRendered`)."""
     if cache.folder is None or cache.entries:  # none on disk, or the save failed
         return
     for page in resolved.entities.values():
         r = page.markdown
-        if isinstance(r, Rendered) and r.text is not None and not r.timed_out:
-            bkey = "md:" + page.entity.body_digest.hex()
-            r.text, r.fetch = None, _fetch(cache, _text_row(bkey), page.entity.body)
+        if isinstance(r, Rendered) and not r.timed_out:
+            page.markdown = LaterRendered(cache, "md:" + page.entity.body_digest.hex(), page.entity.body)
 
 
 def _text_row(body_row: str) -> str:

@@ -497,10 +497,12 @@ def test_an_edit_outside_the_sentences_quoted_elsewhere_keeps_what_the_body_says
 
 def test_a_first_build_leaves_the_texts_it_rendered_on_disk_once_saved(project, monkeypatch):
     """A body rendered by this build is in memory until the cache holds it;
-    then each page reads its own text from there, as a later build would."""
+    then each page reads its own from there, as a later build would, and
+    lets it go once written."""
     report = build(project)
     bodies = [page.markdown for page in report.resolved.entities.values()]
-    assert bodies and all(isinstance(r, markup.Rendered) and r.text is None for r in bodies)
+    assert bodies and all(isinstance(r, pipeline.LaterRendered) for r in bodies)
+    assert all(object.__getattribute__(r, "_rendered") is None for r in bodies)
     page = (project.output / "people" / "lev-sedov" / "index.html").read_text(encoding="utf-8")
     assert "Son of <a" in page
     # a cache that could not be saved holds nothing on disk: the texts stay
@@ -511,7 +513,7 @@ def test_a_first_build_leaves_the_texts_it_rendered_on_disk_once_saved(project, 
     (project.content / "people" / "otto-bauer.md").write_text("---\ntitle: Otto Bauer\n---\nAn Austrian Marxist.\n", encoding="utf-8")
     report = build(project, clean=True)
     bauer = report.resolved.of(report.resolved.site.get("person", "otto-bauer")).markdown
-    assert bauer.text is not None and "An Austrian Marxist." in bauer.html
+    assert isinstance(bauer, markup.Rendered) and bauer.text is not None and "An Austrian Marxist." in bauer.html
 
 
 def _held(resolved) -> list[str]:
