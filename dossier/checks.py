@@ -132,7 +132,6 @@ def _check_roles(person, names, diags: Diagnostics) -> None:
 
 
 def _check_relation(holder, ref: Reference, target, when: str, h: _Span, t: _Span, diags: Diagnostics) -> None:
-    line, col = holder.mark(*ref.keypath)
     inner = [k for k in ref.keypath if isinstance(k, str)]
     field = f"'{inner[-1]}' in '{ref.field}'" if len(inner) > 1 else f"'{ref.field}'"
     problem = ""
@@ -154,6 +153,7 @@ def _check_relation(holder, ref: Reference, target, when: str, h: _Span, t: _Spa
             problem = f"{t.entity.title}, which {t.verbs[0]} {t.start.human()} ({t.at('start')}), before {h.entity.title} {h.verbs[0]} ({h.start.human()})"
     if problem:
         report = diags.error if ref.relation.severity == "error" else diags.warning
+        line, col = holder.mark(*ref.keypath)  # read only for a problem: a document's places are unpacked when asked
         report(holder.path, line, col, "contradiction", f"{field} names {problem}", "one of the dates is wrong, or the relation is")
 
 

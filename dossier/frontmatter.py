@@ -97,17 +97,25 @@ class Document:
             state["key_marks"] = None
         return state
 
+    def pack(self) -> None:
+        """Hold the marks as the content cache keeps them, one blob unpacked
+        by the first :meth:`mark` asked for: once a document is validated, a
+        build asks for the marks of a few."""
+        if not isinstance(self.marks, bytes):
+            self.marks, self.key_marks = pickle.dumps((self.marks, self.key_marks), protocol=pickle.HIGHEST_PROTOCOL), None
+
     def mark(self, keypath: KeyPath, key: bool = False) -> tuple[int, int]:
-        """Where a value (or its key) starts; falls back to its nearest parent."""
-        if isinstance(self.marks, bytes):
-            self.marks, self.key_marks = pickle.loads(self.marks)
-        table = self.key_marks if key else self.marks
+        """Where a value (or its key) starts; falls back to its nearest parent.
+        Packed marks are read from their blob and not kept: a diagnostic asks
+        for a place or two, and a document keeps its few bytes."""
+        marks, key_marks = pickle.loads(self.marks) if isinstance(self.marks, bytes) else (self.marks, self.key_marks)
+        table = key_marks if key else marks
         kp = tuple(keypath)
         while kp:
             if kp in table:
                 return table[kp]
-            if not key and kp in self.key_marks:
-                return self.key_marks[kp]
+            if not key and kp in key_marks:
+                return key_marks[kp]
             kp = kp[:-1]
         return (1, 1)
 

@@ -381,6 +381,7 @@ def load_site(
             if hit is None:
                 doc = parse_document(shown, raw)
                 hit = entity_from_document(doc, kind, slug, schema)
+                doc.pack()  # validated: its marks held as the cache would give them
                 if cache is not None:
                     cache.put(ckey, hit)
         if digests is not None:

@@ -520,6 +520,8 @@ def _check_fields(site: Site, diags: Diagnostics) -> None:
                 near = difflib.get_close_matches(slug, [x.slug for x in site.of_kind("place")], n=1, cutoff=0.8) if is_slug(slug) else []
                 if target is None and not near:
                     continue
+            if target is not None and target is not e:
+                continue  # nothing to say: its place is not read (a document's places are unpacked when asked)
             line, col = e.mark(*keypath)
             # 'leaders', or for a field of a record: 'by' in 'debates'
             inner = [k for k in keypath if isinstance(k, str)]

@@ -327,6 +327,10 @@ def test_a_document_from_the_cache_gives_the_same_places():
     kept = pickle.loads(pickle.dumps(doc))
     assert isinstance(kept.marks, bytes)  # not unpacked until asked
     assert [kept.mark(kp, key=key) for kp, key in asked] == places
+    assert isinstance(kept.marks, bytes) and kept.key_marks is None  # read from the blob, not kept unpacked
+    packed = parse_document("x.md", raw)
+    packed.pack()  # as a build holds a document once it is validated
+    assert isinstance(packed.marks, bytes) and [packed.mark(kp, key=key) for kp, key in asked] == places
     # kept again, unpacked or not
     assert [pickle.loads(pickle.dumps(kept)).mark(kp, key=key) for kp, key in asked] == places
     assert [pickle.loads(pickle.dumps(pickle.loads(pickle.dumps(doc)))).mark(kp, key=key) for kp, key in asked] == places
