@@ -136,7 +136,7 @@ class LaterRendered:
         self._rendered = None
 
 
-def _leave_texts(resolved: Resolved, cache: ContentCache) -> None:
+def _leave_bodies(resolved: Resolved, cache: ContentCache) -> None:
     """Once the cache holds them on disk, let go of the bodies rendered by
     this build (a first build's: their text, about 10 KB a page, and their
     sentences, headings and references): each is read back from there when
@@ -358,7 +358,7 @@ def _build(project: Project, check_only: bool, clean: bool, resolve_always: bool
     # saved before writing, so that a failure there does not lose what was
     # read and rendered; the rows not used yet are forgotten after writing
     _optional(lambda: cache.save(forget=False), notes, "the content cache")
-    _leave_texts(resolved, cache)
+    _leave_bodies(resolved, cache)
     try:
         stats = incremental.FileStats(seen.taken, {p: st for p, st in seen.files.items() if inputs.get(p) == st[4]}) if seen.taken else None
         return _write(project, manifest, environment, report, inputs, cache, notes, reporter, start, stats)

@@ -1101,7 +1101,7 @@ def body_mentions(page: ResolvedEntity) -> Mentions:
 #: One let go is kept as its pickle (about 3 KB a page) until read again:
 #: found again instead, from its rendered body and resolved references, the
 #: pages linking to it were read back for it about ten times a build
-#: (at N = 5,000, 12 s more of writing; bench/RESULTS.md).
+#: (at N = 5,000, 21 s more of a clean build's writing; bench/RESULTS.md).
 MENTIONS_HELD = 1024
 
 
