@@ -7,7 +7,8 @@
   one (``output.old-backup``), are left alone;
 - the cache's own files in ``.dossier-cache/`` (the content cache, the build
   manifests and their locks, the spare copy of the site an incremental build
-  starts from, proved by its tag), and the folder itself once empty.
+  starts from and the search index's input kept for the next build, each
+  proved by its tag), and the folder itself once empty.
 
 What is left alone is reported; nothing is ever removed on a name alone.
 """
@@ -26,8 +27,9 @@ from .output import MARKER, TAG, _alive, _spare_tag, deferred_signals, provable_
 
 __all__ = ["clean", "CleanReport"]
 
-#: The folders a build keeps there: the site it replaced (``output.Staging``).
-SPARE = re.compile(r"spare-[0-9a-f]{12}")
+#: The folders a build keeps there: the site it replaced (``output.Staging``)
+#: and what Pagefind read of its pages (``search.index_site``).
+SPARE = re.compile(r"(?:spare|search)-[0-9a-f]{12}")
 #: The files a build writes into the cache folder.
 CACHE_FILES = re.compile(r"content\.sqlite(?:-journal)?|content\.pickle|manifest-[0-9a-f]{12}\.(?:pickle|lock)|(?:content|manifest-[0-9a-f]{12})\.pickle\.[0-9]+\.tmp")
 
@@ -121,7 +123,7 @@ def _clean_cache(cache_dir: Path, report: CleanReport) -> None:
             with contextlib.suppress(FileNotFoundError):
                 os.unlink(p)
         elif SPARE.fullmatch(name) and _spare_tag(p) is not None:
-            remove_ours(p)  # the previous site an incremental build kept
+            remove_ours(p)  # the previous site or the search input a build kept
         else:
             others.append(name)
     if others:

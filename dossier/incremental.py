@@ -112,6 +112,12 @@ class Manifest:
         one (``output.Staging``)."""
         return cache_dir / f"spare-{_tag(output)}"
 
+    @staticmethod
+    def search_input_for(cache_dir: Path, output: Path) -> Path:
+        """Where what Pagefind read of each page is kept for the next build
+        (``search.index_site``)."""
+        return cache_dir / f"search-{_tag(output)}"
+
     @classmethod
     def load(cls, cache_dir: Path, output: Path) -> Manifest | None:
         data = load_pickle(cls.path_for(cache_dir, output))

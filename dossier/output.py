@@ -375,6 +375,31 @@ class Staging:
         except OSError:
             self._drop_spare()
 
+    def kept_folder(self, path: Path) -> Path | None:
+        """A folder the build keeps for later builds outside the site
+        (``path``, in the cache folder): the one there if a build provably
+        made it (its tag, as the spare's), else a new one, tagged, made in
+        the staging folder and renamed into place whole, so that a build
+        killed at any moment leaves none without its tag. None when one not
+        ours is in the way (left alone, and noted) or none can be made there
+        (another file system, a read-only cache)."""
+        if os.path.lexists(path):
+            if _read_tag(path) is not None:
+                return path
+            self.notes.append(f"{path}: left alone: it is named like a folder the build keeps but holds no proof ({TAG}) that a Dossier build made it")
+            return None
+        made = self.folder / "kept"
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            os.mkdir(made, 0o755)
+            _write_tag(made, self.token, path.name)
+            os.rename(made, path)
+        except OSError:
+            with contextlib.suppress(OSError):
+                remove_ours(made)
+            return None
+        return path
+
     def _drop_spare(self) -> None:
         with contextlib.suppress(OSError):
             if self.spare is not None and _spare_tag(self.spare) is not None:

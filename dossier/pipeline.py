@@ -402,7 +402,9 @@ def _write(project: Project, manifest, environment: str, report: BuildReport, in
                     if previous is not None:  # only the shards of pages written or removed
                         by_file = {page_file(k): k for k in set(entity_keys) | previous.entity_keys()}
                         changed = {by_file[p] for p in result.changed if p in by_file}
-                    indexed = index_site(staging.path, entity_keys, changed, reporter, project.workers())
+                    kept = staging.kept_folder(incremental.Manifest.search_input_for(project.cache_dir, project.output)) if project.use_cache else None
+                    digests = {path: record[1] for path, record in result.records.items()}
+                    indexed = index_site(staging.path, entity_keys, changed, reporter, project.workers(), kept, digests)
                 if indexed:
                     report.timings.update(search_timings)
             build_id = incremental.build_id(inputs, environment)

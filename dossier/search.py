@@ -13,11 +13,14 @@ folded names (see ``search_names``).
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import hashlib
+import json
 import os
 import re
 import shutil
+from collections.abc import Mapping
 from pathlib import Path
 
 from .diagnostics import DossierError
@@ -150,7 +153,7 @@ def search_input(html: str) -> str | None:
     return "".join(("<!DOCTYPE html>\n", tag.group(0) if tag else "<html>", '<head><meta charset="utf-8">', title.group(0) if title else "", "</head><body>", *parts, "</body></html>\n"))
 
 
-def index_site(site_dir: Path, keys: list[str], changed: set[str] | None = None, reporter=None, workers: int = 1) -> int:
+def index_site(site_dir: Path, keys: list[str], changed: set[str] | None = None, reporter=None, workers: int = 1, kept: Path | None = None, digests: Mapping[str, str] | None = None) -> int:
     """Index the pages of ``keys`` (entity keys, "index" for the home page)
     with Pagefind, shard by shard, into ``pagefind/<n>/`` (the shards of
     :func:`shards`); returns the number of shards indexed.
@@ -159,7 +162,12 @@ def index_site(site_dir: Path, keys: list[str], changed: set[str] | None = None,
     their shards when the last bundle has the same shards; None indexes all.
     Each shard is indexed from a folder of what Pagefind reads of its pages
     (:func:`search_input`; a hard link to a page it cannot cut), laid out as
-    in the site, so result URLs are the pages' own. Runs Pagefind's own
+    in the site, so result URLs are the pages' own. With ``kept`` (a folder
+    of the build's own, in the cache) and ``digests`` (page file -> the
+    SHA-256 of its bytes), that folder is kept between builds, one
+    subfolder a shard, and only the pages whose bytes changed are cut
+    again (:func:`_bring_up_to_date`); else it is made anew inside
+    ``site_dir`` and removed. Runs Pagefind's own
     command (``python -m pagefind``, from the ``pagefind[bin]`` package),
     ``workers`` shards at a time (one Pagefind keeps little more than one
     core busy); its output is byte-identical for identical pages whatever
@@ -187,22 +195,25 @@ def index_site(site_dir: Path, keys: list[str], changed: set[str] | None = None,
     bundle.mkdir(parents=True, exist_ok=True)
     if reporter is not None:
         reporter.total(len(todo))
+    if digests is None:
+        kept = None
+    noting: dict[int, dict[str, str]] = {}  # shard -> its notes, written once it is indexed
+    if kept is not None:
+        _drop_other_shards(kept, count)
 
-    def start(n: int) -> tuple[int, str, subprocess.Popen]:
+    def start(n: int) -> tuple[int, str | None, subprocess.Popen]:
         out = bundle / str(n)
         shutil.rmtree(out, ignore_errors=True)
-        # inside the folder being built: a killed build leaves nothing elsewhere
-        tmp = tempfile.mkdtemp(prefix=f".search-{n}-", dir=site_dir)
-        for key in members[n]:
-            source, target = site_dir / page_file(key), Path(tmp) / page_file(key)
-            if source.is_file():
-                target.parent.mkdir(parents=True, exist_ok=True)
-                indexed = search_input(source.read_bytes().decode("utf-8", "surrogateescape"))
-                if indexed is None:
-                    os.link(source, target)
-                else:
-                    target.write_bytes(indexed.encode("utf-8", "surrogateescape"))
-        cmd = [sys.executable, "-m", "pagefind", "--site", tmp, "--output-path", str(out), "--force-language", "en", "--silent"]
+        if kept is not None:  # brought up to date where it is, kept for the next build
+            folder, tmp = kept / str(n), None
+            noting[n] = _bring_up_to_date(site_dir, folder, members[n], digests)
+        else:  # inside the folder being built: a killed build leaves nothing elsewhere
+            folder = Path(tmp := tempfile.mkdtemp(prefix=f".search-{n}-", dir=site_dir))
+            for key in members[n]:
+                source = site_dir / page_file(key)
+                if source.is_file():
+                    _put_input(source.read_bytes(), source, folder / page_file(key))
+        cmd = [sys.executable, "-m", "pagefind", "--site", str(folder), "--output-path", str(out), "--force-language", "en", "--silent"]
         return n, tmp, subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 
     pending, running = sorted(todo), []
@@ -213,16 +224,110 @@ def index_site(site_dir: Path, keys: list[str], changed: set[str] | None = None,
             n, tmp, proc = running[0]
             stdout, stderr = proc.communicate()
             running.pop(0)
-            shutil.rmtree(tmp, ignore_errors=True)
+            if tmp is not None:
+                shutil.rmtree(tmp, ignore_errors=True)
             if proc.returncode != 0 or not (bundle / str(n) / "pagefind.js").is_file():
                 said = (stderr or stdout).strip()
                 how = f"stopped with exit status {proc.returncode}" + (f" ({said})" if said else "") if proc.returncode else "wrote no index"
                 raise SearchFailed(f"the search index could not be made: Pagefind {how} on shard {n}; the previous output was left as it was")
+            if n in noting:  # only now: what Pagefind indexed is what the notes say
+                _write_notes(kept / f"{n}.json", noting.pop(n))
             if reporter is not None:
                 reporter.advance()
     finally:  # a failure, Ctrl-C, SIGTERM: no Pagefind goes on writing
         for _n, tmp, proc in running:
             proc.kill()
             proc.wait()
-            shutil.rmtree(tmp, ignore_errors=True)
+            if tmp is not None:
+                shutil.rmtree(tmp, ignore_errors=True)
     return len(todo)
+
+
+def _put_input(page: bytes, source: Path, target: Path, link: bool = True) -> None:
+    """Write what Pagefind reads of ``page`` (the bytes of ``source``) to
+    ``target``: the page cut (:func:`search_input`), or else the page
+    whole, as a hard link to ``source`` if ``link``."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    indexed = search_input(page.decode("utf-8", "surrogateescape"))
+    if indexed is None and link:
+        os.link(source, target)
+    else:
+        target.write_bytes(page if indexed is None else indexed.encode("utf-8", "surrogateescape"))
+
+
+def _bring_up_to_date(site_dir: Path, folder: Path, keys: list[str], digests: Mapping[str, str]) -> dict[str, str]:
+    """Make ``folder`` hold what Pagefind reads of the pages of ``keys``
+    and nothing else, cutting again only the pages whose bytes are not
+    those it was cut from; returns its new notes (page file -> the SHA-256
+    of the bytes its input was cut from).
+
+    The notes (``<folder>.json``) are removed before anything in the folder
+    changes and written again only once Pagefind has indexed it: a build
+    stopped in between leaves a folder without notes, which the next build
+    makes again whole. A page's digest in ``digests`` is the one the build's
+    records give; the notes hold that of the bytes actually read."""
+    notes_file = folder.with_name(f"{folder.name}.json")
+    noted = _read_notes(notes_file)
+    with contextlib.suppress(FileNotFoundError):
+        os.unlink(notes_file)
+    if noted is None:
+        shutil.rmtree(folder, ignore_errors=True)
+        noted = {}
+    wanted = {page_file(k) for k in keys}
+    for rel in sorted(noted.keys() - wanted):  # pages gone, or now in another shard
+        _remove_input(folder, rel)
+    notes: dict[str, str] = {}
+    for rel in sorted(wanted):
+        target, source = folder / rel, site_dir / rel
+        if noted.get(rel) is not None and noted[rel] == digests.get(rel) and target.is_file():
+            notes[rel] = noted[rel]
+            continue
+        if os.path.lexists(target):
+            os.unlink(target)
+        try:
+            page = source.read_bytes()
+        except FileNotFoundError:
+            continue
+        _put_input(page, source, target, link=False)  # a copy: the site's file is not the cache's
+        notes[rel] = hashlib.sha256(page).hexdigest()
+    return notes
+
+
+def _remove_input(folder: Path, rel: str) -> None:
+    target = folder / rel
+    with contextlib.suppress(FileNotFoundError):
+        os.unlink(target)
+    parent = target.parent
+    while parent != folder:  # the page's folders, where nothing else is left
+        try:
+            os.rmdir(parent)
+        except OSError:
+            break
+        parent = parent.parent
+
+
+def _read_notes(path: Path) -> dict[str, str] | None:
+    try:
+        notes = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if not isinstance(notes, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in notes.items()):
+        return None
+    return notes
+
+
+def _write_notes(path: Path, notes: dict[str, str]) -> None:
+    tmp = path.with_name(f"{path.name}.tmp")
+    tmp.write_text(json.dumps(notes, sort_keys=True, separators=(",", ":")), encoding="utf-8")
+    os.replace(tmp, path)
+
+
+def _drop_other_shards(kept: Path, count: int) -> None:
+    """Remove the kept input of shards the site no longer has."""
+    for entry in os.scandir(kept):
+        name = entry.name.removesuffix(".json.tmp").removesuffix(".json")
+        if name.isdigit() and int(name) >= count:
+            if entry.is_dir(follow_symlinks=False):
+                shutil.rmtree(entry.path)
+            else:
+                os.unlink(entry.path)

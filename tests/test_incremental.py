@@ -184,6 +184,108 @@ def test_an_edit_reindexes_only_the_search_shard_of_its_page(make_site, tmp_path
     assert build(project).up_to_date
 
 
+def test_the_search_input_is_kept_and_only_changed_pages_are_cut_again(make_site, tmp_path, monkeypatch):
+    """What Pagefind reads of each page is kept in the cache between builds:
+    an edit cuts again the pages whose bytes changed, not the whole shard,
+    and the bundle stays what a clean build makes, whatever a killed build
+    or a shrinking site left there."""
+    import hashlib
+    import json
+
+    from dossier import search
+    from dossier.incremental import Manifest
+    from dossier.output import _read_tag
+
+    monkeypatch.setattr(search, "SHARD_PAGES", 2)  # 8 pages: 4 shards
+    project = Project.at(make_site(SITE))
+    build(project)
+    kept = Manifest.search_input_for(project.cache_dir, project.output)
+    assert _read_tag(kept) is not None
+
+    def inputs() -> dict[str, tuple[int, int]]:  # a file written again has a new change time
+        return {p.relative_to(kept).as_posix(): (p.stat().st_ino, p.stat().st_ctime_ns) for p in kept.rglob("index.html")}
+
+    def notes(n: int) -> dict[str, str]:
+        return json.loads((kept / f"{n}.json").read_text(encoding="utf-8"))
+
+    def same_bundle_as_clean() -> bool:
+        root = tmp_path / "clean"
+        shutil.rmtree(root, ignore_errors=True)
+        shutil.copytree(project.content, root / "content")
+        build(Project.at(root), clean=True)
+
+        def bundle(out: Path) -> dict[str, bytes]:
+            return {p.relative_to(out).as_posix(): p.read_bytes() for p in sorted((out / "pagefind").rglob("*")) if p.is_file()}
+
+        return bundle(project.output) == bundle(root / "output")
+
+    shard = search.shard_of("people/otto-bauer", 4)
+    first = inputs()
+    # one input a page, in its shard's folder, noted with the digest of the page it was cut from
+    assert sorted(first) == sorted(f"{search.shard_of(k, 4)}/{search.page_file(k)}" for k in build(project, check_only=True).resolved.entities)
+    page = project.output / "people/otto-bauer/index.html"
+    assert notes(shard)["people/otto-bauer/index.html"] == hashlib.sha256(page.read_bytes()).hexdigest()
+    cut = (kept / str(shard) / "people/otto-bauer/index.html").read_text(encoding="utf-8")
+    assert "unrelated to the others" in cut and len(cut) < len(page.read_text(encoding="utf-8")) / 2
+
+    path = project.content / "people" / "otto-bauer.md"
+    path.write_text(path.read_text(encoding="utf-8").replace("unrelated to the others", "unrelated to the others, and a marxist"), encoding="utf-8")
+    assert build(project).written == 1
+    now = inputs()
+    assert {k for k in now if first.get(k) != now[k]} == {f"{shard}/people/otto-bauer/index.html"}
+    assert "and a marxist" in (kept / str(shard) / "people/otto-bauer/index.html").read_text(encoding="utf-8")
+    assert notes(shard)["people/otto-bauer/index.html"] == hashlib.sha256(page.read_bytes()).hexdigest()
+    assert same_bundle_as_clean()
+
+    # a build stopped between cutting and indexing leaves a shard without notes (and anything in it):
+    # the next build makes that shard's input again whole
+    (kept / f"{shard}.json").unlink()
+    for p in (kept / str(shard)).rglob("index.html"):
+        p.write_text("<html><body>stale</body></html>", encoding="utf-8")
+    (kept / str(shard) / "people/nobody/index.html").parent.mkdir(parents=True)
+    (kept / str(shard) / "people/nobody/index.html").write_text("<html><body>left over</body></html>", encoding="utf-8")
+    path.write_text(path.read_text(encoding="utf-8").replace("and a marxist", "and a Marxist"), encoding="utf-8")
+    build(project)
+    assert not (kept / str(shard) / "people/nobody").exists()
+    assert all("stale" not in p.read_text(encoding="utf-8") for p in kept.rglob("index.html"))
+    assert same_bundle_as_clean()
+
+    # a page removed leaves its shard's input; a site of fewer shards, the others
+    gone = "people/ivan-smirnov"
+    (project.content / f"{gone}.md").unlink()
+    lev = project.content / "people/lev-sedov.md"
+    lev.write_text(lev.read_text(encoding="utf-8").replace("[[people/ivan-smirnov|letters]]", "letters"), encoding="utf-8")
+    build(project)
+    assert not any(p.relative_to(kept).as_posix().endswith(f"{gone}/index.html") for p in kept.rglob("index.html"))
+    assert same_bundle_as_clean()
+    monkeypatch.setattr(search, "SHARD_PAGES", 4)  # 7 pages: 2 shards
+    build(project, clean=True)
+    assert sorted(p.name for p in kept.iterdir() if p.name != ".dossier-staging.json") == ["0", "0.json", "1", "1.json"]
+    assert same_bundle_as_clean()
+
+
+def test_a_search_input_folder_no_build_made_is_left_alone(make_site):
+    from dossier.clean import clean
+    from dossier.incremental import Manifest
+
+    project = Project.at(make_site(SITE))
+    kept = Manifest.search_input_for(project.cache_dir, project.output)
+    (kept / "0").mkdir(parents=True)
+    (kept / "0" / "notes.txt").write_text("somebody's", encoding="utf-8")
+    report = build(project)
+    assert (project.output / "pagefind" / "0" / "pagefind.js").is_file()
+    assert (kept / "0" / "notes.txt").read_text(encoding="utf-8") == "somebody's"
+    assert any(str(kept) in note and "left alone" in note for note in report.notes)
+    assert not [p for p in project.output.iterdir() if p.name.startswith(".search-")]  # indexed from a folder it removed
+    cleaned = clean(project.output, project.cache_dir)
+    assert (kept / "0" / "notes.txt").is_file() and any(kept.name in why for why in cleaned.left)
+    shutil.rmtree(kept)
+    build(project)  # now one of its own, which clean removes
+    assert kept.is_dir()
+    clean(project.output, project.cache_dir)
+    assert not kept.exists() and not project.cache_dir.exists()
+
+
 def test_a_capped_neighbourhood_is_drawn_again_when_the_shape_changes_not_a_title(make_site, tmp_path, monkeypatch):
     """A page whose drawing leaves nodes out chose them by how connected
     they are across the whole network: it depends on the network's shape

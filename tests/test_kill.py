@@ -26,7 +26,7 @@ import pytest
 from conftest import REPO
 
 from dossier.incremental import Manifest
-from dossier.output import MARKER, _read_tag, tree_digest
+from dossier.output import MARKER, _read_tag, remove_ours, tree_digest
 from dossier.pipeline import Project, build
 
 pytestmark = pytest.mark.slow
@@ -255,13 +255,23 @@ HOOKS = textwrap.dedent(
             real_link_tree(source, target)
             die()
         out._link_tree = _link_tree
-    elif point == "before-tagging-the-spare":  # the new spare's folder made, not yet tagged
-        real_write_tag = out._write_tag
+    elif point in ("before-tagging-the-spare", "before-tagging-the-search-input"):  # the folder made, not yet tagged
+        real_write_tag, kept = out._write_tag, "spare-" if point.endswith("spare") else "search-"
         def _write_tag(folder, token, name=None):
-            if name is not None and name.startswith("spare-"):
+            if name is not None and name.startswith(kept):
                 die()
             return real_write_tag(folder, token, name)
         out._write_tag = _write_tag
+    elif point == "while-cutting-the-search-input":  # the kept input of a shard half brought up to date
+        import dossier.search as search
+        real_put, cut = search._put_input, []
+        def _put_input(page, source, target, link=True):
+            if not link:  # into the folder kept in the cache
+                cut.append(target)
+                if len(cut) > 2:
+                    die()
+            return real_put(page, source, target, link)
+        search._put_input = _put_input
     elif point == "between-renames":  # no renameat2: the two-rename fallback
         out._exchange = lambda a, b: False
         def rename(a, b):
@@ -286,7 +296,10 @@ HOOKS = textwrap.dedent(
     """
 )
 
-POINTS = ["before-swap", "after-exchange", "while-keeping-the-old-site", "before-tagging-the-spare", "while-mirroring", "while-linking-the-spare", "between-renames", "before-manifest", "half-written-manifest"]
+POINTS = [
+    "before-swap", "after-exchange", "while-keeping-the-old-site", "before-tagging-the-spare", "while-mirroring", "while-linking-the-spare",
+    "while-cutting-the-search-input", "before-tagging-the-search-input", "between-renames", "before-manifest", "half-written-manifest",
+]
 
 
 @pytest.mark.parametrize("point", POINTS)
@@ -301,6 +314,9 @@ def test_sigkill_at_exact_points_of_the_swap(site, tmp_path, point):
         assert (Manifest.spare_for(Project.at(root).cache_dir, output) / "site").is_dir()
     if point == "while-linking-the-spare":  # no last build to start from: the whole site is built
         Manifest.path_for(Project.at(root).cache_dir, output).unlink()
+    kept = Manifest.search_input_for(Project.at(root).cache_dir, output)
+    if point == "before-tagging-the-search-input":  # a build that has none to keep up to date
+        remove_ours(kept)
     previous = tree_digest(output)
     modify(content, 100 + POINTS.index(point))
     env = {**os.environ, "DOSSIER_KILL_POINT": point}
@@ -319,7 +335,9 @@ def test_sigkill_at_exact_points_of_the_swap(site, tmp_path, point):
     # and it kept a spare of its own for the next build (none is left that no build could take)
     spare = Manifest.spare_for(Project.at(root).cache_dir, output)
     assert (spare / "site").is_dir() and _read_tag(spare) is not None, point
-    if point in ("while-mirroring", "while-linking-the-spare"):  # and what it built is what a clean build makes
+    # and the search input it keeps, tagged, made again where a kill left it half done
+    assert _read_tag(kept) is not None and sorted(p.name for p in kept.iterdir() if p.suffix == ".json"), point
+    if point in ("while-mirroring", "while-linking-the-spare", "while-cutting-the-search-input"):  # and what it built is what a clean build makes
         clean = tmp_path / "clean"
         __import__("shutil").copytree(content, clean / "content")
         build(Project.at(clean), clean=True)
